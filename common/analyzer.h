@@ -1,0 +1,90 @@
+/* analyzer.h — French text analysis: UTF-8 text -> tokens.
+ *
+ * One analyzer is used by the indexer (articles) and by the searcher (query
+ * words), so that both see exactly the same terms.
+ *
+ * For every word the analyzer yields a token with its byte span in the input,
+ * its position, its folded term (for exact matches and wildcards) and its
+ * folded stem (for ranked matching). Rules (see docs/analyzer.md):
+ *  - elision: l' d' j' m' n' s' t' c' qu' jusqu' lorsqu' puisqu' quoiqu'
+ *    (with ', ’ or ʼ) are dropped; the word keeps its own offsets;
+ *  - hyphenated compounds ("États-Unis"): each part is a token at consecutive
+ *    positions, and the joined form ("etatsunis") is an extra token at the
+ *    first part's position with DP_TOK_JOINED; "-t-il" inversions are not
+ *    compounds;
+ *  - NFKC, case fold; Snowball French stemming (libstemmer) on the lowercased
+ *    accented word; then accents stripped, œ->oe, æ->ae on term and stem;
+ *  - stopwords (Snowball French list) are tokens flagged DP_TOK_STOP: they
+ *    are not indexed as stems but positions still advance.
+ */
+#ifndef DEPECHE_ANALYZER_H
+#define DEPECHE_ANALYZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum dp_token_flag {
+  DP_TOK_STOP = 1u << 0,        /* stopword: do not index the stem */
+  DP_TOK_ELIDED = 1u << 1,      /* an elided article was dropped before it */
+  DP_TOK_PART = 1u << 2,        /* one part of a hyphenated compound */
+  DP_TOK_JOINED = 1u << 3,      /* joined form of a compound (same pos as first part) */
+  DP_TOK_NUMBER = 1u << 4,      /* a number: 2021, 3,5, 1 000, 2021-07-19 */
+  DP_TOK_ACRONYM = 1u << 5,     /* OTAN, U.S.A., APT40 (letters in capitals) */
+  DP_TOK_CAPITAL = 1u << 6,     /* surface starts with an uppercase letter */
+  DP_TOK_SENT_START = 1u << 7,  /* first word of a sentence or of a line */
+  DP_TOK_CODE = 1u << 8,        /* letters and digits mixed: APT40, COVID-19, G7 */
+  DP_TOK_FURNITURE = 1u << 9,   /* inside page furniture ("Lire aussi : …") */
+};
+
+/* One token. term and stem point into the dp_tokens arena and stay valid
+ * until the dp_tokens is cleared or freed. */
+typedef struct dp_token {
+  size_t start;   /* byte offset of the word in the input (after any elision) */
+  size_t end;     /* byte offset one past the word; input[start,end) = surface */
+  uint32_t pos;   /* term position (0-based, + first_pos given to dp_analyze) */
+  uint32_t flags; /* enum dp_token_flag bits */
+  const char *term; /* folded unstemmed word, NUL-terminated, never NULL */
+  const char *stem; /* folded stem, NUL-terminated, never NULL */
+} dp_token;
+
+/* A growable list of tokens with the arena that holds their strings.
+ * Zero-initialise it (dp_tokens t = {0};), reuse it across calls (each
+ * dp_analyze call appends), and release it with dp_tokens_free. */
+typedef struct dp_tokens {
+  dp_token *v;  /* tokens, in input order (a JOINED token comes before its parts) */
+  size_t n;     /* number of tokens */
+  size_t cap;   /* allocated tokens */
+  struct dp_arena *arena; /* private: string storage */
+} dp_tokens;
+
+/* Empties the list (keeps the memory for reuse). */
+void dp_tokens_clear(dp_tokens *t);
+/* Frees everything the list holds; the struct itself is the caller's. */
+void dp_tokens_free(dp_tokens *t);
+
+/* An analyzer holds a libstemmer instance and scratch buffers: it is NOT
+ * thread-safe; use one per thread. */
+typedef struct dp_analyzer dp_analyzer;
+
+/* Creates an analyzer. Returns 0, or -1 with *errmsg set to a malloc'd
+ * message (caller frees) when errmsg is not NULL. */
+int dp_analyzer_new(dp_analyzer **out, char **errmsg);
+void dp_analyzer_free(dp_analyzer *a);
+
+/* Appends the tokens of text[0,len) to *out. Positions start at first_pos.
+ * Invalid UTF-8 never fails: bad bytes are treated as separators; offsets
+ * are always within [0,len]. Returns the position after the last token
+ * (so a caller can chain fields with a gap), or (uint32_t)-1 on allocation
+ * failure. */
+uint32_t dp_analyze(dp_analyzer *a, const char *text, size_t len,
+                    uint32_t first_pos, dp_tokens *out);
+
+/* The stemming step alone: stems one word (already a single word, any case,
+ * with accents) and writes the folded stem, malloc'd, to *out (caller frees).
+ * Returns 0 or -1 on allocation failure. */
+int dp_analyzer_stem(dp_analyzer *a, const char *word, size_t len, char **out);
+
+/* Returns 1 when the folded word is a French stopword, 0 otherwise. */
+int dp_is_stopword(const char *folded_word);
+
+#endif

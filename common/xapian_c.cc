@@ -1,0 +1,1 @@
+// Placeholder: the binding lands with the foundation issue.
