@@ -50,7 +50,7 @@ test: build
 
 demo: build
 	rm -rf $(INDEX)
-	$(BUILD)/indexer/depeche-index --index $(INDEX) corpus/
+	$(BUILD)/indexer/depeche-index --index $(INDEX) corpus/txt corpus/txt-plain corpus/jsonl
 	$(BUILD)/searcher/depeche-search --index $(INDEX) --limit 5 $(QUERY)
 
 sanitize:
