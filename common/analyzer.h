@@ -84,6 +84,19 @@ uint32_t dp_analyze(dp_analyzer *a, const char *text, size_t len,
  * Returns 0 or -1 on allocation failure. */
 int dp_analyzer_stem(dp_analyzer *a, const char *word, size_t len, char **out);
 
+/* Accent-stable stemming (added by the analyzer issue; see docs/analyzer.md):
+ * Snowball French reads accents in a few suffixes, so the stem of the
+ * accented word can differ from the stem of the same word typed without
+ * accents ("régulière" -> reguli, "reguliere" -> regulier). Token stems are
+ * therefore computed from the folded word alone (the accents of those
+ * suffixes put back in one canonical way), so that accents never matter.
+ * dp_analyzer_stem above stays the exact Snowball step (checked against the
+ * Snowball vocabulary); this one gives the stem a token of `word` gets in
+ * dp_analyze. Writes the malloc'd folded stem to *out (caller frees).
+ * Returns 0 or -1 on allocation failure. */
+int dp_analyzer_token_stem(dp_analyzer *a, const char *word, size_t len,
+                           char **out);
+
 /* Returns 1 when the folded word is a French stopword, 0 otherwise. */
 int dp_is_stopword(const char *folded_word);
 

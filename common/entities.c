@@ -1,34 +1,848 @@
-/* entities.c — named-entity tagger (see entities.h). Work in progress. */
+/* entities.c — rule- and gazetteer-based named-entity tagger (entities.h).
+ *
+ * Data: the gazetteers and cue lists of common/data/ (gaz_*.txt), compiled
+ * in and parsed once by dp_tagger_new into one open-addressing hash table
+ * keyed by "match keys": folded words (case folded, accents stripped, œ->oe)
+ * separated by single spaces, with hyphens, apostrophes and elisions as
+ * word boundaries and full stops dropped ("Côte d'Ivoire" -> "cote d ivoire",
+ * "U.S.A." -> "usa"). Every proper prefix of a multi-word key is also in the
+ * table, flagged as a prefix, so longest matches extend word by word.
+ *
+ * Tagging (dp_tag) works on "words": the analyzer's tokens minus the joined
+ * forms of compounds, with OCR line-end hyphenation ("Cham¬bre") merged, and
+ * what lies between two words (space, hyphen, elided article, punctuation)
+ * read from the original text. Rules, in priority order at each word:
+ *   1. threat-actor codes (APT31, APT 31, APT-31, UNC2452, FIN7, TA505);
+ *   2. person titles (M., Mme, MM., le général, docteur...) + a name: PER,
+ *      the title being part of the mention (HIPE convention);
+ *   3. gazetteer entries covering the whole capitalised sequence;
+ *   4. organisation heads (ministère de la Défense, Banque de France);
+ *   5. place heads (rue de Rivoli, place de l'Opéra);
+ *   6. other gazetteer matches, acronyms, and capitalised sequences classified
+ *      by first names, place cues (à, en...), communes, and earlier persons.
+ * A second pass links short forms to the full names of the same call
+ * ("Biden" -> "Joe Biden", "M. Gambetta" -> "Léon Gambetta").
+ */
 #include "entities.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
+
+#include "data.h"
+
+/* ------------------------------------------------------------------------ */
+/* Growable byte buffer (scratch, canonical names).                          */
+
+typedef struct buf {
+  char *p;    /* bytes, NUL-terminated when len < cap */
+  size_t len; /* used bytes */
+  size_t cap; /* allocated bytes */
+} buf;
+
+static int buf_reserve(buf *b, size_t extra) {
+  if (b->len + extra + 1 <= b->cap)
+    return 0;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < b->len + extra + 1)
+    cap *= 2;
+  char *p = realloc(b->p, cap);
+  if (!p)
+    return -1;
+  b->p = p;
+  b->cap = cap;
+  return 0;
+}
+
+static int buf_add(buf *b, const char *s, size_t n) {
+  if (buf_reserve(b, n))
+    return -1;
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+  return 0;
+}
+
+static int buf_addc(buf *b, char c) {
+  return buf_add(b, &c, 1);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Folding.                                                                   */
+
+enum fold_mode {
+  FOLD_KEY,   /* match key: letters/digits folded, other chars = one space, '.'
+                 dropped */
+  FOLD_CANON, /* canonical key: folded, punctuation kept, ’ -> ', spaces
+                 collapsed */
+};
+
+static int is_apostrophe(int32_t cp) {
+  return cp == '\'' || cp == 0x2019 || cp == 0x02BC || cp == 0x2018;
+}
+
+static int is_space_cp(int32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
+         cp == '\v' || cp == 0xA0 || cp == 0x202F || cp == 0x2009 ||
+         cp == 0x2007;
+}
+
+/* Appends the folded form of s[0,n) to b. Returns 0 or -1 (memory). */
+static int fold_append(buf *b, const char *s, size_t n, enum fold_mode mode) {
+  size_t i = 0;
+  int pending_space = 0;
+  size_t start_len = b->len;
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    int32_t out[8];
+    int nout = 0;
+    int sep = 0;
+    if (c < 0x80) {
+      i++;
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        out[nout++] = c;
+      } else if (c >= 'A' && c <= 'Z') {
+        out[nout++] = c + 32;
+      } else if (c == '.' && mode == FOLD_KEY) {
+        continue;
+      } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        sep = 1;
+      } else if (mode == FOLD_KEY) {
+        sep = 1;
+      } else {
+        out[nout++] = c;
+      }
+    } else {
+      int32_t cp;
+      utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                            (utf8proc_ssize_t)(n - i), &cp);
+      if (k <= 0) {
+        i++;
+        sep = 1;
+      } else {
+        i += (size_t)k;
+        if (is_space_cp(cp)) {
+          sep = 1;
+        } else if (is_apostrophe(cp)) {
+          if (mode == FOLD_KEY)
+            sep = 1;
+          else
+            out[nout++] = '\'';
+        } else if (cp == 0xAC || cp == 0xAD) {
+          continue; /* OCR line-end hyphen, soft hyphen */
+        } else if (cp == 0x2010 || cp == 0x2011) {
+          if (mode == FOLD_KEY)
+            sep = 1;
+          else
+            out[nout++] = '-';
+        } else {
+          int bc = 0;
+          utf8proc_ssize_t m =
+              utf8proc_decompose_char(cp, out, 8,
+                                      UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE |
+                                          UTF8PROC_STRIPMARK | UTF8PROC_COMPAT,
+                                      &bc);
+          if (m < 0 || m > 8)
+            m = 0;
+          nout = (int)m;
+          if (mode == FOLD_KEY) {
+            for (int q = 0; q < nout; q++) {
+              utf8proc_category_t cat = utf8proc_category(out[q]);
+              if (!(cat >= UTF8PROC_CATEGORY_LU &&
+                    cat <= UTF8PROC_CATEGORY_LO) &&
+                  !(cat >= UTF8PROC_CATEGORY_ND &&
+                    cat <= UTF8PROC_CATEGORY_NO)) {
+                nout = 0;
+                sep = 1;
+                break;
+              }
+            }
+          }
+        }
+      }
+    }
+    if (sep) {
+      pending_space = 1;
+      continue;
+    }
+    if (nout == 0)
+      continue;
+    if (pending_space && b->len > start_len && buf_addc(b, ' '))
+      return -1;
+    pending_space = 0;
+    for (int q = 0; q < nout; q++) {
+      int32_t o = out[q];
+      if (o == 0x153) {
+        if (buf_add(b, "oe", 2))
+          return -1;
+      } else if (o == 0xE6) {
+        if (buf_add(b, "ae", 2))
+          return -1;
+      } else if (o < 0x80) {
+        if (buf_addc(b, (char)o))
+          return -1;
+      } else {
+        utf8proc_uint8_t enc[4];
+        utf8proc_ssize_t e = utf8proc_encode_char(o, enc);
+        if (buf_add(b, (const char *)enc, (size_t)e))
+          return -1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Gazetteer hash table.                                                      */
+
+enum gflag {
+  G_STRONG = 1u << 0, /* tag wherever it appears capitalised */
+  G_WEAK = 1u << 1, /* tag only with a place cue / when nothing else applies */
+  G_CAPS = 1u << 2, /* surface must be written in capitals (PS, UE, EI) */
+  G_PREFIX = 1u << 3, /* a longer key starts with this key */
+};
+
+enum cue {
+  C_ABBR = 1u << 0,   /* M., Mme, MM. */
+  C_TITLE = 1u << 1,  /* général, docteur, président... */
+  C_ORG = 1u << 2,    /* ministère, banque, parti... */
+  C_ORGADJ = 1u << 3, /* parti communiste: adjective enough */
+  C_LOCHD = 1u << 4,  /* rue, place, avenue... (in the mention) */
+  C_LOC = 1u << 5,    /* à, en, ville de... (before the mention) */
+  C_PART = 1u << 6,   /* de, van, von, al... */
+  C_NOT = 1u << 7,    /* never an entity alone: days, months, adverbs */
+  C_ORGCAP =
+      1u << 8, /* organisation head only when capitalised: Centre, Maison */
+};
+
+typedef struct gkey {
+  const char *key;    /* folded match key, NUL-terminated (tagger arena) */
+  const char *canon;  /* display canonical name (embedded data) or NULL */
+  uint32_t hash;      /* FNV-1a of key */
+  uint32_t fname;     /* INSEE births when a first name, else 0 */
+  uint16_t canon_len; /* bytes of canon */
+  uint16_t cues;      /* enum cue bits */
+  int8_t type;        /* dp_entity_type, or -1 (no entity entry) */
+  uint8_t gflags;     /* enum gflag bits */
+} gkey;
+
+typedef struct arena_block {
+  struct arena_block *next; /* older block */
+  size_t used;              /* bytes used in data */
+  size_t size;              /* bytes available in data */
+  char data[];              /* storage */
+} arena_block;
+
+/* The cue pre-filters are small (512 bytes each) so that they stay in the
+ * cache between calls, while the analyzer runs over the next article. */
+#define CUE_SIG_BITS 4096u
+#define CUE_SIG_WORDS (CUE_SIG_BITS / 64)
+
+typedef struct slot {
+  uint32_t hash; /* FNV-1a of the key */
+  uint32_t idx;  /* 1 + index in dp_tagger.ent, 0 = empty */
+} slot;
 
 struct dp_tagger {
-  int unused;
+  gkey *ent;           /* entries, in insertion order */
+  size_t nent, capent; /* count, capacity */
+  slot *tab;           /* open-addressing index over ent (power-of-two size) */
+  gkey *cue;           /* one-word cue entries (copies), for lowercase words */
+  slot *ctab;          /* index over cue, small enough to stay in cache */
+  size_t cmask;        /* ctab size - 1 */
+  gkey *hot;           /* every one-word cue entry (copies), tried first for
+                          capitalised words: Le, La, Dans, M, Rue... */
+  slot *htab;          /* index over hot */
+  size_t hmask;        /* htab size - 1 */
+  uint64_t
+      cbits[CUE_SIG_WORDS]; /* pre-filter of cue words: bit cue_sig(word) */
+  uint64_t
+      tbits[CUE_SIG_WORDS]; /* same for cues that start a mention (heads) */
+  uint64_t *bloom;          /* 2^20-bit Bloom filter of all keys (two probes) */
+  size_t mask;              /* table size - 1 */
+  arena_block *arena;       /* key strings */
 };
+
+static uint32_t fnv1a(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 16777619u;
+  }
+  return h ^ (h >> 15);
+}
+
+#define BLOOM_BITS (1u << 20)
+static int bloom_has(const dp_tagger *t, uint32_t h) {
+  uint32_t a = h & (BLOOM_BITS - 1), b = (h >> 11 ^ h << 7) & (BLOOM_BITS - 1);
+  return (t->bloom[a >> 6] >> (a & 63) & 1) &&
+         (t->bloom[b >> 6] >> (b & 63) & 1);
+}
+
+static const gkey *hot_find(const dp_tagger *t, const char *k, size_t n,
+                            uint32_t h);
+
+static const gkey *tab_find(const dp_tagger *t, const char *k, size_t n) {
+  uint32_t h = fnv1a(k, n);
+  if (t->htab) {
+    const gkey *g = hot_find(t, k, n, h);
+    if (g)
+      return g;
+  }
+  if (t->bloom && !bloom_has(t, h))
+    return NULL;
+  for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
+    const slot *s = &t->tab[i];
+    if (!s->idx)
+      return NULL;
+    if (s->hash == h) {
+      const gkey *g = &t->ent[s->idx - 1];
+      if (strncmp(g->key, k, n) == 0 && g->key[n] == '\0')
+        return g;
+    }
+  }
+}
+
+/* A cheap signature of a word (length, first two and last bytes) for the
+ * cue pre-filter: most words are rejected without hashing. */
+static unsigned cue_sig(const char *k, size_t n) {
+  unsigned a = (unsigned char)k[0], b = n > 1 ? (unsigned char)k[1] : 0,
+           z = (unsigned char)k[n - 1];
+  unsigned h = a * 31u + b * 7u + z * 131u + (unsigned)n * 1009u;
+  return (h ^ (h >> 12) ^ (h >> 5)) & (CUE_SIG_BITS - 1);
+}
+
+static const gkey *hot_find(const dp_tagger *t, const char *k, size_t n,
+                            uint32_t h) {
+  for (size_t i = h & t->hmask;; i = (i + 1) & t->hmask) {
+    const slot *s = &t->htab[i];
+    if (!s->idx)
+      return NULL;
+    if (s->hash == h) {
+      const gkey *g = &t->hot[s->idx - 1];
+      if (strncmp(g->key, k, n) == 0 && g->key[n] == '\0')
+        return g;
+    }
+  }
+}
+
+static const gkey *cue_find(const dp_tagger *t, const char *k, size_t n) {
+  if (n == 0)
+    return NULL;
+  unsigned sg = cue_sig(k, n);
+  if (!(t->cbits[sg >> 6] & (1ull << (sg & 63))))
+    return NULL;
+  uint32_t h = fnv1a(k, n);
+  for (size_t i = h & t->cmask;; i = (i + 1) & t->cmask) {
+    const slot *s = &t->ctab[i];
+    if (!s->idx)
+      return NULL;
+    if (s->hash == h) {
+      const gkey *g = &t->cue[s->idx - 1];
+      if (strncmp(g->key, k, n) == 0 && g->key[n] == '\0')
+        return g;
+    }
+  }
+}
+
+/* Builds the small table of one-word cues and the Bloom filter of all keys
+ * once everything is loaded. */
+static int build_cue_table(dp_tagger *t) {
+  t->bloom = calloc(BLOOM_BITS / 64, sizeof *t->bloom);
+  if (!t->bloom)
+    return -1;
+  for (size_t k = 0; k < t->nent; k++) {
+    uint32_t h = t->ent[k].hash;
+    uint32_t a = h & (BLOOM_BITS - 1),
+             b = (h >> 11 ^ h << 7) & (BLOOM_BITS - 1);
+    t->bloom[a >> 6] |= 1ull << (a & 63);
+    t->bloom[b >> 6] |= 1ull << (b & 63);
+  }
+  /* lowercase words only need the cues that act on lowercase words */
+  const unsigned lower_cues =
+      C_TITLE | C_ORG | C_ORGADJ | C_ORGCAP | C_LOCHD | C_LOC | C_PART;
+  size_t n = 0;
+  for (size_t k = 0; k < t->nent; k++)
+    if ((t->ent[k].cues & lower_cues) && !strchr(t->ent[k].key, ' '))
+      n++;
+  size_t size = 64;
+  while (size < n * 2 + 2)
+    size *= 2;
+  t->cue = malloc((n + 1) * sizeof *t->cue);
+  t->ctab = calloc(size, sizeof *t->ctab);
+  if (!t->cue || !t->ctab)
+    return -1;
+  t->cmask = size - 1;
+  size_t m = 0;
+  for (size_t k = 0; k < t->nent; k++) {
+    const gkey *g = &t->ent[k];
+    if (!(g->cues & lower_cues) || strchr(g->key, ' '))
+      continue;
+    t->cue[m] = *g;
+    size_t j = g->hash & t->cmask;
+    while (t->ctab[j].idx)
+      j = (j + 1) & t->cmask;
+    t->ctab[j].hash = g->hash;
+    t->ctab[j].idx = (uint32_t)(++m);
+    unsigned sg = cue_sig(g->key, strlen(g->key));
+    t->cbits[sg >> 6] |= 1ull << (sg & 63);
+    if (g->cues & (C_TITLE | C_ORG | C_ORGCAP | C_LOCHD))
+      t->tbits[sg >> 6] |= 1ull << (sg & 63);
+  }
+  /* the hot table: all one-word cues */
+  n = 0;
+  for (size_t k = 0; k < t->nent; k++)
+    if (t->ent[k].cues && !strchr(t->ent[k].key, ' '))
+      n++;
+  size = 64;
+  while (size < n * 2 + 2)
+    size *= 2;
+  t->hot = malloc((n + 1) * sizeof *t->hot);
+  t->htab = calloc(size, sizeof *t->htab);
+  if (!t->hot || !t->htab)
+    return -1;
+  t->hmask = size - 1;
+  m = 0;
+  for (size_t k = 0; k < t->nent; k++) {
+    const gkey *g = &t->ent[k];
+    if (!g->cues || strchr(g->key, ' '))
+      continue;
+    t->hot[m] = *g;
+    size_t j = g->hash & t->hmask;
+    while (t->htab[j].idx)
+      j = (j + 1) & t->hmask;
+    t->htab[j].hash = g->hash;
+    t->htab[j].idx = (uint32_t)(++m);
+  }
+  return 0;
+}
+
+static char *arena_copy(dp_tagger *t, const char *s, size_t n) {
+  arena_block *b = t->arena;
+  if (!b || b->size - b->used < n + 1) {
+    size_t sz = n + 1 > 65536 ? n + 1 : 65536;
+    arena_block *nb = malloc(sizeof *nb + sz);
+    if (!nb)
+      return NULL;
+    nb->next = b;
+    nb->used = 0;
+    nb->size = sz;
+    t->arena = b = nb;
+  }
+  char *p = b->data + b->used;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  b->used += n + 1;
+  return p;
+}
+
+static int tab_resize(dp_tagger *t, size_t nsize) {
+  slot *nt = calloc(nsize, sizeof *nt);
+  if (!nt)
+    return -1;
+  for (size_t k = 0; k < t->nent; k++) {
+    size_t j = t->ent[k].hash & (nsize - 1);
+    while (nt[j].idx)
+      j = (j + 1) & (nsize - 1);
+    nt[j].hash = t->ent[k].hash;
+    nt[j].idx = (uint32_t)(k + 1);
+  }
+  free(t->tab);
+  t->tab = nt;
+  t->mask = nsize - 1;
+  return 0;
+}
+
+/* Finds or inserts key k[0,n); returns the entry (valid until the next
+ * insertion) or NULL (memory). */
+static gkey *tab_get(dp_tagger *t, const char *k, size_t n) {
+  if (!t->tab || (t->nent + 1) * 2 > t->mask + 1) {
+    if (tab_resize(t, t->tab ? (t->mask + 1) * 2 : 1024))
+      return NULL;
+  }
+  uint32_t h = fnv1a(k, n);
+  size_t i = h & t->mask;
+  for (;; i = (i + 1) & t->mask) {
+    slot *s = &t->tab[i];
+    if (!s->idx)
+      break;
+    if (s->hash == h) {
+      gkey *g = &t->ent[s->idx - 1];
+      if (strncmp(g->key, k, n) == 0 && g->key[n] == '\0')
+        return g;
+    }
+  }
+  if (t->nent == t->capent) {
+    size_t nc = t->capent ? t->capent * 2 : 4096;
+    gkey *ne = realloc(t->ent, nc * sizeof *ne);
+    if (!ne)
+      return NULL;
+    t->ent = ne;
+    t->capent = nc;
+  }
+  gkey *g = &t->ent[t->nent];
+  memset(g, 0, sizeof *g);
+  g->key = arena_copy(t, k, n);
+  if (!g->key)
+    return NULL;
+  g->hash = h;
+  g->type = -1;
+  t->nent++;
+  t->tab[i].hash = h;
+  t->tab[i].idx = (uint32_t)t->nent;
+  return g;
+}
+
+/* Inserts the proper prefixes of a multi-word key as prefix entries. */
+static int tab_prefixes(dp_tagger *t, const char *k, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (k[i] != ' ')
+      continue;
+    gkey *g = tab_get(t, k, i);
+    if (!g)
+      return -1;
+    g->gflags |= G_PREFIX;
+  }
+  return 0;
+}
+
+static int all_caps_text(const char *s, size_t n) {
+  int letters = 0;
+  size_t i = 0;
+  while (i < n) {
+    unsigned char b = (unsigned char)s[i];
+    if (b < 0x80) {
+      if (b >= 'a' && b <= 'z')
+        return 0;
+      if (b >= 'A' && b <= 'Z')
+        letters++;
+      i++;
+      continue;
+    }
+    int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                          (utf8proc_ssize_t)(n - i), &cp);
+    if (k <= 0) {
+      i++;
+      continue;
+    }
+    i += (size_t)k;
+    utf8proc_category_t c = utf8proc_category(cp);
+    if (c == UTF8PROC_CATEGORY_LL)
+      return 0;
+    if (c == UTF8PROC_CATEGORY_LU)
+      letters++;
+  }
+  return letters >= 2;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Loading the data files.                                                    */
+
+typedef enum file_kind {
+  FK_ENTITY,    /* Canonical|alias... with a fixed type */
+  FK_TYPED,     /* TYPE|Canonical|alias... */
+  FK_COMMUNES,  /* [+]Name: weak LOC, '+' = strong */
+  FK_FIRSTNAME, /* Name count */
+  FK_CUES,      /* KIND words */
+} file_kind;
+
+typedef struct load_ctx {
+  dp_tagger *t;  /* tagger being filled */
+  buf scratch;   /* folding buffer */
+  char **errmsg; /* where to report */
+} load_ctx;
+
+static int load_error(load_ctx *c, const char *file, size_t line,
+                      const char *what) {
+  if (c->errmsg) {
+    size_t n = strlen(file) + strlen(what) + 64;
+    *c->errmsg = malloc(n);
+    if (*c->errmsg)
+      snprintf(*c->errmsg, n, "%s:%zu: %s", file, line, what);
+  }
+  return -1;
+}
+
+/* Adds one name (alias) of an entity. */
+static int add_name(load_ctx *c, const char *name, size_t n, const char *canon,
+                    size_t canon_len, int type, unsigned gflags) {
+  c->scratch.len = 0;
+  if (fold_append(&c->scratch, name, n, FOLD_KEY))
+    return -1;
+  if (c->scratch.len == 0)
+    return 0;
+  if (all_caps_text(name, n))
+    gflags |= G_CAPS;
+  gkey *g = tab_get(c->t, c->scratch.p, c->scratch.len);
+  if (!g)
+    return -1;
+  if (g->type >= 0 && g->canon == canon && !(gflags & G_CAPS))
+    g->gflags &= (uint8_t)~G_CAPS;
+  if (g->type < 0 || ((g->gflags & G_WEAK) && (gflags & G_STRONG))) {
+    g->type = (int8_t)type;
+    g->canon = canon;
+    g->canon_len = (uint16_t)(canon_len > 65535 ? 65535 : canon_len);
+    g->gflags = (uint8_t)((g->gflags & G_PREFIX) | gflags);
+  }
+  return tab_prefixes(c->t, c->scratch.p, c->scratch.len);
+}
+
+static const struct {
+  const char *name;
+  unsigned bit;
+} cue_kinds[] = {
+    {"ABBR", C_ABBR},     {"TITLE", C_TITLE}, {"ORG", C_ORG},
+    {"ORGADJ", C_ORGADJ}, {"LOCHD", C_LOCHD}, {"LOC", C_LOC},
+    {"PART", C_PART},     {"NOT", C_NOT},     {"ORGC", C_ORGCAP},
+};
+
+static int load_line(load_ctx *c, file_kind kind, int type, const char *file,
+                     size_t lineno, const char *s, size_t n) {
+  switch (kind) {
+  case FK_CUES: {
+    size_t sp = 0;
+    while (sp < n && s[sp] != ' ')
+      sp++;
+    unsigned bit = 0;
+    for (size_t i = 0; i < sizeof cue_kinds / sizeof cue_kinds[0]; i++)
+      if (strlen(cue_kinds[i].name) == sp &&
+          memcmp(cue_kinds[i].name, s, sp) == 0)
+        bit = cue_kinds[i].bit;
+    if (!bit || sp + 1 >= n)
+      return load_error(c, file, lineno, "expected: KIND word");
+    c->scratch.len = 0;
+    if (fold_append(&c->scratch, s + sp + 1, n - sp - 1, FOLD_KEY))
+      return -1;
+    gkey *g = tab_get(c->t, c->scratch.p, c->scratch.len);
+    if (!g)
+      return -1;
+    g->cues |= (uint16_t)bit;
+    return tab_prefixes(c->t, c->scratch.p, c->scratch.len);
+  }
+  case FK_FIRSTNAME: {
+    size_t sp = n;
+    while (sp > 0 && s[sp - 1] != ' ')
+      sp--;
+    if (sp < 2)
+      return load_error(c, file, lineno, "expected: Name count");
+    unsigned long count = strtoul(s + sp, NULL, 10);
+    c->scratch.len = 0;
+    if (fold_append(&c->scratch, s, sp - 1, FOLD_KEY))
+      return -1;
+    gkey *g = tab_get(c->t, c->scratch.p, c->scratch.len);
+    if (!g)
+      return -1;
+    if (g->fname < count)
+      g->fname = (uint32_t)(count > UINT32_MAX ? UINT32_MAX : count);
+    return tab_prefixes(c->t, c->scratch.p, c->scratch.len);
+  }
+  case FK_COMMUNES: {
+    unsigned fl = G_WEAK;
+    if (n > 0 && s[0] == '+') {
+      fl = G_STRONG;
+      s++;
+      n--;
+    }
+    if (add_name(c, s, n, s, n, DP_ENT_LOC, fl))
+      return -1;
+    /* "Le Havre" is also written "Havre" after du/au */
+    if (n > 3 && (strncmp(s, "Le ", 3) == 0 || strncmp(s, "La ", 3) == 0))
+      return add_name(c, s + 3, n - 3, s, n, DP_ENT_LOC, fl);
+    if (n > 4 && strncmp(s, "Les ", 4) == 0)
+      return add_name(c, s + 4, n - 4, s, n, DP_ENT_LOC, fl);
+    return 0;
+  }
+  case FK_TYPED:
+  case FK_ENTITY: {
+    size_t i = 0;
+    if (kind == FK_TYPED) {
+      while (i < n && s[i] != '|')
+        i++;
+      char tn[8] = {0};
+      if (i >= n || i >= sizeof tn)
+        return load_error(c, file, lineno, "expected: TYPE|Name");
+      memcpy(tn, s, i);
+      type = dp_entity_type_parse(tn);
+      if (type < 0)
+        return load_error(c, file, lineno, "unknown entity type");
+      s += i + 1;
+      n -= i + 1;
+      i = 0;
+    }
+    while (i < n && s[i] != '|')
+      i++;
+    const char *canon = s;
+    size_t canon_len = i;
+    if (canon_len == 0)
+      return load_error(c, file, lineno, "empty name");
+    size_t a = 0;
+    while (a < n) {
+      size_t b = a;
+      while (b < n && s[b] != '|')
+        b++;
+      if (b > a && add_name(c, s + a, b - a, canon, canon_len, type, G_STRONG))
+        return -1;
+      a = b + 1;
+    }
+    return 0;
+  }
+  }
+  return 0;
+}
+
+static int load_file(load_ctx *c, const char *file, file_kind kind, int type) {
+  size_t len;
+  const char *d = dp_data_get(file, &len);
+  if (!d) {
+    if (c->errmsg) {
+      size_t n = strlen(file) + 64;
+      *c->errmsg = malloc(n);
+      if (*c->errmsg)
+        snprintf(*c->errmsg, n, "%s: gazetteer not compiled in", file);
+    }
+    return -1;
+  }
+  size_t lineno = 0, i = 0;
+  while (i < len) {
+    size_t e = i;
+    while (e < len && d[e] != '\n')
+      e++;
+    lineno++;
+    size_t a = i, b = e;
+    while (a < b && (d[a] == ' ' || d[a] == '\t'))
+      a++;
+    while (b > a && (d[b - 1] == ' ' || d[b - 1] == '\t' || d[b - 1] == '\r'))
+      b--;
+    if (b > a && d[a] != '#') {
+      if (load_line(c, kind, type, file, lineno, d + a, b - a)) {
+        if (c->errmsg && !*c->errmsg)
+          *c->errmsg = strdup("out of memory");
+        return -1;
+      }
+    }
+    i = e + 1;
+  }
+  return 0;
+}
+
+static void tagger_release(dp_tagger *t) {
+  if (!t)
+    return;
+  arena_block *b = t->arena;
+  while (b) {
+    arena_block *nb = b->next;
+    free(b);
+    b = nb;
+  }
+  free(t->tab);
+  free(t->ent);
+  free(t->cue);
+  free(t->ctab);
+  free(t->hot);
+  free(t->htab);
+  free(t->bloom);
+  free(t);
+}
+
+int dp_tagger_new(dp_tagger **out, char **errmsg) {
+  static const struct {
+    const char *file;
+    file_kind kind;
+    int type;
+  } files[] = {
+      /* earlier files win when a name is in several */
+      {"gaz_cues.txt", FK_CUES, -1},
+      {"gaz_aliases.txt", FK_TYPED, -1},
+      {"gaz_orgs.txt", FK_ENTITY, DP_ENT_ORG},
+      {"gaz_persons.txt", FK_ENTITY, DP_ENT_PER},
+      {"gaz_countries.txt", FK_ENTITY, DP_ENT_LOC},
+      {"gaz_places.txt", FK_ENTITY, DP_ENT_LOC},
+      {"gaz_regions.txt", FK_ENTITY, DP_ENT_LOC},
+      {"gaz_communes.txt", FK_COMMUNES, DP_ENT_LOC},
+      {"gaz_firstnames.txt", FK_FIRSTNAME, -1},
+  };
+  if (errmsg)
+    *errmsg = NULL;
+  *out = NULL;
+  dp_tagger *t = calloc(1, sizeof *t);
+  if (!t) {
+    if (errmsg)
+      *errmsg = strdup("out of memory");
+    return -1;
+  }
+  /* size the table once: at most one key per line, alias and word boundary */
+  size_t est = 0;
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    size_t len = 0;
+    const char *d = dp_data_get(files[i].file, &len);
+    for (size_t k = 0; d && k < len; k++)
+      est += d[k] == '\n' || d[k] == '|' || d[k] == ' ' || d[k] == '-' ||
+             d[k] == '\'';
+  }
+  size_t size = 1024;
+  while (size < est + est / 2)
+    size *= 2;
+  t->ent = malloc((est + 1) * sizeof *t->ent);
+  if (!t->ent || tab_resize(t, size)) {
+    tagger_release(t);
+    if (errmsg)
+      *errmsg = strdup("out of memory");
+    return -1;
+  }
+  t->capent = est + 1;
+  load_ctx c = {t, {0}, errmsg};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    if (load_file(&c, files[i].file, files[i].kind, files[i].type)) {
+      free(c.scratch.p);
+      tagger_release(t);
+      return -1;
+    }
+  }
+  free(c.scratch.p);
+  if (build_cue_table(t)) {
+    tagger_release(t);
+    if (errmsg)
+      *errmsg = strdup("out of memory");
+    return -1;
+  }
+  *out = t;
+  return 0;
+}
+
+void dp_tagger_free(dp_tagger *t) {
+  tagger_release(t);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Small public helpers.                                                      */
 
 const char *dp_entity_type_name(dp_entity_type t) {
   switch (t) {
-    case DP_ENT_PER: return "PER";
-    case DP_ENT_ORG: return "ORG";
-    case DP_ENT_LOC: return "LOC";
-    case DP_ENT_MISC: return "MISC";
+  case DP_ENT_PER: return "PER";
+  case DP_ENT_ORG: return "ORG";
+  case DP_ENT_LOC: return "LOC";
+  case DP_ENT_MISC: return "MISC";
   }
   return "MISC";
 }
 
 int dp_entity_type_parse(const char *s) {
   static const char *const names[] = {"PER", "ORG", "LOC", "MISC"};
-  if (!s) return -1;
+  if (!s)
+    return -1;
   for (int i = 0; i < 4; i++)
-    if (strcasecmp(s, names[i]) == 0) return i;
+    if (strcasecmp(s, names[i]) == 0)
+      return i;
   return -1;
 }
 
 void dp_entities_clear(dp_entities *e) {
-  if (!e) return;
+  if (!e)
+    return;
   for (size_t i = 0; i < e->n; i++) {
     free(e->v[i].canonical);
     free(e->v[i].key);
@@ -37,45 +851,1708 @@ void dp_entities_clear(dp_entities *e) {
 }
 
 void dp_entities_free(dp_entities *e) {
-  if (!e) return;
+  if (!e)
+    return;
   dp_entities_clear(e);
   free(e->v);
   e->v = NULL;
   e->cap = 0;
 }
 
-int dp_tagger_new(dp_tagger **out, char **errmsg) {
-  if (errmsg) *errmsg = NULL;
-  *out = calloc(1, sizeof **out);
-  if (!*out) {
-    if (errmsg) *errmsg = strdup("out of memory");
+/* ------------------------------------------------------------------------ */
+/* Words: the token stream as the rules see it.                              */
+
+enum gap_kind {
+  GAP_SPACE = 0,  /* only spaces (or nothing) between the words */
+  GAP_HYPHEN = 1, /* a hyphen: compound (États-Unis, New-York) */
+  GAP_ELIDE = 2,  /* spaces then an elided particle: "d'", "l'" */
+  GAP_BREAK = 3,  /* punctuation or a line break */
+};
+
+typedef struct word {
+  size_t start;      /* byte offset of the surface in the text */
+  size_t end;        /* one past its last byte */
+  const char *term;  /* folded term (token arena, or ctx.sa when rewritten) */
+  const char *stem;  /* folded stem */
+  uint32_t tflags;   /* analyzer token flags */
+  const gkey *g;     /* table entry of the term alone, or NULL */
+  uint8_t gap;       /* enum gap_kind: what lies before this word */
+  uint8_t cap;       /* surface starts with an uppercase letter */
+  uint8_t allcaps;   /* at least two letters, all uppercase */
+  uint8_t sent;      /* first word of a sentence (or line, or quote) */
+  uint8_t dot_after; /* a full stop follows right after the word */
+  uint8_t dot_gap;   /* the gap before is "." plus spaces (after an initial) */
+  uint8_t initial;   /* one capital letter followed by a full stop */
+  uint8_t comma_gap; /* the gap before is "," plus spaces */
+  char elided[8];    /* folded particle elided in the gap ("d", "l"), or "" */
+} word;
+
+typedef struct mention {
+  size_t wi, wj;     /* words of the mention, inclusive */
+  size_t ni;         /* first word of the name (after titles) */
+  size_t nj;         /* last word of the name (before an apposition) */
+  int type;          /* dp_entity_type */
+  const gkey *g;     /* gazetteer entry giving the canonical, or NULL */
+  size_t canon_off;  /* canonical override in ctx.pool, when canon_len > 0 */
+  size_t canon_len;  /* bytes of the override */
+  int link;          /* index of the mention giving the canonical, or -1 */
+  uint8_t pending;   /* single unknown capitalised word: PER only if linked */
+  uint8_t link_only; /* pending at a sentence start: only linking may keep it */
+  uint8_t soft_loc;  /* "à X" with X unknown: a place unless X is a person */
+  size_t end_pad;    /* extra bytes after the last word: "Guiot (Marie)" */
+} mention;
+
+typedef struct ctx {
+  const dp_tagger *t;    /* gazetteers */
+  const dp_tokens *toks; /* the analyzer's tokens */
+  const char *text;      /* the text tagged */
+  size_t len;            /* its length */
+  word *w;               /* words */
+  size_t n;              /* number of words */
+  size_t wcap;           /* allocated words */
+  arena_block *sa; /* rewritten terms (stable pointers), freed after the call */
+  buf key;         /* key being built */
+  buf pool;        /* canonical overrides */
+  mention *m;      /* mentions found */
+  size_t nm, capm; /* count, capacity */
+} ctx;
+
+#define TERM(c, i) ((c)->w[i].term)
+#define STEM(c, i) ((c)->w[i].stem)
+
+static int word_cues(const ctx *c, size_t i) {
+  return c->w[i].g ? c->w[i].g->cues : 0;
+}
+static int is_stop(const ctx *c, size_t i) {
+  return (c->w[i].tflags & DP_TOK_STOP) != 0;
+}
+
+/* Uppercase test on the first code point of s. */
+static int starts_upper(const char *s, size_t n) {
+  if (n > 0 && (unsigned char)s[0] < 0x80)
+    return s[0] >= 'A' && s[0] <= 'Z';
+  int32_t cp;
+  utf8proc_ssize_t k =
+      utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &cp);
+  if (k <= 0)
+    return 0;
+  utf8proc_category_t c = utf8proc_category(cp);
+  return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
+}
+
+typedef struct gap_info {
+  int kind;       /* enum gap_kind */
+  int sent_end;   /* . ! ? … */
+  int newline;    /* a line break */
+  int opener;     /* « " — – : (a quote or a new clause starts) */
+  int ocr_join;   /* only "¬" and spaces: the word continues */
+  int dot_only;   /* "." plus spaces or a hyphen */
+  int comma_only; /* "," plus spaces */
+  char elided[8]; /* particle letters, folded */
+} gap_info;
+
+static void analyse_gap(const char *s, size_t n, gap_info *gi) {
+  memset(gi, 0, sizeof *gi);
+  if (n == 1 && s[0] == ' ')
+    return; /* GAP_SPACE */
+  /* an elided particle at the end: letters + apostrophe */
+  size_t end = n;
+  if (n > 0) {
+    size_t a = n;
+    int32_t cp = 0;
+    /* last code point */
+    size_t q = n;
+    while (q > 0 && ((unsigned char)s[q - 1] & 0xC0) == 0x80)
+      q--;
+    if (q > 0)
+      q--;
+    if ((s[n - 1] == '\'' || (unsigned char)s[n - 1] >= 0x80) &&
+        utf8proc_iterate((const utf8proc_uint8_t *)s + q,
+                         (utf8proc_ssize_t)(n - q), &cp) > 0 &&
+        is_apostrophe(cp)) {
+      a = q;
+      size_t b = a;
+      while (b > 0 && ((s[b - 1] >= 'a' && s[b - 1] <= 'z') ||
+                       (s[b - 1] >= 'A' && s[b - 1] <= 'Z')))
+        b--;
+      if (a - b >= 1 && a - b <= 6) {
+        for (size_t k = b; k < a; k++) {
+          char ch = s[k];
+          gi->elided[k - b] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        }
+        end = b;
+      }
+    }
+  }
+  int spaces = 0, hyphens = 0, ocr = 0, dots = 0, other = 0, commas = 0;
+  size_t i = 0;
+  while (i < end) {
+    int32_t cp;
+    if ((unsigned char)s[i] < 0x80) {
+      cp = (unsigned char)s[i++];
+    } else {
+      utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                            (utf8proc_ssize_t)(end - i), &cp);
+      if (k <= 0) {
+        i++;
+        other++;
+        continue;
+      }
+      i += (size_t)k;
+    }
+    if (cp == '\n' || cp == '\r') {
+      gi->newline = 1;
+      spaces++;
+    } else if (is_space_cp(cp)) {
+      spaces++;
+    } else if (cp == '-' || cp == 0x2010 || cp == 0x2011) {
+      hyphens++;
+    } else if (cp == 0xAC) {
+      ocr++;
+    } else if (cp == '.') {
+      dots++;
+      gi->sent_end = 1;
+    } else {
+      other++;
+      if (cp == ',')
+        commas++;
+      if (cp == '!' || cp == '?' || cp == 0x2026)
+        gi->sent_end = 1;
+      if (cp == 0xAB || cp == '"' || cp == 0x2014 || cp == 0x2013 ||
+          cp == ':' || cp == 0x201C)
+        gi->opener = 1;
+    }
+  }
+  if (ocr && !hyphens && !dots && !other && !gi->elided[0]) {
+    gi->ocr_join = 1;
+    gi->kind = GAP_SPACE;
+    return;
+  }
+  if (dots == 1 && !other && !ocr && hyphens <= 1)
+    gi->dot_only = 1;
+  if (commas == 1 && other == 1 && !dots && !ocr && !hyphens && !gi->newline &&
+      !gi->elided[0])
+    gi->comma_only = 1;
+  if (other || dots || ocr || gi->newline || hyphens > 1 ||
+      (hyphens && spaces)) {
+    gi->kind = GAP_BREAK;
+  } else if (hyphens) {
+    gi->kind = gi->elided[0] ? GAP_BREAK : GAP_HYPHEN;
+  } else {
+    gi->kind = gi->elided[0] ? GAP_ELIDE : GAP_SPACE;
+  }
+}
+
+/* Copies a + b into the call's arena as a match term: full stops dropped,
+ * apostrophes and hyphens as spaces. Returns NULL on allocation failure. */
+static const char *term_rewrite(ctx *c, const char *a, const char *b) {
+  size_t n = strlen(a) + strlen(b);
+  arena_block *blk = c->sa;
+  if (!blk || blk->size - blk->used < n + 1) {
+    size_t sz = n + 1 > 16384 ? n + 1 : 16384;
+    arena_block *nb = malloc(sizeof *nb + sz);
+    if (!nb)
+      return NULL;
+    nb->next = blk;
+    nb->used = 0;
+    nb->size = sz;
+    c->sa = blk = nb;
+  }
+  char *out = blk->data + blk->used, *o = out;
+  for (int part = 0; part < 2; part++) {
+    for (const char *p = part ? b : a; *p; p++) {
+      if (*p == '.')
+        continue;
+      if (*p == '\'' || *p == '-') {
+        *o++ = ' ';
+      } else if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
+                 (unsigned char)p[2] == 0x99) {
+        *o++ = ' ';
+        p += 2;
+      } else {
+        *o++ = *p;
+      }
+    }
+  }
+  *o = '\0';
+  blk->used += (size_t)(o - out) + 1;
+  return out;
+}
+
+static int term_needs_rewrite(const char *t) {
+  return strpbrk(t, ".'-\xe2") != NULL;
+}
+
+static const gkey *cue_find(const dp_tagger *t, const char *k, size_t n);
+
+/* Could token k start a mention? Capitalised words, the cue words that
+ * start one (rue, général, ministère...) and words glued by an OCR line-end
+ * hyphen. The words around them are kept as context; the rest is skipped. */
+static int token_interesting(const ctx *c, const dp_token *tk,
+                             size_t prev_end) {
+  if (tk->flags & DP_TOK_CAPITAL)
+    return 1;
+  unsigned char f = (unsigned char)c->text[tk->start];
+  if (f >= 'A' && f <= 'Z')
+    return 1;
+  if (f >= 0x80 && starts_upper(c->text + tk->start, tk->end - tk->start))
+    return 1;
+  const char *t = tk->term;
+  size_t n = strlen(t);
+  if (n > 2 && n <= 24) {
+    unsigned sg = cue_sig(t, n);
+    if (c->t->tbits[sg >> 6] & (1ull << (sg & 63)))
+      return 2; /* a head: wider context */
+  }
+  if (tk->start > prev_end &&
+      memchr(c->text + prev_end, 0xC2, tk->start - prev_end))
+    return 1;
+  return 0;
+}
+
+/* Tokens of context kept around an interesting token (a joined compound
+ * form counts as a token): the rules look two words back ("près de", an
+ * article); after a title or a head they read a few words more (adjectives
+ * of an organisation, an apposition "juge d'instruction"). */
+enum { WINDOW_BACK = 2, WINDOW_AHEAD = 2, WINDOW_HEAD = 4 };
+
+static int build_words(ctx *c, const dp_tokens *toks) {
+  /* 1. which tokens matter: interesting ones and a window around them */
+  uint8_t *keep = calloc(toks->n + 1, 1);
+  if (!keep)
     return -1;
+  size_t prev_end = 0;
+  for (size_t k = 0; k < toks->n; k++) {
+    const dp_token *tk = &toks->v[k];
+    if (tk->flags & DP_TOK_JOINED)
+      continue;
+    if (tk->start < prev_end || tk->end > c->len || tk->end <= tk->start)
+      continue;
+    int why = token_interesting(c, tk, prev_end);
+    if (why) {
+      size_t ahead = why == 2 ? WINDOW_HEAD : WINDOW_AHEAD;
+      size_t a = k > WINDOW_BACK ? k - WINDOW_BACK : 0,
+             b = k + ahead < toks->n ? k + ahead : toks->n - 1;
+      memset(keep + a, 1, b - a + 1);
+    }
+    prev_end = tk->end;
+  }
+  /* 2. words for the kept tokens; what lies between them is read from the
+   * text; a skipped stretch breaks names */
+  prev_end = 0;
+  int prev_kept = 0, first = 1;
+  for (size_t k = 0; k < toks->n; k++) {
+    const dp_token *tk = &toks->v[k];
+    if (tk->flags & DP_TOK_JOINED)
+      continue;
+    if (tk->start < prev_end || tk->end > c->len || tk->end <= tk->start)
+      continue;
+    if (!keep[k]) {
+      prev_end = tk->end;
+      prev_kept = 0;
+      first = 0;
+      continue;
+    }
+    gap_info gi;
+    analyse_gap(c->text + prev_end, tk->start - prev_end, &gi);
+    if (c->n > 0 && prev_kept && gi.ocr_join) {
+      /* "Cham¬ bre": extend the previous word */
+      word *pw = &c->w[c->n - 1];
+      /* new term = old term + this term; the stem is the joined term */
+      pw->term = term_rewrite(c, pw->term, tk->term);
+      if (!pw->term) {
+        free(keep);
+        return -1;
+      }
+      pw->stem = pw->term;
+      pw->end = tk->end;
+      pw->tflags |= tk->flags & ~(uint32_t)(DP_TOK_STOP | DP_TOK_SENT_START |
+                                            DP_TOK_CAPITAL);
+      prev_end = tk->end;
+      continue;
+    }
+    if (c->n == c->wcap) {
+      size_t nc = c->wcap ? c->wcap * 2 : 64;
+      word *nw = realloc(c->w, nc * sizeof *nw);
+      if (!nw) {
+        free(keep);
+        return -1;
+      }
+      c->w = nw;
+      c->wcap = nc;
+    }
+    word *w = &c->w[c->n];
+    memset(w, 0, sizeof *w);
+    w->start = tk->start;
+    w->end = tk->end;
+    w->tflags = tk->flags;
+    w->term = tk->term;
+    if (term_needs_rewrite(tk->term) &&
+        !(w->term = term_rewrite(c, tk->term, ""))) {
+      free(keep);
+      return -1;
+    }
+    w->stem = tk->stem;
+    w->gap = (uint8_t)(c->n == 0 || !prev_kept ? GAP_BREAK : gi.kind);
+    memcpy(w->elided, gi.elided, sizeof w->elided);
+    w->dot_gap = (uint8_t)(prev_kept && gi.dot_only);
+    w->comma_gap = (uint8_t)(prev_kept && gi.comma_only);
+    const char *surf = c->text + tk->start;
+    size_t slen = tk->end - tk->start;
+    w->cap = (uint8_t)starts_upper(surf, slen);
+    w->allcaps = (uint8_t)(w->cap && all_caps_text(surf, slen));
+    w->dot_after = (uint8_t)(tk->end < c->len && c->text[tk->end] == '.');
+    w->initial =
+        (uint8_t)(w->cap && w->dot_after &&
+                  !(tk->end + 1 < c->len && c->text[tk->end + 1] == '.') &&
+                  (slen == 1 ||
+                   (slen == 2 && ((unsigned char)surf[0] & 0xE0) == 0xC0)));
+    /* sentence start (abbreviations are looked at once cues are known) */
+    w->sent = (uint8_t)(first || gi.newline || gi.opener || gi.sent_end);
+    prev_end = tk->end;
+    prev_kept = 1;
+    first = 0;
+    c->n++;
+  }
+  free(keep);
+  for (size_t i = 0; i < c->n; i++) {
+    /* capitalised words: the whole table; other words: cue words only */
+    const char *t = TERM(c, i);
+    if (c->w[i].tflags & DP_TOK_NUMBER)
+      continue;
+    size_t tl = strlen(t);
+    c->w[i].g = c->w[i].cap ? tab_find(c->t, t, tl)
+                : tl <= 24  ? cue_find(c->t, t, tl)
+                            : NULL;
+  }
+  /* "M. Dupont", "J. Dupont", "r. de Rivoli": a full stop after an
+   * abbreviation or an initial does not end the sentence */
+  for (size_t i = 1; i < c->n; i++) {
+    word *w = &c->w[i];
+    const word *pw = &c->w[i - 1];
+    if (!w->sent || w->gap != GAP_BREAK || !w->dot_gap)
+      continue;
+    int abbr_dot =
+        pw->initial ||
+        (pw->g && (pw->g->cues & (C_ABBR | C_LOCHD)) && pw->dot_after);
+    if (abbr_dot)
+      w->sent = 0;
   }
   return 0;
 }
 
-void dp_tagger_free(dp_tagger *t) { free(t); }
+/* Can word i continue a name that includes word i-1? */
+static int name_joins(const ctx *c, size_t i) {
+  const word *w = &c->w[i];
+  if (w->gap == GAP_SPACE || w->gap == GAP_HYPHEN || w->gap == GAP_ELIDE)
+    return 1;
+  if (w->gap == GAP_BREAK && w->dot_gap && i > 0 && c->w[i - 1].initial)
+    return 1;
+  return 0;
+}
+
+/* Match key of words i..j into c->key. */
+static int make_key(ctx *c, size_t i, size_t j) {
+  c->key.len = 0;
+  for (size_t k = i; k <= j; k++) {
+    if (k > i) {
+      if (buf_addc(&c->key, ' '))
+        return -1;
+      if (c->w[k].elided[0] &&
+          (buf_add(&c->key, c->w[k].elided, strlen(c->w[k].elided)) ||
+           buf_addc(&c->key, ' ')))
+        return -1;
+    }
+    const char *t = TERM(c, k);
+    if (buf_add(&c->key, t, strlen(t)))
+      return -1;
+  }
+  return 0;
+}
+
+/* Does the last word of an entry's canonical name start with a capital
+ * ("La Réunion": a lowercase "la réunion" is not the place)? */
+static int canon_last_upper(const gkey *g) {
+  if (!g->canon || g->canon_len == 0)
+    return 0;
+  size_t k = g->canon_len;
+  while (k > 0 && g->canon[k - 1] != ' ' && g->canon[k - 1] != '-' &&
+         g->canon[k - 1] != '\'')
+    k--;
+  return starts_upper(g->canon + k, g->canon_len - k);
+}
+
+/* Longest gazetteer entry (with a type) starting at word i; *jout = its last
+ * word. Returns NULL when none. -1 never: memory failure gives NULL too, but
+ * sets *err. */
+static const gkey *gaz_longest(ctx *c, size_t i, size_t *jout, int *err) {
+  const gkey *best = NULL;
+  if (!c->w[i].cap)
+    return NULL;
+  int caps = c->w[i].allcaps;
+  c->key.len = 0;
+  const char *t = TERM(c, i);
+  if (buf_add(&c->key, t, strlen(t))) {
+    *err = 1;
+    return NULL;
+  }
+  const gkey *g = c->w[i].g;
+  size_t j = i;
+  for (;;) {
+    if (!g)
+      break;
+    if (g->type >= 0 && (!(g->gflags & G_CAPS) || caps) &&
+        (j == i || c->w[j].cap || !canon_last_upper(g))) {
+      best = g;
+      *jout = j;
+    }
+    if (!(g->gflags & G_PREFIX) || j + 1 >= c->n || !name_joins(c, j + 1))
+      break;
+    j++;
+    caps = caps && (c->w[j].allcaps || strlen(TERM(c, j)) <= 1);
+    if (buf_addc(&c->key, ' ')) {
+      *err = 1;
+      return NULL;
+    }
+    if (c->w[j].elided[0] &&
+        (buf_add(&c->key, c->w[j].elided, strlen(c->w[j].elided)) ||
+         buf_addc(&c->key, ' '))) {
+      *err = 1;
+      return NULL;
+    }
+    t = TERM(c, j);
+    if (buf_add(&c->key, t, strlen(t))) {
+      *err = 1;
+      return NULL;
+    }
+    g = tab_find(c->t, c->key.p, c->key.len);
+  }
+  return best;
+}
+
+static int is_roman(const char *t) {
+  if (!*t)
+    return 0;
+  for (const char *p = t; *p; p++)
+    if (!strchr("ivxlc", *p))
+      return 0;
+  return strlen(t) <= 5;
+}
+
+static int is_name_word(const ctx *c, size_t i) {
+  const word *w = &c->w[i];
+  if (!w->cap)
+    return 0;
+  if (w->end - w->start == 1 && !w->initial)
+    return 0; /* "X...", "A" */
+  if (w->tflags & DP_TOK_NUMBER)
+    return 0;
+  if (word_cues(c, i) & (C_NOT | C_ABBR)) {
+    /* "St-Martin", "Ste-Anne" */
+    const char *t = TERM(c, i);
+    return (!strcmp(t, "st") || !strcmp(t, "ste")) && i + 1 < c->n &&
+           c->w[i + 1].gap == GAP_HYPHEN;
+  }
+  return 1;
+}
+
+/* End of the capitalised name starting at word i (which must be a name
+ * word or a particle followed by one): particles inside, initials, roman
+ * numerals at the end. Returns the last word index, or (size_t)-1. */
+static size_t name_end(const ctx *c, size_t i) {
+  size_t k = i, last = (size_t)-1;
+  for (;;) {
+    if (k >= c->n)
+      break;
+    if (k > i && !name_joins(c, k))
+      break;
+    if (is_name_word(c, k)) {
+      last = k;
+      k++;
+      continue;
+    }
+    /* "Wag-ner", "Phi-lippe": a name cut by a line-end hyphen */
+    if (k > i && last == k - 1 && c->w[k].gap == GAP_HYPHEN && !c->w[k].cap &&
+        !(word_cues(c, k) & C_PART) && !is_stop(c, k) &&
+        !(c->w[k].tflags & DP_TOK_NUMBER) && strlen(TERM(c, k)) >= 2) {
+      last = k;
+      k++;
+      continue;
+    }
+    /* particle(s) followed by a capitalised word */
+    size_t p = k;
+    while (p < c->n && p < k + 2 &&
+           (!c->w[p].cap ||
+            (c->w[p].allcaps && last != (size_t)-1 && c->w[last].allcaps)) &&
+           (word_cues(c, p) & C_PART) && (p == k || name_joins(c, p)))
+      p++;
+    if (p > k && p < c->n && name_joins(c, p) && is_name_word(c, p) &&
+        !(c->w[p].sent) &&
+        !(last != (size_t)-1 && c->w[p].g && c->w[p].g->fname >= 500 &&
+          strcmp(TERM(c, p), "saint") && strcmp(TERM(c, p), "sainte"))) {
+      k = p;
+      continue;
+    }
+    break;
+  }
+  if (last != (size_t)-1 && last + 1 < c->n && name_joins(c, last + 1) &&
+      c->w[last + 1].allcaps && is_roman(TERM(c, last + 1)))
+    last++;
+  return last;
+}
+
+static int push_mention(ctx *c, size_t wi, size_t wj, size_t ni, int type,
+                        const gkey *g) {
+  if (c->nm == c->capm) {
+    size_t nc = c->capm ? c->capm * 2 : 32;
+    mention *nm = realloc(c->m, nc * sizeof *nm);
+    if (!nm)
+      return -1;
+    c->m = nm;
+    c->capm = nc;
+  }
+  mention *m = &c->m[c->nm++];
+  memset(m, 0, sizeof *m);
+  m->wi = wi;
+  m->wj = wj;
+  m->ni = ni;
+  m->nj = wj;
+  m->type = type;
+  m->g = g;
+  m->link = -1;
+  return 0;
+}
+
+/* Is there a place cue right before word i ("à", "en", "près de", "ville d'")?
+ * Weak cues (au, aux, vers, sur, depuis, via) count for known places only. */
+static int loc_cue_weak(ctx *c, size_t i);
+static int loc_cue_before(ctx *c, size_t i) {
+  if (!loc_cue_weak(c, i))
+    return 0;
+  if (c->w[i].elided[0])
+    return 1;
+  const char *t = TERM(c, i - 1);
+  return strcmp(t, "au") && strcmp(t, "aux") && strcmp(t, "vers") &&
+         strcmp(t, "sur") && strcmp(t, "depuis") && strcmp(t, "via");
+}
+
+static int loc_cue_weak(ctx *c, size_t i) {
+  if (i == 0 || c->w[i].gap == GAP_BREAK || c->w[i].gap == GAP_HYPHEN)
+    return 0;
+  const word *w = &c->w[i];
+  if (w->elided[0]) {
+    /* "près d'Orléans": previous word + particle */
+    c->key.len = 0;
+    const char *t = TERM(c, i - 1);
+    if (buf_add(&c->key, t, strlen(t)) || buf_addc(&c->key, ' ') ||
+        buf_add(&c->key, w->elided, strlen(w->elided)))
+      return 0;
+    const gkey *g = tab_find(c->t, c->key.p, c->key.len);
+    if (g && (g->cues & C_LOC))
+      return 1;
+    if (i >= 2 && name_joins(c, i - 1)) {
+      c->key.len = 0;
+      const char *t0 = TERM(c, i - 2);
+      if (buf_add(&c->key, t0, strlen(t0)) || buf_addc(&c->key, ' ') ||
+          buf_add(&c->key, t, strlen(t)) || buf_addc(&c->key, ' ') ||
+          buf_add(&c->key, w->elided, strlen(w->elided)))
+        return 0;
+      g = tab_find(c->t, c->key.p, c->key.len);
+      if (g && (g->cues & C_LOC))
+        return 1;
+    }
+    return 0;
+  }
+  if (word_cues(c, i - 1) & C_LOC)
+    return 1;
+  const char *tp = TERM(c, i - 1);
+  if (strcmp(tp, "de") && strcmp(tp, "du") && strcmp(tp, "des"))
+    return 0;
+  if (i >= 2 && name_joins(c, i - 1)) {
+    c->key.len = 0;
+    const char *t0 = TERM(c, i - 2), *t1 = TERM(c, i - 1);
+    if (buf_add(&c->key, t0, strlen(t0)) || buf_addc(&c->key, ' ') ||
+        buf_add(&c->key, t1, strlen(t1)))
+      return 0;
+    const gkey *g = tab_find(c->t, c->key.p, c->key.len);
+    if (g && (g->cues & C_LOC))
+      return 1;
+  }
+  return 0;
+}
+
+static int ends_with(const char *s, size_t n, const char *suf) {
+  size_t m = strlen(suf);
+  return n >= m && memcmp(s + n - m, suf, m) == 0;
+}
+
+/* A lowercase word that looks like an adjective (communiste, nationale...). */
+static int adjective_like(const ctx *c, size_t i) {
+  const word *w = &c->w[i];
+  if (w->cap || is_stop(c, i) || (w->tflags & DP_TOK_NUMBER))
+    return 0;
+  const char *s = c->text + w->start;
+  size_t n = w->end - w->start;
+  static const char *const sufs[] = {"al",
+                                     "ale",
+                                     "aux",
+                                     "ales",
+                                     "ique",
+                                     "iques",
+                                     "iste",
+                                     "istes",
+                                     "aire",
+                                     "aires",
+                                     "ais",
+                                     "aise",
+                                     "aises",
+                                     "ien",
+                                     "ienne",
+                                     "iens",
+                                     "iennes",
+                                     "el",
+                                     "elle",
+                                     "els",
+                                     "elles",
+                                     "if",
+                                     "ive",
+                                     "ifs",
+                                     "ives",
+                                     "\xc3\xa9",
+                                     "\xc3\xa9"
+                                     "e",
+                                     "\xc3\xa9s",
+                                     "\xc3\xa9"
+                                     "es",
+                                     "ois",
+                                     "oise",
+                                     "ain",
+                                     "aine",
+                                     "ains",
+                                     "aines",
+                                     "eur",
+                                     "ier",
+                                     "i\xc3\xa8re",
+                                     "and",
+                                     "ande",
+                                     "ands",
+                                     "in",
+                                     "ine",
+                                     "an",
+                                     "ane",
+                                     "ard",
+                                     "que"};
+  if (n < 4)
+    return 0;
+  for (size_t k = 0; k < sizeof sufs / sizeof sufs[0]; k++)
+    if (ends_with(s, n, sufs[k]))
+      return 1;
+  return 0;
+}
+
+/* Organisation from a head noun at word i: returns the last word or -1. */
+static long org_rule(ctx *c, size_t i) {
+  int cues = word_cues(c, i);
+  const word *h = &c->w[i];
+  if (!(cues & C_ORG) && !((cues & C_ORGCAP) && h->cap))
+    return -1;
+  /* "en compagnie de" */
+  if (!h->cap && i > 0 && !strcmp(TERM(c, i - 1), "en"))
+    return -1;
+  int head_cap = h->cap;
+  long last = -1;
+  int have_cap = 0, have_adj = 0, have_de = 0;
+  size_t k = i + 1;
+  while (k < c->n && name_joins(c, k) && k <= i + 12) {
+    const word *w = &c->w[k];
+    if (w->elided[0] && w->elided[0] != 'd' && w->elided[0] != 'l')
+      break;
+    if (w->cap && !(word_cues(c, k) & (C_NOT | C_ABBR)) &&
+        !(w->tflags & DP_TOK_NUMBER)) {
+      if (w->elided[0] == 'l' && !have_de)
+        break;
+      have_cap = 1;
+      last = (long)k;
+      k++;
+      continue;
+    }
+    if (!w->cap && (word_cues(c, k) & C_PART)) {
+      /* de, du, des, de la, d' */
+      const char *t = TERM(c, k);
+      if (strcmp(t, "de") && strcmp(t, "du") && strcmp(t, "des") &&
+          strcmp(t, "la") && strcmp(t, "et"))
+        break;
+      if (!strcmp(t, "et") && !have_cap)
+        break;
+      have_de = 1;
+      k++;
+      continue;
+    }
+    if (adjective_like(c, k) && k <= i + 3 && !have_de && !w->elided[0] &&
+        strcmp(TERM(c, k), "actuel") && strcmp(TERM(c, k), "actuelle")) {
+      have_adj = 1;
+      if ((cues & C_ORGADJ) || head_cap)
+        last = (long)k;
+      k++;
+      continue;
+    }
+    break;
+  }
+  if (last < 0)
+    return -1;
+  if (!have_cap && !((cues & C_ORGADJ) && have_adj) && !(head_cap && !h->sent))
+    return -1;
+  return last;
+}
+
+/* Place from a head noun at word i ("rue de Rivoli"): last word or -1. */
+static long lochd_rule(ctx *c, size_t i) {
+  if (!(word_cues(c, i) & C_LOCHD))
+    return -1;
+  size_t k = i + 1;
+  int dot = c->w[i].dot_after;
+  /* optional particles */
+  while (k < c->n && k <= i + 3 &&
+         (name_joins(c, k) || (dot && k == i + 1 && c->w[k].dot_gap)) &&
+         !c->w[k].cap && (word_cues(c, k) & C_PART))
+    k++;
+  if (k >= c->n ||
+      !(name_joins(c, k) || (dot && k == i + 1 && c->w[k].dot_gap)))
+    return -1;
+  if (!is_name_word(c, k) && !(c->w[k].cap && (word_cues(c, k) & C_ABBR)))
+    return -1;
+  size_t e = name_end(c, k);
+  if (e == (size_t)-1)
+    e = k;
+  return (long)e;
+}
+
+/* Threat-actor and similar codes: APT31, APT 31, APT-31, UNC2452, FIN7, TA505.
+ */
+static long code_rule(ctx *c, size_t i) {
+  static const char *const pre[] = {"apt",  "unc", "fin", "ta",
+                                    "temp", "dev", "uac", "storm"};
+  const word *w = &c->w[i];
+  if (!w->cap)
+    return -1;
+  const char *t = TERM(c, i);
+  for (size_t p = 0; p < sizeof pre / sizeof pre[0]; p++) {
+    size_t m = strlen(pre[p]);
+    if (strncmp(t, pre[p], m) != 0)
+      continue;
+    const char *d = t + m;
+    if (*d) {
+      if (*d == '-')
+        d++;
+      const char *e = d;
+      while (*e >= '0' && *e <= '9')
+        e++;
+      if (e > d && !*e) {
+        c->key.len = 0;
+        for (size_t q = 0; q < m; q++)
+          if (buf_addc(&c->key, (char)(pre[p][q] - 32)))
+            return -2;
+        if (buf_add(&c->key, d, (size_t)(e - d)))
+          return -2;
+        return (long)i;
+      }
+      continue;
+    }
+    if (!w->allcaps || i + 1 >= c->n)
+      continue;
+    if (!(c->w[i + 1].gap == GAP_SPACE || c->w[i + 1].gap == GAP_HYPHEN))
+      continue;
+    const char *n2 = TERM(c, i + 1);
+    const char *e = n2;
+    while (*e >= '0' && *e <= '9')
+      e++;
+    if (e == n2 || *e)
+      continue;
+    c->key.len = 0;
+    for (size_t q = 0; q < m; q++)
+      if (buf_addc(&c->key, (char)(pre[p][q] - 32)))
+        return -2;
+    if (buf_add(&c->key, n2, (size_t)(e - n2)))
+      return -2;
+    return (long)(i + 1);
+  }
+  return -1;
+}
+
+/* Does a word start a known place or organisation, or an organisation or
+ * place head ("maire de Lyon", "ministre des Affaires", "président du
+ * Conseil")? */
+static int starts_non_person(ctx *c, size_t i) {
+  const gkey *g = c->w[i].g;
+  if (g && (g->cues & (C_ORG | C_LOCHD | C_NOT)))
+    return 1;
+  size_t j;
+  int err = 0;
+  const gkey *m = gaz_longest(c, i, &j, &err);
+  return m && m->type != DP_ENT_PER && !(m->gflags & G_WEAK);
+}
+
+/* Person introduced by titles at word i: returns last word or -1; *ni = the
+ * first word of the name. */
+static long title_rule(ctx *c, size_t i, size_t *ni) {
+  size_t k = i;
+  int any = 0, last_abbr = 0;
+  while (k < c->n && k <= i + 4) {
+    if (k > i && !name_joins(c, k) &&
+        !(c->w[k].dot_gap && c->w[k - 1].dot_after))
+      break;
+    int cues = word_cues(c, k);
+    const word *w = &c->w[k];
+    if ((cues & C_ABBR) && w->cap) {
+      size_t tl = strlen(TERM(c, k));
+      /* "M" needs its full stop; "Me Dupont" (maître) must not start a sentence
+       */
+      if (tl <= 2 && !w->dot_after && strcmp(TERM(c, k), "me") != 0)
+        break;
+      any = 1;
+      last_abbr = 1;
+      k++;
+      continue;
+    }
+    if (cues & C_TITLE) {
+      any = 1;
+      last_abbr = 0;
+      k++;
+      continue;
+    }
+    /* "M. le général", "M. le Dr": article between titles */
+    if (any && k + 1 < c->n &&
+        (!strcmp(TERM(c, k), "le") || !strcmp(TERM(c, k), "la")) &&
+        (word_cues(c, k + 1) & (C_TITLE | C_ABBR))) {
+      k++;
+      continue;
+    }
+    break;
+  }
+  if (!any || k >= c->n)
+    return -1;
+  if (!(name_joins(c, k) || (c->w[k].dot_gap && c->w[k - 1].dot_after)))
+    return -1;
+  size_t start = k;
+  if (last_abbr && c->w[k].cap && !c->w[k].allcaps &&
+      (word_cues(c, k) & C_PART) && k + 1 < c->n && name_joins(c, k + 1) &&
+      is_name_word(c, k + 1)) {
+    /* "M. Le Royer", "M. De Gaulle" */
+    size_t e = name_end(c, k + 1);
+    if (e == (size_t)-1)
+      return -1;
+    *ni = k;
+    return (long)e;
+  }
+  if (!c->w[k].cap || (c->w[k].allcaps && (word_cues(c, k) & C_PART))) {
+    /* particle: "M. de Kerillis", "le général de Castelnau"; not "maire de
+     * Lyon", "ministre des Affaires", "secrétaire général de la Ligue" */
+    if (!(word_cues(c, k) & C_PART))
+      return -1;
+    const char *t = TERM(c, k);
+    size_t p = k;
+    while (p < c->n && p < k + 2 && (word_cues(c, p) & C_PART) &&
+           (!c->w[p].cap || c->w[p].allcaps))
+      p++;
+    if (p >= c->n || !is_name_word(c, p) || !name_joins(c, p))
+      return -1;
+    int article = !strcmp(t, "du") || !strcmp(t, "des") || !strcmp(t, "la") ||
+                  !strcmp(t, "le") || !strcmp(t, "l") || !strcmp(t, "d") ||
+                  (p != k + 1 && !strcmp(t, "de"));
+    if (!last_abbr && (article || starts_non_person(c, p)))
+      return -1;
+  } else if (c->w[k].elided[0] && !last_abbr) {
+    if (c->w[k].elided[0] != 'd' || starts_non_person(c, k))
+      return -1;
+  }
+  if (c->w[k].cap && !is_name_word(c, k))
+    return -1;
+  if (!last_abbr && c->w[k].cap && starts_non_person(c, k)) {
+    /* "le président Wilson" yes, "le président Paris"? no */
+    size_t j;
+    int err = 0;
+    const gkey *m = gaz_longest(c, k, &j, &err);
+    if (!m || (m->type != DP_ENT_PER && !(m->gflags & G_WEAK)))
+      return -1;
+  }
+  size_t e = name_end(c, start);
+  if (e == (size_t)-1)
+    return -1;
+  *ni = start;
+  return (long)e;
+}
+
+/* HIPE mentions of persons include a following apposition giving the
+ * function or the age: "M. Monier, juge d'instruction", "Mme X, 25 ans".
+ * Returns the new last word. */
+static size_t apposition(const ctx *c, size_t e) {
+  size_t k = e + 1;
+  if (k >= c->n || !c->w[k].comma_gap)
+    return e;
+  const char *t = TERM(c, k);
+  if ((c->w[k].tflags & DP_TOK_NUMBER) && k + 1 < c->n &&
+      c->w[k + 1].gap == GAP_SPACE && strcmp(TERM(c, k + 1), "ans") == 0)
+    return k + 1;
+  if (!strcmp(t, "de") && k + 2 < c->n &&
+      (c->w[k + 1].tflags & DP_TOK_NUMBER) && !strcmp(TERM(c, k + 2), "ans"))
+    return k +
+           2; /* "X, de vingt-deux ans" is rarer with digits; the words form: */
+  size_t s = k;
+  if ((!strcmp(t, "le") || !strcmp(t, "la")) && k + 1 < c->n)
+    t = TERM(c, ++s);
+  if (!strcmp(t, "ancien") || !strcmp(t, "ancienne") || !strcmp(t, "jeune"))
+    s++;
+  int born = !strcmp(t, "ne") || !strcmp(t, "nee");
+  if (!born && (s >= c->n || c->w[s].cap || !(word_cues(c, s) & C_TITLE)))
+    return e;
+  t = TERM(c, s);
+  if (!strcmp(t, "monsieur") || !strcmp(t, "madame") ||
+      !strcmp(t, "mademoiselle") || !strcmp(t, "femme") || !strcmp(t, "veuve"))
+    return e;
+  size_t j = s;
+  while (j + 1 < c->n && j < s + 8 && c->w[j + 1].gap != GAP_BREAK &&
+         !(word_cues(c, j + 1) & C_ABBR))
+    j++;
+  /* "député, ancien ministre" */
+  if (j + 2 < c->n && j < e + 16)
+    return apposition(c, j);
+  return j;
+}
+
+/* An unknown word in capitals that looks like an acronym (SNCF, P.T.T.)
+ * rather than a shouted word (SUCRE, UNIS) or an abbreviation (TH.). */
+static int acronym_like(const ctx *c, size_t i) {
+  const word *w = &c->w[i];
+  const char *t = TERM(c, i);
+  size_t n = strlen(t);
+  if (n < 2 || n > 8 || is_roman(t))
+    return 0;
+  if (memchr(c->text + w->start, '.', w->end - w->start))
+    return 1; /* P.T.T. */
+  if (w->dot_after || n > 6)
+    return 0;
+  size_t v = 0;
+  for (size_t k = 0; k < n; k++)
+    v += strchr("aeiouy", t[k]) != NULL;
+  return v * 3 < n;
+}
+
+/* Tunables (measured on the NewsEye dev set, see docs/entities.md). */
+enum {
+  FNAME_MULTI = 500,    /* first name starting a two-word name -> PER */
+  FNAME_SINGLE = 20000, /* a frequent first name alone -> PER */
+  PENDING_MIN = 2,
+  FNAME_OVER_LOC = 150000,
+  /* "Maurice", "Madeleine": a person, not the place */ /* occurrences that make
+                                                           a lone unknown word a
+                                                           person */
+};
+
+static int in_heading(const ctx *c, size_t i) {
+  if (!c->w[i].allcaps)
+    return 0;
+  if (i > 0 && c->w[i - 1].allcaps && c->w[i].gap != GAP_BREAK)
+    return 1;
+  if (i + 1 < c->n && c->w[i + 1].allcaps && c->w[i + 1].gap != GAP_BREAK)
+    return 1;
+  return 0;
+}
+
+static int pool_canon(ctx *c, mention *m, const char *s, size_t n) {
+  m->canon_off = c->pool.len;
+  m->canon_len = n;
+  return buf_add(&c->pool, s, n);
+}
+
+/* First pass: mentions, left to right, without overlap. */
+static int find_mentions(ctx *c) {
+  size_t i = 0;
+  while (i < c->n) {
+    const word *w = &c->w[i];
+    if (!w->cap && !w->g) {
+      i++;
+      continue;
+    }
+    int cues = word_cues(c, i);
+    size_t ni = i;
+    long e;
+    int err = 0;
+    /* 1. codes */
+    e = code_rule(c, i);
+    if (e == -2)
+      return -1;
+    if (e >= 0) {
+      if (push_mention(c, i, (size_t)e, i, DP_ENT_ORG, NULL) ||
+          pool_canon(c, &c->m[c->nm - 1], c->key.p, c->key.len))
+        return -1;
+      i = (size_t)e + 1;
+      continue;
+    }
+    /* 2. titles */
+    if (cues & (C_ABBR | C_TITLE)) {
+      e = title_rule(c, i, &ni);
+      if (e >= 0) {
+        size_t ne = (size_t)e;
+        e = (long)apposition(c, (size_t)e);
+        if (push_mention(c, i, (size_t)e, ni, DP_ENT_PER, NULL))
+          return -1;
+        c->m[c->nm - 1].nj = ne;
+        i = (size_t)e + 1;
+        continue;
+      }
+    }
+    /* 4/5. heads of organisation and place names (lowercase heads too) */
+    if ((cues & (C_ORG | C_ORGCAP)) && !(w->cap && w->sent && is_stop(c, i))) {
+      size_t jg = 0;
+      const gkey *g = w->cap ? gaz_longest(c, i, &jg, &err) : NULL;
+      if (err)
+        return -1;
+      e = org_rule(c, i);
+      if (e >= 0 && (!g || (size_t)e > jg)) {
+        if (push_mention(c, i, (size_t)e, i, DP_ENT_ORG, NULL))
+          return -1;
+        i = (size_t)e + 1;
+        continue;
+      }
+    }
+    if (cues & C_LOCHD) {
+      e = lochd_rule(c, i);
+      if (e >= 0) {
+        /* addresses: "16, rue La Boétie", "rue Vivienne, 17, Paris" */
+        size_t s0 = i;
+        if (i > 0 && c->w[i].comma_gap &&
+            (c->w[i - 1].tflags & DP_TOK_NUMBER) &&
+            (c->nm == 0 || c->m[c->nm - 1].wj < i - 1))
+          s0 = i - 1;
+        size_t k = (size_t)e + 1;
+        if (k < c->n && c->w[k].comma_gap && (c->w[k].tflags & DP_TOK_NUMBER)) {
+          e = (long)k;
+          k++;
+          if (k + 1 < c->n && c->w[k].comma_gap && !strcmp(TERM(c, k), "a") &&
+              c->w[k + 1].gap == GAP_SPACE)
+            k++;
+          if (k < c->n && (c->w[k].comma_gap || k == (size_t)e + 2) &&
+              c->w[k].cap) {
+            size_t jg2;
+            const gkey *g2 = gaz_longest(c, k, &jg2, &err);
+            if (err)
+              return -1;
+            if (g2 && g2->type == DP_ENT_LOC && !(g2->gflags & G_WEAK))
+              e = (long)jg2;
+          }
+        }
+        if (push_mention(c, s0, (size_t)e, s0, DP_ENT_LOC, NULL))
+          return -1;
+        i = (size_t)e + 1;
+        continue;
+      }
+    }
+    if (!w->cap || (w->tflags & DP_TOK_NUMBER)) {
+      i++;
+      continue;
+    }
+    /* 3/6. gazetteers and capitalised sequences */
+    size_t jg = 0;
+    const gkey *g = gaz_longest(c, i, &jg, &err);
+    if (err)
+      return -1;
+    int weak = g && (g->gflags & G_WEAK);
+    if (g && !weak && jg == i && g->type == DP_ENT_LOC &&
+        w->g->fname >= FNAME_OVER_LOC && !loc_cue_before(c, i) && !w->sent) {
+      /* "Maurice" is a person more often than the island */
+      g = NULL;
+    }
+    if (g && !weak) {
+      /* "Florence Arthaud": a first name starting a longer name */
+      size_t se = (cues & (C_NOT | C_ABBR)) ? (size_t)-1 : name_end(c, i);
+      if (se != (size_t)-1 && se > jg &&
+          ((jg == i && w->g && w->g->fname >= FNAME_MULTI &&
+            g->type != DP_ENT_PER) ||
+           (g->type == DP_ENT_PER && jg == i))) {
+        if (push_mention(c, i, se, i, DP_ENT_PER, NULL))
+          return -1;
+        i = se + 1;
+        continue;
+      }
+      size_t s0 = i;
+      if (g->type == DP_ENT_LOC && i > 0 && c->w[i].gap == GAP_SPACE &&
+          !c->w[i - 1].cap && g->canon_len > 3 &&
+          (c->nm == 0 || c->m[c->nm - 1].wj < i - 1)) {
+        /* "la Flèche", "la Châtre": the article is part of the name */
+        const char *t = TERM(c, i - 1);
+        if ((!strcmp(t, "la") && !strncmp(g->canon, "La ", 3)) ||
+            (!strcmp(t, "le") && !strncmp(g->canon, "Le ", 3)))
+          s0 = i - 1;
+      }
+      if (push_mention(c, s0, jg, s0, g->type, g))
+        return -1;
+      i = jg + 1;
+      continue;
+    }
+    if ((cues & (C_NOT | C_ABBR)) || (is_stop(c, i) && !(cues & C_PART))) {
+      i++;
+      continue;
+    }
+    if (!(cues & C_PART) || !w->cap) {
+      /* fall through to sequences */
+    }
+    size_t se = name_end(c, i);
+    if (se == (size_t)-1) {
+      i++;
+      continue;
+    }
+    size_t len = se - i + 1;
+    int head = in_heading(c, i);
+    int art =
+        i > 1 && c->w[i].gap == GAP_SPACE && !c->w[i - 1].cap &&
+        (!strcmp(TERM(c, i - 1), "la") || !strcmp(TERM(c, i - 1), "le")) && g &&
+        g->canon_len > 3 &&
+        (!strncmp(g->canon, "La ", 3) || !strncmp(g->canon, "Le ", 3)) &&
+        (c->nm == 0 || c->m[c->nm - 1].wj < i - 1);
+    if (weak && jg >= se &&
+        (loc_cue_weak(c, i) || (art && loc_cue_weak(c, i - 1)))) {
+      if (push_mention(c, art ? i - 1 : i, jg, art ? i - 1 : i, DP_ENT_LOC, g))
+        return -1;
+      i = jg + 1;
+      continue;
+    }
+    int fname = w->g ? (int)(w->g->fname >= FNAME_SINGLE) +
+                           (int)(w->g->fname >= FNAME_MULTI)
+                     : 0;
+    if (len == 1) {
+      int loc = loc_cue_before(c, i);
+      if (w->allcaps && !head && acronym_like(c, i) && fname < 2) {
+        if (push_mention(c, i, i, i, loc ? DP_ENT_LOC : DP_ENT_ORG, NULL))
+          return -1;
+      } else if (fname == 2 && !w->sent && !head) {
+        if (push_mention(c, i, i, i, DP_ENT_PER, NULL))
+          return -1;
+      } else if (loc) {
+        if (push_mention(c, i, i, i, DP_ENT_LOC, NULL))
+          return -1;
+        c->m[c->nm - 1].soft_loc = 1;
+      } else if (fname == 2 && w->sent && !head && !is_stop(c, i) &&
+                 i + 1 < c->n && !c->w[i + 1].cap &&
+                 c->w[i + 1].gap != GAP_BREAK) {
+        /* "Jacques tâte son épaule": a frequent first name starting a sentence
+         */
+        if (push_mention(c, i, i, i, DP_ENT_PER, NULL))
+          return -1;
+      } else if (!head) {
+        if (push_mention(c, i, i, i, DP_ENT_PER, NULL))
+          return -1;
+        c->m[c->nm - 1].pending = 1;
+        c->m[c->nm - 1].link_only = w->sent;
+      }
+      i++;
+      continue;
+    }
+    /* several capitalised words */
+    int type = DP_ENT_PER;
+    int particle = 0, hyphen_only = 1;
+    for (size_t k = i + 1; k <= se; k++) {
+      if (!c->w[k].cap || c->w[k].elided[0])
+        particle = 1;
+      if (c->w[k].gap != GAP_HYPHEN)
+        hyphen_only = 0;
+    }
+    const char *t0 = TERM(c, i);
+    size_t l0 = strlen(t0);
+    int saint = !strcmp(t0, "saint") || !strcmp(t0, "sainte") ||
+                !strcmp(t0, "st") || !strcmp(t0, "ste");
+    int loc_part = 0;
+    if (hyphen_only) {
+      for (size_t k = i; k <= se && !loc_part; k++) {
+        const gkey *gk = c->w[k].g;
+        loc_part = gk && gk->type == DP_ENT_LOC && !(gk->gflags & G_WEAK) &&
+                   gk->fname < 500;
+      }
+    }
+    if (hyphen_only && saint) {
+      type = DP_ENT_LOC;
+    } else if (loc_part) {
+      type = DP_ENT_ORG; /* Paris-Soir, Fives-Lille */
+    } else if (fname) {
+      type = DP_ENT_PER;
+    } else if (loc_cue_before(c, i)) {
+      type = DP_ENT_LOC;
+    } else if (head) {
+      i = se + 1;
+      continue;
+    } else if (particle ||
+               (l0 > 3 && (t0[l0 - 1] == 's' || t0[l0 - 1] == 'x'))) {
+      type = DP_ENT_ORG;
+    }
+    if (push_mention(c, i, se, i, type, NULL))
+      return -1;
+    i = se + 1;
+  }
+  return 0;
+}
+
+/* Canonical display text of words i..j: the text with spaces collapsed and
+ * OCR line-end hyphens ("Cham¬ bre") dropped. */
+static int surface_canon(ctx *c, size_t i, size_t j, buf *out) {
+  const unsigned char *s = (const unsigned char *)c->text + c->w[i].start;
+  size_t n = c->w[j].end - c->w[i].start;
+  out->len = 0;
+  int sp = 0;
+  size_t k = 0;
+  while (k < n) {
+    unsigned char ch = s[k];
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      sp = 1;
+      k++;
+    } else if (ch == 0xC2 && k + 1 < n && s[k + 1] == 0xA0) {
+      sp = 1;
+      k += 2;
+    } else if (ch == 0xE2 && k + 2 < n && s[k + 1] == 0x80 &&
+               (s[k + 2] == 0xAF || s[k + 2] == 0x89)) {
+      sp = 1;
+      k += 3;
+    } else if (ch == 0xC2 && k + 1 < n && s[k + 1] == 0xAC) {
+      k += 2;
+      while (k < n &&
+             (s[k] == ' ' || s[k] == '\n' || s[k] == '\r' || s[k] == '\t'))
+        k++;
+      sp = 0;
+    } else {
+      if (sp && out->len && buf_addc(out, ' '))
+        return -1;
+      sp = 0;
+      if (buf_addc(out, (char)ch))
+        return -1;
+      k++;
+    }
+  }
+  return 0;
+}
+
+/* Table of surnames -> mention giving the full name (second pass). */
+typedef struct sn_slot {
+  const char *term; /* surname (a word's folded term), NULL = empty */
+  int m;            /* mention index */
+} sn_slot;
+
+static int sn_find(const sn_slot *tab, size_t mask, const char *t) {
+  for (size_t i = fnv1a(t, strlen(t)) & mask;; i = (i + 1) & mask) {
+    if (!tab[i].term)
+      return -1;
+    if (strcmp(tab[i].term, t) == 0)
+      return tab[i].m;
+  }
+}
+
+static void sn_put(sn_slot *tab, size_t mask, const char *t, int m) {
+  size_t i = fnv1a(t, strlen(t)) & mask;
+  while (tab[i].term) {
+    if (strcmp(tab[i].term, t) == 0)
+      return; /* the first full name wins */
+    i = (i + 1) & mask;
+  }
+  tab[i].term = t;
+  tab[i].m = m;
+}
+
+/* Last word of a person's name, skipping a roman numeral (Charles XI). */
+static size_t surname_word(const ctx *c, const mention *m) {
+  size_t j = m->nj;
+  if (j > m->ni && is_roman(TERM(c, j)) && c->w[j].allcaps)
+    j--;
+  return j;
+}
+
+/* Occurrences of a word in the text: capitalised (not starting a sentence)
+ * and lowercase. */
+typedef struct occ_slot {
+  const char *term; /* folded term, NULL = empty */
+  uint32_t cap;     /* capitalised, inside a sentence */
+  uint32_t lower;   /* written in lowercase */
+} occ_slot;
+
+/* Nationality and inhabitant nouns (Allemands, Anglais, Parisiens) are
+ * capitalised in French but are not entities. */
+static int nationality_like(const char *t) {
+  static const char *const sufs[] = {
+      "ais",  "aise", "aises", "ois",  "oise",  "oises",
+      "ands", "ande", "andes", "iens", "ienne", "iennes",
+      "ains", "aine", "aines", "oles", "ole",   "ens"};
+  static const char *const words[] = {
+      "russe",   "russes", "turc",    "turcs",    "belge",  "belges", "suisse",
+      "suisses", "grec",   "grecs",   "arabe",    "arabes", "juif",   "juifs",
+      "serbe",   "serbes", "tcheque", "tcheques", "slave",  "slaves"};
+  size_t n = strlen(t);
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    if (!strcmp(t, words[i]))
+      return 1;
+  for (size_t i = 0; i < sizeof sufs / sizeof sufs[0]; i++)
+    if (n > strlen(sufs[i]) + 2 && ends_with(t, n, sufs[i]))
+      return 1;
+  return 0;
+}
+
+/* A lone unknown capitalised word is kept as a person when it comes back
+ * capitalised inside sentences and is never written in lowercase in the
+ * same text (a name, not a common noun at a line start). */
+static int promote_pending(ctx *c) {
+  int any = 0;
+  for (size_t k = 0; k < c->nm && !any; k++)
+    any = c->m[k].pending;
+  if (!any)
+    return 0;
+  /* "MM. Messager et Broussan", "Churchill, Eden, Attlee": a lone word
+   * coordinated with a person is a person */
+  for (int changed = 1; changed;) {
+    changed = 0;
+    for (size_t k = 0; k < c->nm; k++) {
+      mention *m = &c->m[k];
+      if (!m->pending || m->link_only)
+        continue;
+      for (int side = -1; side <= 1; side += 2) {
+        if ((side < 0 && k == 0) || (side > 0 && k + 1 >= c->nm))
+          continue;
+        const mention *o = &c->m[k + (size_t)(long)side];
+        if (o->type != DP_ENT_PER || o->pending)
+          continue;
+        size_t a = side < 0 ? o->wj : m->wj, b = side < 0 ? m->wi : o->wi;
+        int coord = (b == a + 1 && c->w[b].comma_gap) ||
+                    (b == a + 2 && !strcmp(TERM(c, a + 1), "et") &&
+                     c->w[b].gap == GAP_SPACE);
+        if (coord) {
+          m->pending = 0;
+          changed = 1;
+          break;
+        }
+      }
+    }
+  }
+  /* count, for each pending word, its capitalised and lowercase uses: a
+   * length mask keeps the scan over all words cheap */
+  size_t np = 0;
+  uint64_t lenmask = 0, first[4] = {0, 0, 0, 0};
+  for (size_t k = 0; k < c->nm; k++) {
+    mention *m = &c->m[k];
+    if (!m->pending || m->link_only)
+      continue;
+    int cues = word_cues(c, m->ni);
+    /* "la Fédération", "la Bibliothèque", "les Allemands" */
+    if ((cues & (C_ORG | C_ORGCAP | C_LOCHD)) ||
+        nationality_like(TERM(c, m->ni))) {
+      m->pending = 2; /* stays dropped */
+      continue;
+    }
+    np++;
+    lenmask |= 1ull << (strlen(STEM(c, m->ni)) & 63);
+    first[(unsigned char)STEM(c, m->ni)[0] >> 6] |=
+        1ull << ((unsigned char)STEM(c, m->ni)[0] & 63);
+  }
+  if (np == 0)
+    return 0;
+  occ_slot *tab = calloc(np, sizeof *tab);
+  if (!tab)
+    return -1;
+  size_t nt = 0;
+  for (size_t k = 0; k < c->nm; k++) {
+    const mention *m = &c->m[k];
+    if (m->pending != 1 || m->link_only)
+      continue;
+    const char *t = STEM(c, m->ni);
+    size_t j = 0;
+    while (j < nt && strcmp(tab[j].term, t) != 0)
+      j++;
+    if (j == nt)
+      tab[nt++].term = t;
+  }
+  for (size_t i = 0; i < c->toks->n; i++) {
+    const dp_token *w = &c->toks->v[i];
+    if (w->flags & DP_TOK_JOINED)
+      continue;
+    int cap = (w->flags & DP_TOK_CAPITAL) != 0;
+    if (cap && (w->flags & DP_TOK_SENT_START))
+      continue;
+    const char *t = w->stem;
+    unsigned char f0 = (unsigned char)t[0];
+    if (!(first[f0 >> 6] & (1ull << (f0 & 63))))
+      continue;
+    size_t l = strlen(t);
+    if (!(lenmask & (1ull << (l & 63))))
+      continue;
+    for (size_t j = 0; j < nt; j++) {
+      if (strcmp(tab[j].term, t) != 0)
+        continue;
+      if (cap)
+        tab[j].cap++;
+      else
+        tab[j].lower++;
+      break;
+    }
+  }
+  for (size_t k = 0; k < c->nm; k++) {
+    mention *m = &c->m[k];
+    if (m->pending != 1 || m->link_only)
+      continue;
+    const char *t = STEM(c, m->ni);
+    for (size_t j = 0; j < nt; j++)
+      if (strcmp(tab[j].term, t) == 0 && tab[j].cap >= PENDING_MIN &&
+          tab[j].lower == 0)
+        m->pending = 0;
+  }
+  free(tab);
+  return 0;
+}
+
+/* Second pass: gazetteer canonicals for persons, short forms linked to the
+ * full names of the same text, unlinked lone words dropped. */
+static int link_mentions(ctx *c) {
+  for (size_t k = 0; k < c->nm; k++) {
+    mention *m = &c->m[k];
+    if (m->g || m->canon_len)
+      continue;
+    if (make_key(c, m->ni, m->nj))
+      return -1;
+    const gkey *g = tab_find(c->t, c->key.p, c->key.len);
+    if (g && g->type == m->type && g->canon)
+      m->g = g;
+    if (g && m->pending && g->type >= 0 && g->canon && !(g->gflags & G_WEAK)) {
+      m->type = g->type;
+      m->g = g;
+      m->pending = 0;
+    }
+  }
+  size_t size = 16;
+  while (size < c->nm * 2 + 2)
+    size *= 2;
+  sn_slot *tab = calloc(size, sizeof *tab);
+  if (!tab)
+    return -1;
+  size_t mask = size - 1;
+  /* full names first, then one-word names (they still make a later lone
+   * "Gambetta" a person) */
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t k = 0; k < c->nm; k++) {
+      mention *m = &c->m[k];
+      if (m->type != DP_ENT_PER || m->pending)
+        continue;
+      size_t sw = surname_word(c, m);
+      int full =
+          sw > m->ni || (m->g && memchr(m->g->canon, ' ', m->g->canon_len));
+      if ((pass == 0) != (full != 0))
+        continue;
+      sn_put(tab, mask, TERM(c, sw), (int)k);
+    }
+  }
+  for (size_t k = 0; k < c->nm; k++) {
+    mention *m = &c->m[k];
+    if (m->soft_loc && sn_find(tab, mask, TERM(c, m->ni)) >= 0) {
+      m->type = DP_ENT_PER;
+      m->soft_loc = 0;
+    }
+    if (m->type != DP_ENT_PER && !m->pending)
+      continue;
+    size_t sw = surname_word(c, m);
+    if (sw != m->ni)
+      continue;
+    int o = sn_find(tab, mask, TERM(c, sw));
+    if (o >= 0 && (size_t)o != k) {
+      const mention *f = &c->m[o];
+      size_t fsw = surname_word(c, f);
+      int f_full =
+          fsw > f->ni || (f->g && memchr(f->g->canon, ' ', f->g->canon_len));
+      if (f_full && !m->g)
+        m->link = o;
+      m->type = DP_ENT_PER;
+      m->pending = 0;
+    } else if (o >= 0) {
+      m->pending = 0;
+    }
+  }
+  free(tab);
+  return promote_pending(c);
+}
+
+/* Final touches on person mentions: a foreign particle before the name
+ * ("van Luyten") and a first name in brackets after it ("Guiot (Marie)"). */
+static void person_edges(ctx *c) {
+  for (size_t k = 0; k < c->nm; k++) {
+    mention *m = &c->m[k];
+    if (m->type != DP_ENT_PER || m->pending)
+      continue;
+    if (m->wi == m->ni && m->wi > 0 && c->w[m->wi].gap == GAP_SPACE &&
+        (k == 0 || c->m[k - 1].wj < m->wi - 1)) {
+      const char *t = TERM(c, m->wi - 1);
+      if (!c->w[m->wi - 1].cap &&
+          (!strcmp(t, "van") || !strcmp(t, "von") || !strcmp(t, "ben") ||
+           !strcmp(t, "ibn") || !strcmp(t, "al") || !strcmp(t, "el")))
+        m->wi = m->ni = m->wi - 1;
+    }
+    size_t j = m->wj + 1;
+    if (j < c->n &&
+        (k + 1 >= c->nm || c->m[k + 1].wi > j || c->m[k + 1].pending ||
+         (c->m[k + 1].wi == j && c->m[k + 1].wj == j))) {
+      const word *w = &c->w[j];
+      const char *gap = c->text + c->w[m->wj].end;
+      size_t glen = w->start - c->w[m->wj].end;
+      if (w->cap && w->g && w->g->fname >= FNAME_MULTI && glen == 2 &&
+          gap[0] == ' ' && gap[1] == '(' && w->end < c->len &&
+          c->text[w->end] == ')') {
+        if (k + 1 < c->nm && c->m[k + 1].wi == j)
+          c->m[k + 1].pending = 2; /* dropped */
+        m->wj = j;
+        m->end_pad = 1;
+      }
+    }
+  }
+}
+
+static int emit(ctx *c, dp_entities *out) {
+  buf canon = {0}, key = {0};
+  int rc = 0;
+  for (size_t k = 0; k < c->nm && rc == 0; k++) {
+    const mention *m = &c->m[k];
+    if (m->pending)
+      continue;
+    const mention *src = m->link >= 0 ? &c->m[m->link] : m;
+    canon.len = 0;
+    if (src->g && src->g->canon) {
+      rc = buf_add(&canon, src->g->canon, src->g->canon_len);
+    } else if (src->canon_len) {
+      rc = buf_add(&canon, c->pool.p + src->canon_off, src->canon_len);
+    } else {
+      rc = surface_canon(c, src->ni, src->nj, &canon);
+    }
+    if (rc || canon.len == 0)
+      continue;
+    key.len = 0;
+    if ((rc = fold_append(&key, canon.p, canon.len, FOLD_CANON)))
+      break;
+    if (out->n == out->cap) {
+      size_t nc = out->cap ? out->cap * 2 : 16;
+      dp_entity *nv = realloc(out->v, nc * sizeof *nv);
+      if (!nv) {
+        rc = -1;
+        break;
+      }
+      out->v = nv;
+      out->cap = nc;
+    }
+    dp_entity *e = &out->v[out->n];
+    e->start = c->w[m->wi].start;
+    e->end = c->w[m->wj].end + m->end_pad;
+    e->type = (dp_entity_type)m->type;
+    e->canonical = strdup(canon.p);
+    e->key = strdup(key.p ? key.p : "");
+    if (!e->canonical || !e->key) {
+      free(e->canonical);
+      free(e->key);
+      rc = -1;
+      break;
+    }
+    out->n++;
+  }
+  free(canon.p);
+  free(key.p);
+  return rc;
+}
 
 int dp_tag(const dp_tagger *t, const char *text, size_t len,
            const dp_tokens *toks, dp_entities *out) {
-  (void)t;
-  (void)text;
-  (void)len;
-  (void)toks;
-  (void)out;
-  return 0;
+  if (!t || !text || !toks || !out)
+    return -1;
+  ctx c;
+  memset(&c, 0, sizeof c);
+  c.t = t;
+  c.toks = toks;
+  c.text = text;
+  c.len = len;
+  int rc = build_words(&c, toks);
+  if (rc == 0 && c.n > 0)
+    rc = find_mentions(&c);
+  if (rc == 0 && c.nm > 0)
+    rc = link_mentions(&c);
+  if (rc == 0 && c.nm > 0)
+    person_edges(&c);
+  if (rc == 0 && c.nm > 0)
+    rc = emit(&c, out);
+  free(c.w);
+  while (c.sa) {
+    arena_block *nb = c.sa->next;
+    free(c.sa);
+    c.sa = nb;
+  }
+  free(c.key.p);
+  free(c.pool.p);
+  free(c.m);
+  return rc ? -1 : 0;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Canonical keys for queries.                                                */
 
 int dp_entity_canonical_key(const dp_tagger *t, const char *name, size_t len,
                             char **key, int *type) {
-  (void)t;
-  if (type) *type = -1;
-  *key = malloc(len + 1);
-  if (!*key) return -1;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)name[i];
-    (*key)[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+  if (type)
+    *type = -1;
+  *key = NULL;
+  /* trim, drop an elided article (l'Otan, d'Orléans) */
+  while (len > 0 && (*name == ' ' || *name == '\t' || *name == '\n'))
+    name++, len--;
+  while (len > 0 && (name[len - 1] == ' ' || name[len - 1] == '\t' ||
+                     name[len - 1] == '\n'))
+    len--;
+  if (len >= 2 &&
+      (name[0] == 'l' || name[0] == 'L' || name[0] == 'd' || name[0] == 'D')) {
+    if (name[1] == '\'') {
+      name += 2;
+      len -= 2;
+    } else if (len >= 4 && (unsigned char)name[1] == 0xE2 &&
+               (unsigned char)name[2] == 0x80 &&
+               (unsigned char)name[3] == 0x99) {
+      name += 4;
+      len -= 4;
+    }
   }
-  (*key)[len] = '\0';
+  buf mk = {0}, out = {0};
+  int rc = fold_append(&mk, name, len, FOLD_KEY);
+  if (rc == 0 && mk.len > 0 && t) {
+    /* threat-actor codes: "apt 31", "apt-31", "apt31" -> "apt31" */
+    static const char *const pre[] = {"apt",  "unc", "fin", "ta",
+                                      "temp", "dev", "uac", "storm"};
+    for (size_t p = 0; p < sizeof pre / sizeof pre[0]; p++) {
+      size_t m = strlen(pre[p]);
+      if (mk.len <= m || strncmp(mk.p, pre[p], m) != 0)
+        continue;
+      size_t d = m;
+      if (mk.p[d] == ' ')
+        d++;
+      size_t e = d;
+      while (e < mk.len && mk.p[e] >= '0' && mk.p[e] <= '9')
+        e++;
+      if (e == d || e != mk.len)
+        continue;
+      if ((rc = buf_add(&out, pre[p], m)) == 0)
+        rc = buf_add(&out, mk.p + d, e - d);
+      if (type)
+        *type = DP_ENT_ORG;
+      goto done;
+    }
+    const gkey *g = tab_find(t, mk.p, mk.len);
+    if (g && g->type >= 0 && g->canon) {
+      if (type)
+        *type = g->type;
+      rc = fold_append(&out, g->canon, g->canon_len, FOLD_CANON);
+      goto done;
+    }
+  }
+  if (rc == 0)
+    rc = fold_append(&out, name, len, FOLD_CANON);
+done:
+  free(mk.p);
+  if (rc == 0 && !out.p && (rc = buf_reserve(&out, 0)) == 0)
+    out.p[0] = '\0';
+  if (rc) {
+    free(out.p);
+    return -1;
+  }
+  *key = out.p;
   return 0;
 }

@@ -1,0 +1,375 @@
+/* record.c — the stored article record (Xapian document data).
+ *
+ * ON-DISK FORMAT (version 1)
+ *
+ * A record is a header followed by a payload:
+ *
+ *   byte     version       DP_RECORD_VERSION (1). Any other value is an
+ *                          "unknown record version" error.
+ *   byte     method        0 = payload stored as is
+ *                          1 = payload compressed with raw deflate (zlib,
+ *                              windowBits -15, no zlib header/trailer)
+ *                          2 = raw deflate with preset dictionary #1
+ *                              (reserved: dictionaries did not pay, see
+ *                              docs/indexing.md; decoding rejects it)
+ *   varint   plen          length in bytes of the uncompressed payload
+ *   bytes    data          the payload, stored or compressed (all the rest
+ *                          of the record; decoding checks that it inflates
+ *                          to exactly plen bytes)
+ *
+ * Varints are unsigned LEB128: 7 bits per byte, least significant group
+ * first, high bit set on every byte but the last; at most 10 bytes.
+ *
+ * The payload is a sequence of fields, in this fixed order:
+ *
+ *   string   id
+ *   string   title
+ *   string   date          "YYYY-MM-DD" or ""
+ *   string   source
+ *   string   url
+ *   string   path
+ *   string   author
+ *   string   lead
+ *   string   body
+ *   varint   n             number of entities, then n times:
+ *     byte     field       enum dp_record_field (0 title, 1 lead, 2 body)
+ *     byte     type        dp_entity_type (0 PER, 1 ORG, 2 LOC, 3 MISC)
+ *     varint   start       byte offset of the mention in that field
+ *     varint   len         end - start
+ *     string   canonical
+ *     string   key
+ *
+ * where "string" is a varint byte length followed by that many bytes of
+ * UTF-8 (no NUL). Decoding checks every length against what remains, that
+ * the payload is consumed exactly, that field/type are in range and that
+ * start+len does not overflow; any failure is a "corrupt record" error.
+ *
+ * Payloads shorter than DP_RECORD_MIN_DEFLATE bytes are stored (method 0):
+ * deflate cannot win on them.
+ */
+#include "record.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define DP_RECORD_MIN_DEFLATE 64
+#define DP_RECORD_LEVEL 6
+
+enum { METHOD_STORED = 0, METHOD_DEFLATE = 1, METHOD_DEFLATE_DICT1 = 2 };
+
+static char *fmt_msg(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0) return NULL;
+  char *s = malloc((size_t)n + 1);
+  if (!s) return NULL;
+  va_start(ap, fmt);
+  vsnprintf(s, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return s;
+}
+
+static void set_err(char **errmsg, const char *msg) {
+  if (errmsg) *errmsg = fmt_msg("%s", msg);
+}
+
+/* ---- growable output buffer; helpers do nothing once rc is set ---- */
+
+typedef struct buf {
+  unsigned char *p; /* bytes */
+  size_t n;         /* used */
+  size_t cap;       /* allocated */
+} buf;
+
+static void buf_reserve(buf *b, size_t extra, int *rc) {
+  if (*rc) return;
+  if (b->n + extra <= b->cap) return;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < b->n + extra) cap *= 2;
+  unsigned char *p = realloc(b->p, cap);
+  if (!p) {
+    *rc = -1;
+    return;
+  }
+  b->p = p;
+  b->cap = cap;
+}
+
+static void put_bytes(buf *b, const void *s, size_t n, int *rc) {
+  buf_reserve(b, n, rc);
+  if (*rc) return;
+  if (n) memcpy(b->p + b->n, s, n);
+  b->n += n;
+}
+
+static void put_byte(buf *b, unsigned v, int *rc) {
+  unsigned char c = (unsigned char)v;
+  put_bytes(b, &c, 1, rc);
+}
+
+static void put_varint(buf *b, uint64_t v, int *rc) {
+  unsigned char tmp[10];
+  size_t n = 0;
+  do {
+    unsigned char c = v & 0x7f;
+    v >>= 7;
+    if (v) c |= 0x80;
+    tmp[n++] = c;
+  } while (v);
+  put_bytes(b, tmp, n, rc);
+}
+
+static void put_string(buf *b, const char *s, int *rc) {
+  size_t n = s ? strlen(s) : 0;
+  put_varint(b, n, rc);
+  put_bytes(b, s, n, rc);
+}
+
+/* ---- reader over the payload ---- */
+
+typedef struct rd {
+  const unsigned char *p; /* next byte */
+  const unsigned char *e; /* end */
+} rd;
+
+static int get_varint(rd *r, uint64_t *v) {
+  uint64_t x = 0;
+  for (int shift = 0; shift < 70; shift += 7) {
+    if (r->p >= r->e) return -1;
+    unsigned char c = *r->p++;
+    if (shift == 63 && (c & 0x7e)) return -1; /* overflows 64 bits */
+    x |= (uint64_t)(c & 0x7f) << shift;
+    if (!(c & 0x80)) {
+      *v = x;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+static int get_string(rd *r, char **out) {
+  uint64_t n;
+  if (get_varint(r, &n)) return -1;
+  if (n > (uint64_t)(r->e - r->p)) return -1;
+  char *s = malloc((size_t)n + 1);
+  if (!s) return -2;
+  memcpy(s, r->p, (size_t)n);
+  s[n] = 0;
+  r->p += n;
+  *out = s;
+  return 0;
+}
+
+/* ---- encode ---- */
+
+static void encode_payload(const dp_record *r, buf *b, int *rc) {
+  put_string(b, r->id, rc);
+  put_string(b, r->title, rc);
+  put_string(b, r->date, rc);
+  put_string(b, r->source, rc);
+  put_string(b, r->url, rc);
+  put_string(b, r->path, rc);
+  put_string(b, r->author, rc);
+  put_string(b, r->lead, rc);
+  put_string(b, r->body, rc);
+  put_varint(b, r->n_entities, rc);
+  for (size_t i = 0; i < r->n_entities && !*rc; i++) {
+    const dp_record_entity *e = &r->entities[i];
+    put_byte(b, e->field, rc);
+    put_byte(b, e->type, rc);
+    put_varint(b, e->start, rc);
+    put_varint(b, e->end >= e->start ? e->end - e->start : 0, rc);
+    put_string(b, e->canonical, rc);
+    put_string(b, e->key, rc);
+  }
+}
+
+int dp_record_encode(const dp_record *r, unsigned char **out, size_t *outlen,
+                     char **errmsg) {
+  int rc = 0;
+  buf pl = {0}, res = {0};
+  *out = NULL;
+  *outlen = 0;
+  for (size_t i = 0; i < r->n_entities; i++) {
+    if (r->entities[i].end < r->entities[i].start ||
+        r->entities[i].field > DP_FIELD_BODY || r->entities[i].type > 3) {
+      set_err(errmsg, "record: invalid entity");
+      return -1;
+    }
+  }
+  encode_payload(r, &pl, &rc);
+  int method = pl.n >= DP_RECORD_MIN_DEFLATE ? METHOD_DEFLATE : METHOD_STORED;
+  put_byte(&res, DP_RECORD_VERSION, &rc);
+  put_byte(&res, (unsigned)method, &rc);
+  put_varint(&res, pl.n, &rc);
+  if (!rc && method == METHOD_DEFLATE) {
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (deflateInit2(&zs, DP_RECORD_LEVEL, Z_DEFLATED, -15, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK) {
+      rc = -1;
+    } else {
+      uLong bound = deflateBound(&zs, (uLong)pl.n);
+      buf_reserve(&res, bound, &rc);
+      if (!rc) {
+        zs.next_in = pl.p;
+        zs.avail_in = (uInt)pl.n;
+        zs.next_out = res.p + res.n;
+        zs.avail_out = (uInt)(res.cap - res.n);
+        if (deflate(&zs, Z_FINISH) != Z_STREAM_END) rc = -1;
+        else res.n += zs.total_out;
+      }
+      deflateEnd(&zs);
+    }
+  } else {
+    put_bytes(&res, pl.p, pl.n, &rc);
+  }
+  free(pl.p);
+  if (rc) {
+    free(res.p);
+    set_err(errmsg, "record: out of memory while encoding");
+    return -1;
+  }
+  *out = res.p;
+  *outlen = res.n;
+  return 0;
+}
+
+/* ---- decode ---- */
+
+void dp_record_free(dp_record *r) {
+  if (!r) return;
+  free(r->id);
+  free(r->title);
+  free(r->date);
+  free(r->source);
+  free(r->url);
+  free(r->path);
+  free(r->author);
+  free(r->lead);
+  free(r->body);
+  for (size_t i = 0; i < r->n_entities; i++) {
+    free(r->entities[i].canonical);
+    free(r->entities[i].key);
+  }
+  free(r->entities);
+  free(r);
+}
+
+/* Returns 0, -1 corrupt, -2 out of memory. */
+static int decode_payload(rd *in, dp_record *r) {
+  char **fields[] = {&r->id,     &r->title,  &r->date, &r->source, &r->url,
+                     &r->path,   &r->author, &r->lead, &r->body};
+  for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+    int e = get_string(in, fields[i]);
+    if (e) return e;
+  }
+  uint64_t n;
+  if (get_varint(in, &n)) return -1;
+  /* each entity takes at least 6 bytes: a cheap bound against absurd n */
+  if (n > (uint64_t)(in->e - in->p) / 6) return -1;
+  if (n) {
+    r->entities = calloc((size_t)n, sizeof *r->entities);
+    if (!r->entities) return -2;
+  }
+  for (uint64_t i = 0; i < n; i++) {
+    dp_record_entity *e = &r->entities[i];
+    r->n_entities = (size_t)i + 1;
+    uint64_t start, len;
+    if (in->e - in->p < 2) return -1;
+    e->field = *in->p++;
+    e->type = *in->p++;
+    if (e->field > DP_FIELD_BODY || e->type > 3) return -1;
+    if (get_varint(in, &start) || get_varint(in, &len)) return -1;
+    if (start > UINT32_MAX || len > UINT32_MAX - start) return -1;
+    e->start = (uint32_t)start;
+    e->end = (uint32_t)(start + len);
+    int rc = get_string(in, &e->canonical);
+    if (!rc) rc = get_string(in, &e->key);
+    if (rc) return rc;
+  }
+  return in->p == in->e ? 0 : -1;
+}
+
+int dp_record_decode(const void *data, size_t len, dp_record **out,
+                     char **errmsg) {
+  const unsigned char *p = data;
+  *out = NULL;
+  if (len < 3 || !p) {
+    set_err(errmsg, "corrupt record: too short");
+    return -1;
+  }
+  if (p[0] != DP_RECORD_VERSION) {
+    if (errmsg)
+      *errmsg = fmt_msg("unknown record version %u (this build reads %d)",
+                        p[0], DP_RECORD_VERSION);
+    return -1;
+  }
+  unsigned method = p[1];
+  rd hdr = {p + 2, p + len};
+  uint64_t plen;
+  if (get_varint(&hdr, &plen) || (method != METHOD_STORED &&
+                                  method != METHOD_DEFLATE)) {
+    set_err(errmsg, "corrupt record: bad header");
+    return -1;
+  }
+  size_t rest = (size_t)(hdr.e - hdr.p);
+  unsigned char *pl = NULL;
+  const unsigned char *payload = hdr.p;
+  if (method == METHOD_STORED) {
+    if (plen != rest) {
+      set_err(errmsg, "corrupt record: bad length");
+      return -1;
+    }
+  } else {
+    /* deflate expands at most ~1032:1; reject absurd claims before malloc */
+    if (plen > (uint64_t)rest * 1040 + 64 || plen > SIZE_MAX - 1) {
+      set_err(errmsg, "corrupt record: bad length");
+      return -1;
+    }
+    pl = malloc((size_t)plen + 1);
+    if (!pl) {
+      set_err(errmsg, "record: out of memory");
+      return -1;
+    }
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    int ok = inflateInit2(&zs, -15) == Z_OK;
+    if (ok) {
+      zs.next_in = (unsigned char *)hdr.p;
+      zs.avail_in = (uInt)rest;
+      zs.next_out = pl;
+      zs.avail_out = (uInt)plen + 1; /* +1 detects a longer stream */
+      int zr = inflate(&zs, Z_FINISH);
+      ok = zr == Z_STREAM_END && zs.total_out == plen && zs.avail_in == 0;
+      inflateEnd(&zs);
+    }
+    if (!ok) {
+      free(pl);
+      set_err(errmsg, "corrupt record: bad compressed data");
+      return -1;
+    }
+    payload = pl;
+  }
+  dp_record *r = calloc(1, sizeof *r);
+  if (!r) {
+    free(pl);
+    set_err(errmsg, "record: out of memory");
+    return -1;
+  }
+  rd in = {payload, payload + plen};
+  int rc = decode_payload(&in, r);
+  free(pl);
+  if (rc) {
+    dp_record_free(r);
+    set_err(errmsg, rc == -2 ? "record: out of memory" : "corrupt record");
+    return -1;
+  }
+  *out = r;
+  return 0;
+}

@@ -1,0 +1,1047 @@
+/* pipeline.c — reading, analysing and writing in parallel, in input order.
+ *
+ * Threads:
+ *   the calling thread  READS: walks the inputs, splits them into units
+ *                       (one JSON line, one text file, one object of a JSON
+ *                       array) and puts them in a ring of slots;
+ *   N worker threads    PARSE, ANALYSE, TAG and BUILD the Xapian document of
+ *                       each unit (and compress its record), any order;
+ *   one writer thread   WRITES the units in input order (replace by Q id),
+ *                       reports rejections, commits every `batch` documents,
+ *                       draws the progress bar.
+ * Because the writer takes units strictly by sequence number, the index and
+ * every message are the same whatever the number of workers.
+ *
+ * Incremental runs: before the threads start, the Q terms and content
+ * hashes (value slot DP_SLOT_HASH) of the index are read into a map; a
+ * worker that finds an article's hash unchanged skips building it.
+ *
+ * Signals: SIGINT/SIGTERM are blocked in every thread; the reader lets them
+ * in only while it waits for input (ppoll in sources.c), so a blocked read
+ * is interrupted and the handler's flag is seen. Reading then stops, what
+ * was read is written and committed, and the exit status is 130.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dpi.h"
+#include "schema.h"
+
+#define RING_MIN 256            /* ring slots (classic mode) */
+#define RING_BYTES (64u << 20)  /* raw bytes the ring may hold */
+#define CHUNK 4000              /* units per run in the parallel mode */
+
+enum ukind { U_EMPTY = 0, U_LINE, U_TEXT, U_ARTICLE, U_ERROR };
+enum ustate { S_FREE = 0, S_READY, S_BUSY, S_DONE };
+enum uresult { R_NONE = 0, R_REJECT, R_UNCHANGED, R_DOC, R_FATAL };
+
+typedef struct unit {
+  int kind;              /* enum ukind */
+  int state;             /* enum ustate (under the mutex) */
+  const dpi_input *in;   /* where it came from */
+  char *data;            /* U_LINE, U_TEXT: the raw bytes (owned) */
+  size_t len;
+  size_t ring_len;       /* bytes counted in shared.ring_bytes */
+  size_t line;           /* 1-based line (JSONL) or 0 */
+  size_t index;          /* 1-based article index in a JSON array, or 0 */
+  dpi_article art;       /* U_ARTICLE: parsed by the reader; else by the worker */
+  /* results, set by the worker */
+  int result;            /* enum uresult */
+  char *msg;             /* rejection "path:line: reason" (owned) */
+  char *qterm;           /* Q term (owned) */
+  char hash[17];
+  xc_doc *doc;           /* R_DOC (owned); NULL when written to a run */
+  uint64_t run;          /* parallel mode: 1 + run number it went to */
+  dpi_idmap words;       /* spelling words of the document */
+} unit;
+
+typedef struct shared {
+  const dpi_options *opt;
+  pthread_mutex_t mu;
+  pthread_cond_t cv_space;  /* reader waits for a free slot */
+  pthread_cond_t cv_work;   /* workers wait for a READY unit */
+  pthread_cond_t cv_done;   /* writer waits for the next DONE unit */
+  unit *ring;               /* ring_n slots */
+  size_t ring_n;
+  uint64_t ring_bytes;      /* raw bytes held by units not yet written */
+  int reader_waiting;       /* the reader waits for room */
+  /* parallel mode (fresh index, several jobs, no stdin): each worker writes
+   * runs of CHUNK consecutive units into its own database under tmpdir;
+   * the writer merges them in order by compaction at the end */
+  int parallel;
+  char *tmpdir;             /* INDEX.tmp-XXXXXX (owned) */
+  uint64_t next_run;        /* runs handed out */
+  uint64_t *del_run;        /* ids to delete from earlier runs (a later */
+  char **del_qterm;         /* run has the same id): n_del pairs */
+  size_t n_del, cap_del;
+  uint64_t produced;        /* units put in the ring */
+  uint64_t claimed;         /* units taken by workers */
+  uint64_t written;         /* units consumed by the writer */
+  int reading_done;         /* the reader put its last unit */
+  int abort;                /* fatal error: stop everything */
+  const dp_tagger *tagger;
+  dpi_idmap snapshot;       /* Q term -> hash of the index at start */
+  xc_db *db;
+  FILE *err;
+  /* progress (under the mutex) */
+  uint64_t bytes_in, disk_in, disk_total;
+  /* writer's results */
+  dpi_summary *sum;
+  char *fatal;              /* malloc'd fatal message */
+  uint64_t saved;           /* documents committed */
+  struct timespec t0;
+} shared;
+
+static double elapsed(const struct timespec *t0) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void unit_clear(unit *u) {
+  free(u->data);
+  dpi_article_clear(&u->art);
+  free(u->msg);
+  free(u->qterm);
+  xc_doc_free(u->doc);
+  dpi_idmap_free(&u->words);
+  memset(u, 0, sizeof *u);
+}
+
+/* ---- reader side ---- */
+
+/* Waits for a free slot; returns it (state S_FREE, cleared) or NULL when
+ * the pipeline aborted. */
+static unit *slot_get(shared *sh) {
+  pthread_mutex_lock(&sh->mu);
+  while (!sh->abort && (sh->produced - sh->written >= sh->ring_n ||
+                        sh->ring_bytes > RING_BYTES)) {
+    sh->reader_waiting = 1;
+    pthread_cond_broadcast(&sh->cv_work); /* take partial chunks */
+    pthread_cond_wait(&sh->cv_space, &sh->mu);
+  }
+  sh->reader_waiting = 0;
+  unit *u = sh->abort ? NULL : &sh->ring[sh->produced % sh->ring_n];
+  pthread_mutex_unlock(&sh->mu);
+  return u;
+}
+
+static void slot_put(shared *sh, unit *u, uint64_t bytes, uint64_t disk) {
+  pthread_mutex_lock(&sh->mu);
+  u->state = u->kind == U_ERROR ? S_DONE : S_READY;
+  sh->produced++;
+  u->ring_len = u->len;
+  sh->ring_bytes += u->len;
+  sh->bytes_in += bytes;
+  sh->disk_in += disk;
+  if (u->kind == U_ERROR) pthread_cond_signal(&sh->cv_done);
+  if (u->kind != U_ERROR || sh->parallel) pthread_cond_signal(&sh->cv_work);
+  pthread_mutex_unlock(&sh->mu);
+}
+
+/* Queues an error message (msg malloc'd, taken). 0 or -1 (aborted). */
+static int put_error(shared *sh, const dpi_input *in, char *msg) {
+  unit *u = slot_get(sh);
+  if (!u) {
+    free(msg);
+    return -1;
+  }
+  u->kind = U_ERROR;
+  u->in = in;
+  u->result = R_REJECT;
+  u->msg = msg ? msg : dpi_fmt("%s: out of memory", in->path);
+  slot_put(sh, u, 0, 0);
+  return 0;
+}
+
+static int put_data(shared *sh, const dpi_input *in, int kind, char *data,
+                    size_t len, size_t line, uint64_t disk) {
+  unit *u = slot_get(sh);
+  if (!u) {
+    free(data);
+    return -1;
+  }
+  u->kind = kind;
+  u->in = in;
+  u->data = data;
+  u->len = len;
+  u->line = line;
+  slot_put(sh, u, len, disk);
+  return 0;
+}
+
+static int stopping(shared *sh) {
+  return *sh->opt->stop != 0;
+}
+
+static int read_jsonl(shared *sh, const dpi_input *in, dpi_stream *s) {
+  const char *line;
+  size_t len, lineno = 0;
+  uint64_t disk = 0;
+  char *err = NULL;
+  int r;
+  while (!stopping(sh) && (r = dpi_stream_getline(s, &line, &len, &lineno, &err)) == 1) {
+    uint64_t d = dpi_stream_disk_bytes(s);
+    size_t i = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
+    if (i == len) continue; /* blank lines are allowed */
+    char *copy = dpi_strndup(line, len);
+    if (!copy) return put_error(sh, in, NULL);
+    if (put_data(sh, in, U_LINE, copy, len, lineno, d - disk)) return -1;
+    disk = d;
+  }
+  if (r < 0) {
+    int rc = put_error(sh, in, dpi_fmt("%s:%zu: %s", in->path, lineno + 1,
+                                       err ? err : "read error"));
+    free(err);
+    return rc;
+  }
+  return 0;
+}
+
+static int read_json(shared *sh, const dpi_input *in, dpi_stream *s) {
+  char *data = NULL, *err = NULL;
+  size_t len;
+  if (dpi_stream_read_all(s, &data, &len, &err)) {
+    int rc = put_error(sh, in, dpi_fmt("%s:1: %s", in->path, err));
+    free(err);
+    return rc;
+  }
+  if (dpi_looks_binary(data, len)) {
+    free(data);
+    return put_error(sh, in, dpi_fmt("%s:1: binary data", in->path));
+  }
+  json_error_t je;
+  json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+  if (!root) {
+    size_t n = len;
+    size_t bad = dpi_utf8_repair(&data, &n);
+    if (bad && bad != (size_t)-1) {
+      root = json_loadb(data, n, JSON_REJECT_DUPLICATES, &je);
+      len = n;
+    }
+  }
+  free(data);
+  if (!root)
+    return put_error(sh, in, dpi_fmt("%s:%d: invalid JSON: %s", in->path,
+                                      je.line > 0 ? je.line : 1, je.text));
+  size_t n = json_is_array(root) ? json_array_size(root) : 1;
+  int rc = 0;
+  for (size_t i = 0; i < n && !rc && !stopping(sh); i++) {
+    json_t *o = json_is_array(root) ? json_array_get(root, i) : root;
+    unit *u = slot_get(sh);
+    if (!u) {
+      rc = -1;
+      break;
+    }
+    char *perr = NULL;
+    u->in = in;
+    u->index = json_is_array(root) ? i + 1 : 0;
+    if (dpi_read_json_object(o, &u->art, &perr)) {
+      dpi_article_clear(&u->art);
+      u->kind = U_ERROR;
+      u->result = R_REJECT;
+      u->msg = u->index ? dpi_fmt("%s: article %zu: %s", in->path, u->index, perr)
+                        : dpi_fmt("%s:1: %s", in->path, perr);
+      free(perr);
+    } else {
+      u->kind = U_ARTICLE;
+    }
+    slot_put(sh, u, i == 0 ? len : 0, i == 0 ? dpi_stream_disk_bytes(s) : 0);
+  }
+  json_decref(root);
+  return rc;
+}
+
+static int read_text(shared *sh, const dpi_input *in, dpi_stream *s) {
+  char *data = NULL, *err = NULL;
+  size_t len;
+  if (dpi_stream_read_all(s, &data, &len, &err)) {
+    int rc = put_error(sh, in, dpi_fmt("%s:1: %s", in->path, err));
+    free(err);
+    return rc;
+  }
+  return put_data(sh, in, U_TEXT, data, len, 0, dpi_stream_disk_bytes(s));
+}
+
+/* Reads every input into the ring. Returns 0, or -1 when aborted. */
+static int read_all(shared *sh, const dpi_inputs *ins, const sigset_t *mask) {
+  for (size_t i = 0; i < ins->n && !stopping(sh); i++) {
+    const dpi_input *in = &ins->v[i];
+    dpi_stream *s;
+    char *err = NULL;
+    if (dpi_stream_open(&s, in->path, &err)) {
+      int rc = put_error(sh, in, dpi_fmt("%s: %s", in->path, err));
+      free(err);
+      if (rc) return -1;
+      continue;
+    }
+    dpi_stream_set_interrupt(s, sh->opt->stop, mask);
+    dpi_format fmt = in->fmt;
+    if (fmt == DPI_FMT_UNKNOWN) {
+      int c = dpi_stream_peek(s);
+      fmt = c == '{' ? DPI_FMT_JSONL : c == '[' ? DPI_FMT_JSON : DPI_FMT_TEXT;
+    }
+    int rc = 0;
+    if (dpi_stream_peek(s) < 0 && !dpi_stream_interrupted(s)) {
+      /* empty (or blank) file: nothing to index; read errors show here */
+      const char *l;
+      size_t n, ln;
+      if (dpi_stream_getline(s, &l, &n, &ln, &err) < 0) {
+        rc = put_error(sh, in, dpi_fmt("%s:1: %s", in->path, err));
+        free(err);
+      }
+    } else if (fmt == DPI_FMT_JSONL) {
+      rc = read_jsonl(sh, in, s);
+    } else if (fmt == DPI_FMT_JSON) {
+      rc = read_json(sh, in, s);
+    } else {
+      rc = read_text(sh, in, s);
+    }
+    dpi_stream_close(s);
+    if (rc) return -1;
+  }
+  return 0;
+}
+
+/* ---- workers ---- */
+
+static char *derive_id(const unit *u) {
+  if (u->art.id) return dpi_strdup0(u->art.id);
+  if (u->art.url) return dpi_strdup0(u->art.url);
+  if (u->line && u->in->fmt != DPI_FMT_TEXT && u->kind == U_LINE)
+    return dpi_fmt("%s:%zu", u->in->rel, u->line);
+  if (u->index) return dpi_fmt("%s#%zu", u->in->rel, u->index);
+  return dpi_strdup0(u->in->rel);
+}
+
+/* Parses and builds one unit (no lock held). */
+static void work(shared *sh, dpi_builder *b, unit *u) {
+  char *err = NULL;
+  const char *where_fmt = "%s:%zu: %s";
+  size_t where_line = u->line ? u->line : 1;
+  if (u->kind == U_LINE) {
+    if (dpi_read_json_line(u->data, u->len, &u->art, &err)) goto reject;
+  } else if (u->kind == U_TEXT) {
+    if (dpi_looks_binary(u->data, u->len)) {
+      err = dpi_fmt("binary data");
+      goto reject;
+    }
+    size_t bad = dpi_utf8_repair(&u->data, &u->len);
+    if (bad == (size_t)-1) {
+      err = dpi_fmt("out of memory");
+      goto reject;
+    }
+    u->art.n_repaired += bad;
+    if (dpi_read_text(u->data, u->len, u->in->fmt == DPI_FMT_MARKDOWN,
+                      &u->art, &err))
+      goto reject;
+  }
+  free(u->data);
+  u->data = NULL;
+  char *id = derive_id(u);
+  if (!id) {
+    err = dpi_fmt("out of memory");
+    goto reject;
+  }
+  free(u->art.id);
+  u->art.id = id;
+  u->qterm = dpi_make_term(DP_PREFIX_ID, id);
+  if (!u->qterm) {
+    err = dpi_fmt("out of memory");
+    goto reject;
+  }
+  dpi_origin o = {strcmp(u->in->path, "-") == 0 ? "" : u->in->path,
+                  u->in->abspath};
+  dpi_article_hash(&u->art, &o, u->hash);
+  uint64_t old;
+  if (dpi_idmap_get(&sh->snapshot, u->qterm, &old) &&
+      old == strtoull(u->hash, NULL, 16)) {
+    u->result = R_UNCHANGED;
+    return;
+  }
+  if (dpi_build(b, &u->art, &o, u->hash, &u->doc,
+                sh->opt->spelling ? &u->words : NULL, &err))
+    goto reject;
+  u->result = R_DOC;
+  return;
+reject:
+  u->result = R_REJECT;
+  if (u->index)
+    u->msg = dpi_fmt("%s: article %zu: %s", u->in->path, u->index,
+                     err ? err : "out of memory");
+  else
+    u->msg = dpi_fmt(where_fmt, u->in->path, where_line,
+                     err ? err : "out of memory");
+  free(err);
+}
+
+typedef struct worker_arg {
+  shared *sh;
+  dpi_builder *b;
+} worker_arg;
+
+static void *worker_main(void *arg) {
+  worker_arg *wa = arg;
+  shared *sh = wa->sh;
+  pthread_mutex_lock(&sh->mu);
+  for (;;) {
+    /* units before `written` are done (error units are skipped by the
+     * writer without a worker) */
+    if (sh->claimed < sh->written) sh->claimed = sh->written;
+    while (!sh->abort && sh->claimed < sh->produced &&
+           sh->ring[sh->claimed % sh->ring_n].state != S_READY)
+      sh->claimed++; /* error units are already DONE */
+    if (sh->abort || (sh->reading_done && sh->claimed >= sh->produced)) break;
+    if (sh->claimed >= sh->produced) {
+      pthread_cond_wait(&sh->cv_work, &sh->mu);
+      continue;
+    }
+    unit *u = &sh->ring[sh->claimed % sh->ring_n];
+    sh->claimed++;
+    u->state = S_BUSY;
+    pthread_mutex_unlock(&sh->mu);
+    work(sh, wa->b, u);
+    pthread_mutex_lock(&sh->mu);
+    u->state = S_DONE;
+    pthread_cond_signal(&sh->cv_done);
+  }
+  pthread_mutex_unlock(&sh->mu);
+  return NULL;
+}
+
+static char *run_path(const shared *sh, uint64_t run) {
+  return dpi_fmt("%s/run-%06llu", sh->tmpdir, (unsigned long long)run);
+}
+
+/* Writes the documents of units [first, first+n) (ring order) into a new
+ * run database; frees them. Returns 0, or -1 with *err malloc'd. */
+static int write_run(shared *sh, uint64_t first, size_t n, uint64_t run,
+                     char **err) {
+  xc_db *db = NULL;
+  xc_error xe = XC_ERROR_INIT;
+  char *path = run_path(sh, run);
+  int rc = path ? 0 : XC_ERR_NOMEM;
+  for (size_t i = 0; i < n && !rc; i++) {
+    unit *u = &sh->ring[(first + i) % sh->ring_n];
+    if (u->result != R_DOC) continue;
+    if (!db)
+      rc = xc_db_open_writable(&db, path, XC_DB_CREATE | XC_DB_NO_SYNC, &xe);
+    if (!rc) rc = xc_db_replace_by_term(NULL, db, u->qterm, u->doc, &xe);
+    for (size_t k = 0; k < u->words.cap && !rc; k++)
+      if (u->words.keys[k])
+        xc_db_add_spelling(db, u->words.keys[k], (uint32_t)u->words.vals[k],
+                           NULL);
+    xc_doc_free(u->doc);
+    u->doc = NULL;
+    u->run = run + 1;
+  }
+  if (db && xc_db_close(db, rc ? NULL : &xe) && !rc) rc = xe.status;
+  if (rc) *err = dpi_fmt("cannot write run %s: %s", path ? path : "",
+                         xc_error_message(&xe));
+  xc_error_clear(&xe);
+  free(path);
+  return rc ? -1 : 0;
+}
+
+/* Parallel mode: a worker takes up to CHUNK consecutive units, builds and
+ * writes them into its own run database. */
+static void *run_worker_main(void *arg) {
+  worker_arg *wa = arg;
+  shared *sh = wa->sh;
+  pthread_mutex_lock(&sh->mu);
+  for (;;) {
+    if (sh->claimed < sh->written) sh->claimed = sh->written;
+    if (sh->abort || (sh->reading_done && sh->claimed >= sh->produced)) break;
+    size_t avail = (size_t)(sh->produced - sh->claimed);
+    if (avail == 0 ||
+        (avail < CHUNK && !sh->reading_done && !sh->reader_waiting)) {
+      pthread_cond_wait(&sh->cv_work, &sh->mu);
+      continue;
+    }
+    if (avail > CHUNK) avail = CHUNK;
+    uint64_t first = sh->claimed;
+    sh->claimed += avail;
+    uint64_t run = sh->next_run++;
+    /* error units too: the writer must not free a slot of a chunk that
+     * is still being worked on */
+    for (size_t i = 0; i < avail; i++)
+      sh->ring[(first + i) % sh->ring_n].state = S_BUSY;
+    pthread_mutex_unlock(&sh->mu);
+    for (size_t i = 0; i < avail; i++) {
+      unit *u = &sh->ring[(first + i) % sh->ring_n];
+      if (u->kind != U_ERROR) work(sh, wa->b, u);
+    }
+    char *err = NULL;
+    int rc = write_run(sh, first, avail, run, &err);
+    pthread_mutex_lock(&sh->mu);
+    for (size_t i = 0; i < avail; i++)
+      sh->ring[(first + i) % sh->ring_n].state = S_DONE;
+    if (rc) { /* the first unit carries the fatal error to the writer */
+      unit *u = &sh->ring[first % sh->ring_n];
+      free(u->msg);
+      u->msg = err;
+      u->result = R_FATAL;
+    }
+    pthread_cond_broadcast(&sh->cv_done);
+  }
+  pthread_mutex_unlock(&sh->mu);
+  return NULL;
+}
+
+/* ---- writer ---- */
+
+static void progress(shared *sh, int final) {
+  uint64_t bytes, disk, total, n;
+  pthread_mutex_lock(&sh->mu);
+  bytes = sh->bytes_in;
+  disk = sh->disk_in;
+  total = sh->disk_total;
+  pthread_mutex_unlock(&sh->mu);
+  dpi_summary *s = sh->sum;
+  n = s->added + s->updated + s->unchanged;
+  if (final) {
+    fprintf(sh->err, "\r\033[K");
+    fflush(sh->err);
+    return;
+  }
+  double t = elapsed(&sh->t0);
+  double mbs = t > 0 ? bytes / 1e6 / t : 0;
+  char eta[32] = "";
+  if (total && disk > 0 && disk <= total && t > 1) {
+    double left = t * (double)(total - disk) / (double)disk;
+    snprintf(eta, sizeof eta, "  ETA %d:%02d", (int)left / 60, (int)left % 60);
+  }
+  int pct = total ? (int)(100.0 * (double)disk / (double)total) : 0;
+  if (pct > 100) pct = 100;
+  char bar[21];
+  for (int i = 0; i < 20; i++) bar[i] = i < pct / 5 ? '#' : '.';
+  bar[20] = 0;
+  fprintf(sh->err, "\r[%s] %3d%%  %llu articles  %.1f MB  %.1f MB/s%s\033[K",
+          bar, pct, (unsigned long long)n, bytes / 1e6, mbs, eta);
+  fflush(sh->err);
+}
+
+static int commit(shared *sh, uint64_t *pending) {
+  xc_error xe = XC_ERROR_INIT;
+  char stamp[32];
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (xc_db_set_metadata(sh->db, DP_META_SCHEMA, "1", 1, &xe) ||
+      xc_db_set_metadata(sh->db, DP_META_UPDATED, stamp, strlen(stamp), &xe) ||
+      xc_db_commit(sh->db, &xe)) {
+    sh->fatal = dpi_fmt("cannot commit to %s: %s", sh->opt->index,
+                        xc_error_message(&xe));
+    xc_error_clear(&xe);
+    return -1;
+  }
+  sh->saved += *pending;
+  if (sh->opt->verbose && *pending) {
+    if (sh->opt->progress) progress(sh, 1);
+    fprintf(sh->err, "depeche-index: committed %llu articles\n",
+            (unsigned long long)sh->saved);
+    fflush(sh->err);
+  }
+  *pending = 0;
+  return 0;
+}
+
+/* Writes one unit. Returns 0 or -1 (fatal, sh->fatal set). */
+static int write_unit(shared *sh, unit *u, dpi_idmap *written,
+                      dpi_builder **wb, uint64_t *pending) {
+  dpi_summary *s = sh->sum;
+  xc_error xe = XC_ERROR_INIT;
+  if (u->result == R_FATAL) {
+    sh->fatal = dpi_strdup0(u->msg);
+    return -1;
+  }
+  if (u->result == R_REJECT) {
+    if (sh->opt->progress) progress(sh, 1);
+    fprintf(sh->err, "%s\n", u->msg);
+    s->rejected++;
+    return 0;
+  }
+  s->repaired += u->art.n_repaired;
+  uint64_t prev = 0;
+  int seen = dpi_idmap_get(written, u->qterm, &prev);
+  if (u->run) {
+    /* parallel mode: already in run u->run - 1; an earlier run holding
+     * the same id loses it at the merge */
+    if (seen && prev && prev != u->run) {
+      if (sh->n_del == sh->cap_del) {
+        size_t cap = sh->cap_del ? sh->cap_del * 2 : 16;
+        uint64_t *r = realloc(sh->del_run, cap * sizeof *r);
+        if (r) sh->del_run = r;
+        char **q = realloc(sh->del_qterm, cap * sizeof *q);
+        if (q) sh->del_qterm = q;
+        if (!r || !q) {
+          sh->fatal = dpi_fmt("out of memory");
+          return -1;
+        }
+        sh->cap_del = cap;
+      }
+      sh->del_run[sh->n_del] = prev - 1;
+      sh->del_qterm[sh->n_del] = u->qterm;
+      u->qterm = NULL;
+      sh->n_del++;
+    }
+    if (seen) s->updated++;
+    else s->added++;
+    if (dpi_idmap_put(written, u->qterm ? u->qterm : sh->del_qterm[sh->n_del - 1],
+                      u->run)) {
+      sh->fatal = dpi_fmt("out of memory");
+      return -1;
+    }
+    (*pending)++;
+    return 0;
+  }
+  if (u->result == R_UNCHANGED) {
+    if (!seen) {
+      s->unchanged++;
+      return 0;
+    }
+    /* the same id came earlier in this run with other content: this one
+     * (equal to the indexed version) must be written back */
+    if (!*wb) {
+      char *err = NULL;
+      if (dpi_builder_new(wb, sh->tagger, &err)) {
+        sh->fatal = err;
+        return -1;
+      }
+    }
+    char *err = NULL;
+    dpi_origin o = {strcmp(u->in->path, "-") == 0 ? "" : u->in->path,
+                    u->in->abspath};
+    if (dpi_build(*wb, &u->art, &o, u->hash, &u->doc, NULL, &err)) {
+      sh->fatal = err;
+      return -1;
+    }
+  }
+  if (xc_db_replace_by_term(NULL, sh->db, u->qterm, u->doc, &xe)) {
+    sh->fatal = dpi_fmt("cannot write to %s: %s", sh->opt->index,
+                        xc_error_message(&xe));
+    xc_error_clear(&xe);
+    return -1;
+  }
+  if (seen || dpi_idmap_get(&sh->snapshot, u->qterm, NULL)) s->updated++;
+  else s->added++;
+  if (dpi_idmap_put(written, u->qterm, 1)) {
+    sh->fatal = dpi_fmt("out of memory");
+    return -1;
+  }
+  for (size_t i = 0; i < u->words.cap; i++) {
+    if (!u->words.keys[i]) continue;
+    if (xc_db_add_spelling(sh->db, u->words.keys[i],
+                           (uint32_t)u->words.vals[i], &xe)) {
+      xc_error_clear(&xe); /* a spelling entry is never worth failing */
+    }
+  }
+  (*pending)++;
+  if (*pending >= sh->opt->batch) return commit(sh, pending);
+  return 0;
+}
+
+/* Parallel mode, at the end: deletes ids superseded by later runs, merges
+ * the runs in order by compaction into a new database (docids follow the
+ * input order, as in classic mode), commits it with the metadata and swaps
+ * it in place of the (empty) index, keeping the index locked throughout. */
+static int merge_runs(shared *sh, uint64_t *pending) {
+  xc_error xe = XC_ERROR_INIT;
+  int rc = 0;
+  char **paths = calloc(sh->next_run, sizeof *paths);
+  size_t n = 0;
+  char *merged = dpi_fmt("%s/merged", sh->tmpdir);
+  xc_db *rdb = NULL, *ndb = NULL, *old = NULL;
+  if (!paths || !merged) rc = XC_ERR_NOMEM;
+  for (size_t i = 0; i < sh->n_del && !rc; i++) {
+    char *p = run_path(sh, sh->del_run[i]);
+    xc_db *db = NULL;
+    rc = p ? xc_db_open_writable(&db, p, XC_DB_OPEN | XC_DB_NO_SYNC, &xe)
+           : XC_ERR_NOMEM;
+    if (!rc) rc = xc_db_delete_by_term(db, sh->del_qterm[i], &xe);
+    if (db && xc_db_close(db, rc ? NULL : &xe) && !rc) rc = xe.status;
+    free(p);
+  }
+  for (uint64_t r = 0; r < sh->next_run && !rc; r++) {
+    char *p = run_path(sh, r);
+    struct stat st;
+    if (!p) rc = XC_ERR_NOMEM;
+    else if (stat(p, &st) == 0) paths[n++] = p; /* runs of only errors: none */
+    else free(p);
+  }
+  if (!rc && n) rc = xc_db_open_shards(&rdb, (const char *const *)paths, n, &xe);
+  if (!rc && n) rc = xc_db_compact(rdb, merged, 0, &xe);
+  xc_db_free(rdb);
+  if (!rc && n)
+    rc = xc_db_open_writable(&ndb, merged,
+                             XC_DB_OPEN | (sh->opt->no_sync ? XC_DB_NO_SYNC : 0),
+                             &xe);
+  for (size_t i = 0; i < n; i++) free(paths[i]);
+  free(paths);
+  if (rc) {
+    sh->fatal = dpi_fmt("cannot merge the runs of %s: %s", sh->opt->index,
+                        rc == XC_ERR_NOMEM ? "out of memory"
+                                           : xc_error_message(&xe));
+    xc_error_clear(&xe);
+    free(merged);
+    return -1;
+  }
+  if (!n) { /* nothing was written */
+    free(merged);
+    return commit(sh, pending);
+  }
+  old = sh->db;
+  sh->db = ndb;
+  rc = commit(sh, pending);
+  xc_error_clear(&xe);
+  if (!rc && xc_db_close(ndb, &xe)) {
+    sh->fatal = dpi_fmt("cannot commit to %s: %s", sh->opt->index,
+                        xc_error_message(&xe));
+    rc = -1;
+  } else if (rc) {
+    xc_db_free(ndb);
+  }
+  sh->db = old;
+  if (!rc && dpi_swap_dirs(sh->opt->index, merged, sh->err)) {
+    sh->fatal = dpi_fmt("cannot swap the new index in");
+    rc = -1;
+  }
+  if (!rc) {
+    /* lock the new index before letting go of the old one's lock */
+    ndb = NULL;
+    if (xc_db_open_writable(&ndb, sh->opt->index,
+                            XC_DB_OPEN |
+                                (sh->opt->no_sync ? XC_DB_NO_SYNC : 0),
+                            &xe)) {
+      sh->fatal = dpi_fmt("cannot reopen %s: %s", sh->opt->index,
+                          xc_error_message(&xe));
+      rc = -1;
+    } else {
+      xc_db_free(old);
+      sh->db = ndb;
+    }
+  }
+  xc_error_clear(&xe);
+  free(merged);
+  return rc;
+}
+
+static void *writer_main(void *arg) {
+  shared *sh = arg;
+  dpi_idmap written = {0};
+  dpi_builder *wb = NULL;
+  uint64_t pending = 0;
+  double last = -1;
+  int rc = 0;
+  for (;;) {
+    pthread_mutex_lock(&sh->mu);
+    unit *u = NULL;
+    for (;;) {
+      if (sh->abort) break;
+      if (sh->written < sh->produced &&
+          sh->ring[sh->written % sh->ring_n].state == S_DONE) {
+        u = &sh->ring[sh->written % sh->ring_n];
+        break;
+      }
+      if (sh->reading_done && sh->written == sh->produced) break;
+      pthread_cond_wait(&sh->cv_done, &sh->mu);
+    }
+    pthread_mutex_unlock(&sh->mu);
+    if (!u) break;
+    rc = write_unit(sh, u, &written, &wb, &pending);
+    size_t ring_len = u->ring_len;
+    unit_clear(u);
+    pthread_mutex_lock(&sh->mu);
+    sh->ring_bytes -= ring_len;
+    sh->written++;
+    if (rc) sh->abort = 1;
+    pthread_cond_broadcast(&sh->cv_space);
+    if (rc) pthread_cond_broadcast(&sh->cv_work);
+    pthread_mutex_unlock(&sh->mu);
+    if (rc) break;
+    if (sh->opt->progress) {
+      double t = elapsed(&sh->t0);
+      if (t - last >= 0.2) {
+        progress(sh, 0);
+        last = t;
+      }
+    }
+  }
+  if (!rc && !sh->abort)
+    rc = sh->parallel && sh->next_run ? merge_runs(sh, &pending)
+                                      : commit(sh, &pending);
+  if (sh->opt->progress) progress(sh, 1);
+  if (rc) {
+    pthread_mutex_lock(&sh->mu);
+    sh->abort = 1;
+    pthread_cond_broadcast(&sh->cv_space);
+    pthread_cond_broadcast(&sh->cv_work);
+    pthread_mutex_unlock(&sh->mu);
+  }
+  dpi_builder_free(wb);
+  dpi_idmap_free(&written);
+  return NULL;
+}
+
+/* ---- snapshot of ids and hashes ---- */
+
+static int load_snapshot(shared *sh, char **fatal) {
+  xc_error xe = XC_ERROR_INIT;
+  xc_termit *it = NULL;
+  int rc = xc_db_terms(&it, sh->db, DP_PREFIX_ID, &xe);
+  while (!rc && (rc = xc_termit_next(it, &xe)) == 1) {
+    const char *term = xc_termit_term(it, NULL);
+    xc_docid id = 0;
+    xc_doc *doc = NULL;
+    char *v = NULL;
+    size_t vn = 0;
+    rc = xc_db_find_unique(&id, sh->db, term, &xe);
+    if (!rc && id) rc = xc_db_get_document(&doc, sh->db, id, &xe);
+    if (!rc && doc) rc = xc_doc_get_value(&v, &vn, doc, DP_SLOT_HASH, &xe);
+    if (!rc && doc) {
+      uint64_t h = vn == 16 ? strtoull(v, NULL, 16) : 0;
+      if (dpi_idmap_put(&sh->snapshot, term, h)) {
+        rc = XC_ERR_NOMEM;
+        xe.status = rc;
+      }
+    }
+    free(v);
+    xc_doc_free(doc);
+  }
+  xc_termit_free(it);
+  if (rc < 0) {
+    *fatal = dpi_fmt("cannot read %s: %s", sh->opt->index,
+                     xc_error_message(&xe));
+    xc_error_clear(&xe);
+    return -1;
+  }
+  return 0;
+}
+
+/* ---- entry point ---- */
+
+static void report_walk(void *ctx, const char *msg) {
+  fprintf((FILE *)ctx, "%s\n", msg);
+}
+
+int dpi_index_paths(const dpi_options *opt, const char *const *paths,
+                    size_t n, dpi_summary *sum, FILE *err) {
+  memset(sum, 0, sizeof *sum);
+  shared *sh = calloc(1, sizeof *sh);
+  if (!sh) {
+    fprintf(err, "depeche-index: out of memory\n");
+    return 2;
+  }
+  sh->opt = opt;
+  sh->err = err;
+  sh->sum = sum;
+  clock_gettime(CLOCK_MONOTONIC, &sh->t0);
+  pthread_mutex_init(&sh->mu, NULL);
+  pthread_cond_init(&sh->cv_space, NULL);
+  pthread_cond_init(&sh->cv_work, NULL);
+  pthread_cond_init(&sh->cv_done, NULL);
+
+  int status = 0;
+  dpi_inputs ins = {0};
+  size_t n_bad = 0;
+  dp_tagger *tagger = NULL;
+  dpi_builder **builders = NULL;
+  worker_arg *args = NULL;
+  pthread_t *tids = NULL, wtid;
+  unsigned started = 0;
+  int writer_started = 0;
+  char *fatal = NULL;
+  sigset_t block, old;
+
+  if (dpi_walk(paths, n, &ins, report_walk, err, &n_bad)) {
+    fatal = dpi_fmt("out of memory");
+    goto done;
+  }
+  sum->rejected += n_bad;
+  for (size_t i = 0; i < ins.n; i++) sh->disk_total += ins.v[i].size;
+
+  sh->db = dpi_open_writable(opt->index, opt->no_sync, err);
+  if (!sh->db) {
+    status = 2;
+    goto done;
+  }
+  if (opt->verbose) {
+    fprintf(err, "depeche-index: opened %s for writing\n", opt->index);
+    fflush(err);
+  }
+  dpi_clean_stale(opt->index);
+  if (load_snapshot(sh, &fatal)) goto done;
+  char *terr = NULL;
+  if (dp_tagger_new(&tagger, &terr)) {
+    fatal = dpi_fmt("cannot load the entity tagger: %s",
+                    terr ? terr : "error");
+    free(terr);
+    goto done;
+  }
+  sh->tagger = tagger;
+
+  unsigned jobs = opt->jobs ? opt->jobs : 1;
+  uint32_t ndocs = 1;
+  int from_stdin = 0;
+  for (size_t i = 0; i < ins.n; i++)
+    if (strcmp(ins.v[i].path, "-") == 0) from_stdin = 1;
+  xc_db_doc_count(&ndocs, sh->db, NULL);
+  /* a fresh build from files with several workers: parallel runs */
+  sh->parallel = jobs >= 2 && ndocs == 0 && !from_stdin && ins.n > 0;
+  sh->ring_n = sh->parallel ? (size_t)(jobs + 1) * CHUNK : RING_MIN;
+  sh->ring = calloc(sh->ring_n, sizeof *sh->ring);
+  if (!sh->ring) {
+    fatal = dpi_fmt("out of memory");
+    goto done;
+  }
+  if (sh->parallel) {
+    sh->tmpdir = dpi_tmpdir_next_to(opt->index);
+    if (!sh->tmpdir) {
+      fatal = dpi_fmt("cannot create a directory next to %s", opt->index);
+      goto done;
+    }
+  }
+  builders = calloc(jobs, sizeof *builders);
+  args = calloc(jobs, sizeof *args);
+  tids = calloc(jobs, sizeof *tids);
+  if (!builders || !args || !tids) {
+    fatal = dpi_fmt("out of memory");
+    goto done;
+  }
+  for (unsigned i = 0; i < jobs; i++) {
+    if (dpi_builder_new(&builders[i], tagger, &fatal)) goto done;
+    args[i].sh = sh;
+    args[i].b = builders[i];
+  }
+
+  /* threads never take SIGINT/SIGTERM; the reader waits for them in
+   * ppoll only */
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
+  sigset_t wait_mask = old;
+  sigdelset(&wait_mask, SIGINT);
+  sigdelset(&wait_mask, SIGTERM);
+
+  if (pthread_create(&wtid, NULL, writer_main, sh) == 0) writer_started = 1;
+  for (unsigned i = 0; i < jobs && writer_started; i++) {
+    if (pthread_create(&tids[i], NULL,
+                       sh->parallel ? run_worker_main : worker_main,
+                       &args[i]) != 0)
+      break;
+    started++;
+  }
+  if (!writer_started || !started) {
+    fatal = dpi_fmt("cannot start threads");
+    pthread_mutex_lock(&sh->mu);
+    sh->abort = 1;
+    pthread_cond_broadcast(&sh->cv_done);
+    pthread_mutex_unlock(&sh->mu);
+  } else {
+    read_all(sh, &ins, &wait_mask);
+  }
+  pthread_mutex_lock(&sh->mu);
+  sh->reading_done = 1;
+  pthread_cond_broadcast(&sh->cv_work);
+  pthread_cond_broadcast(&sh->cv_done);
+  pthread_mutex_unlock(&sh->mu);
+  for (unsigned i = 0; i < started; i++) pthread_join(tids[i], NULL);
+  if (writer_started) pthread_join(wtid, NULL);
+  /* a signal that came during the final commit is taken now */
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (sh->fatal && !fatal) {
+    fatal = sh->fatal;
+    sh->fatal = NULL;
+  }
+  if (!fatal && opt->prune &&
+      dpi_prune_db(sh->db, (const char *const *)ins.roots_abs, ins.n_roots,
+                   &sum->removed, err) != 0)
+    status = 2;
+  if (!fatal && opt->prune && !status) {
+    uint64_t zero = 0;
+    if (commit(sh, &zero)) {
+      fatal = sh->fatal;
+      sh->fatal = NULL;
+    }
+  }
+  if (*opt->stop) sum->interrupted = 1;
+
+done:
+  if (sh->db) {
+    xc_error xe = XC_ERROR_INIT;
+    if (xc_db_close(sh->db, &xe) && !fatal)
+      fatal = dpi_fmt("cannot close %s: %s", opt->index, xc_error_message(&xe));
+    xc_error_clear(&xe);
+  }
+  for (size_t i = 0; sh->ring && i < sh->ring_n; i++)
+    unit_clear(&sh->ring[i]);
+  free(sh->ring);
+  if (sh->tmpdir) dpi_rm_rf(sh->tmpdir);
+  free(sh->tmpdir);
+  for (size_t i = 0; i < sh->n_del; i++) free(sh->del_qterm[i]);
+  free(sh->del_qterm);
+  free(sh->del_run);
+  if (builders)
+    for (unsigned i = 0; i < (opt->jobs ? opt->jobs : 1); i++)
+      dpi_builder_free(builders[i]);
+  free(builders);
+  free(args);
+  free(tids);
+  dp_tagger_free(tagger);
+  dpi_idmap_free(&sh->snapshot);
+  sum->seconds = elapsed(&sh->t0);
+  sum->bytes = sh->bytes_in;
+  if (fatal) {
+    fprintf(err, "depeche-index: %s\n", fatal);
+    free(fatal);
+    status = 2;
+  }
+  free(sh->fatal);
+  if (sum->interrupted && status != 2) {
+    fprintf(err, "depeche-index: interrupted; %llu articles saved\n",
+            (unsigned long long)(sum->added + sum->updated));
+    status = 130;
+  } else if (!status && sum->rejected) {
+    status = 1;
+  }
+  dpi_inputs_free(&ins);
+  pthread_mutex_destroy(&sh->mu);
+  pthread_cond_destroy(&sh->cv_space);
+  pthread_cond_destroy(&sh->cv_work);
+  pthread_cond_destroy(&sh->cv_done);
+  free(sh);
+  return status;
+}
+
+void dpi_summary_print(const dpi_summary *s, int json, FILE *out) {
+  double mbs = s->seconds > 0 ? s->bytes / 1e6 / s->seconds : 0;
+  if (json) {
+    fprintf(out,
+            "{\"added\":%llu,\"updated\":%llu,\"unchanged\":%llu,"
+            "\"removed\":%llu,\"rejected\":%llu,\"repaired\":%llu,"
+            "\"bytes\":%llu,\"seconds\":%.3f,\"mb_per_s\":%.2f,"
+            "\"interrupted\":%s}\n",
+            (unsigned long long)s->added, (unsigned long long)s->updated,
+            (unsigned long long)s->unchanged, (unsigned long long)s->removed,
+            (unsigned long long)s->rejected, (unsigned long long)s->repaired,
+            (unsigned long long)s->bytes, s->seconds, mbs,
+            s->interrupted ? "true" : "false");
+  } else {
+    fprintf(out,
+            "%llu added, %llu updated, %llu unchanged, %llu removed, "
+            "%llu rejected in %.1f s (%.1f MB/s)\n",
+            (unsigned long long)s->added, (unsigned long long)s->updated,
+            (unsigned long long)s->unchanged, (unsigned long long)s->removed,
+            (unsigned long long)s->rejected, s->seconds, mbs);
+  }
+}

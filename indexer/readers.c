@@ -1,0 +1,504 @@
+/* readers.c — bytes to dpi_article: text files with an optional header
+ * block or title line, JSON objects, JSON Lines; dates; UTF-8 repair and
+ * binary detection. No I/O here (see sources.c). */
+#include <ctype.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#include "dpi.h"
+
+void dpi_article_clear(dpi_article *a) {
+  free(a->id);
+  free(a->title);
+  free(a->date);
+  free(a->source);
+  free(a->url);
+  free(a->author);
+  free(a->lang);
+  free(a->lead);
+  free(a->body);
+  memset(a, 0, sizeof *a);
+}
+
+/* ---- UTF-8 ---- */
+
+size_t dpi_utf8_repair(char **s, size_t *len) {
+  const unsigned char *p = (const unsigned char *)*s;
+  size_t n = *len, i = 0, bad = 0;
+  /* fast path: find the first invalid sequence */
+  while (i < n) {
+    if (p[i] < 0x80) {
+      i++;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+    if (k < 0) break;
+    i += (size_t)k;
+  }
+  if (i == n) return 0;
+  dpi_str out = {0};
+  if (dpi_str_add(&out, *s, i)) return (size_t)-1;
+  while (i < n) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k =
+        p[i] < 0x80 ? 1
+                    : utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+    if (k < 0) {
+      bad++;
+      if (dpi_str_add(&out, "\xEF\xBF\xBD", 3)) goto oom;
+      i++;
+      /* skip continuation bytes of the same broken sequence */
+      while (i < n && (p[i] & 0xc0) == 0x80) i++;
+    } else {
+      if (dpi_str_add(&out, (const char *)p + i, (size_t)k)) goto oom;
+      i += (size_t)k;
+    }
+  }
+  free(*s);
+  *s = out.p;
+  *len = out.n;
+  return bad;
+oom:
+  dpi_str_free(&out);
+  return (size_t)-1;
+}
+
+int dpi_looks_binary(const char *data, size_t len) {
+  const unsigned char *p = (const unsigned char *)data;
+  size_t n = len < 8192 ? len : 8192, bad = 0, i = 0;
+  if (memchr(p, 0, n)) return 1;
+  while (i < n) {
+    if (p[i] < 0x80) {
+      if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' && p[i] != '\t' &&
+          p[i] != '\f')
+        bad++;
+      i++;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+    if (k < 0) {
+      /* a sequence cut by the 8 KiB window is not an error */
+      if (n - i < 4 && n < len) break;
+      bad++;
+      i++;
+    } else {
+      i += (size_t)k;
+    }
+  }
+  /* more than 10% junk bytes cannot be repaired into text */
+  return n && bad * 10 > n;
+}
+
+/* ---- dates ---- */
+
+static int days_in_month(int y, int m) {
+  static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return d[m - 1];
+}
+
+static int set_date(int y, int m, int d, char out[11]) {
+  if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1 ||
+      d > days_in_month(y, m))
+    return -1;
+  out[0] = (char)('0' + y / 1000);
+  out[1] = (char)('0' + y / 100 % 10);
+  out[2] = (char)('0' + y / 10 % 10);
+  out[3] = (char)('0' + y % 10);
+  out[4] = '-';
+  out[5] = (char)('0' + m / 10);
+  out[6] = (char)('0' + m % 10);
+  out[7] = '-';
+  out[8] = (char)('0' + d / 10);
+  out[9] = (char)('0' + d % 10);
+  out[10] = 0;
+  return 0;
+}
+
+static int read_num(const char **s, int maxdigits, int *v) {
+  int n = 0, x = 0;
+  while (n < maxdigits && isdigit((unsigned char)**s)) {
+    x = x * 10 + (**s - '0');
+    (*s)++;
+    n++;
+  }
+  *v = x;
+  return n;
+}
+
+static int month_from_name(const char *s, size_t *used) {
+  /* French names and English names or abbreviations (RFC 2822), as whole
+   * words */
+  static const struct {
+    const char *name;
+    int m;
+  } names[] = {
+      {"janvier", 1},  {"fevrier", 2},  {"février", 2},   {"mars", 3},
+      {"avril", 4},    {"mai", 5},      {"juin", 6},      {"juillet", 7},
+      {"aout", 8},     {"août", 8},     {"septembre", 9}, {"octobre", 10},
+      {"novembre", 11}, {"decembre", 12}, {"décembre", 12}, {"january", 1},
+      {"february", 2}, {"march", 3},    {"april", 4},     {"may", 5},
+      {"june", 6},     {"july", 7},     {"august", 8},    {"september", 9},
+      {"october", 10}, {"november", 11}, {"december", 12}, {"jan", 1},
+      {"feb", 2},      {"mar", 3},      {"apr", 4},       {"jun", 6},
+      {"jul", 7},      {"aug", 8},      {"sep", 9},       {"sept", 9},
+      {"oct", 10},     {"nov", 11},     {"dec", 12},      {"déc", 12},
+      {"fév", 2},      {"janv", 1},     {"févr", 2},      {"avr", 4},
+      {"juil", 7}};
+  size_t k = 0;
+  while (isalpha((unsigned char)s[k]) || (unsigned char)s[k] >= 0x80) k++;
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    if (strlen(names[i].name) == k && strncasecmp(s, names[i].name, k) == 0) {
+      *used = k;
+      return names[i].m;
+    }
+  }
+  return 0;
+}
+
+int dpi_parse_date(const char *s, char out[11]) {
+  int y, m, d;
+  while (*s == ' ' || *s == '\t') s++;
+  const char *p = s;
+  /* ISO 8601: YYYY-MM-DD, optionally followed by T/space/time; or
+   * YYYYMMDD */
+  if (read_num(&p, 4, &y) == 4) {
+    if (*p == '-') {
+      p++;
+      if (read_num(&p, 2, &m) != 2 || *p++ != '-' || read_num(&p, 2, &d) != 2)
+        return -1;
+    } else {
+      if (read_num(&p, 2, &m) != 2 || read_num(&p, 2, &d) != 2) return -1;
+    }
+    if (*p && *p != 'T' && *p != 't' && *p != ' ' && *p != 'Z' && *p != '+')
+      return -1;
+    return set_date(y, m, d, out);
+  }
+  p = s;
+  /* dd/mm/yyyy or dd.mm.yyyy */
+  if (read_num(&p, 2, &d) >= 1 && (*p == '/' || *p == '.')) {
+    char sep = *p++;
+    if (read_num(&p, 2, &m) < 1 || *p++ != sep || read_num(&p, 4, &y) != 4)
+      return -1;
+    return set_date(y, m, d, out);
+  }
+  /* RFC 2822 "Thu, 02 Jul 2020 10:00:00 +0200" and French "jeudi 2
+   * juillet 2020", "1er juillet 2020": skip a leading day name */
+  p = s;
+  while (isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80) p++;
+  if (p != s) {
+    if (*p == ',') p++;
+    while (*p == ' ') p++;
+  } else {
+    p = s;
+  }
+  if (read_num(&p, 2, &d) < 1) return -1;
+  if (strncmp(p, "er", 2) == 0) p += 2;
+  while (*p == ' ') p++;
+  size_t used;
+  m = month_from_name(p, &used);
+  if (!m) return -1;
+  p += used;
+  if (*p == '.') p++;
+  while (*p == ' ') p++;
+  if (read_num(&p, 4, &y) != 4) return -1;
+  return set_date(y, m, d, out);
+}
+
+/* ---- text files ---- */
+
+typedef struct line {
+  const char *p; /* start */
+  size_t n;      /* length without "\r\n" */
+  size_t next;   /* offset of the next line */
+} line;
+
+static line get_line(const char *data, size_t len, size_t off) {
+  line l = {data + off, 0, len};
+  const char *nl = memchr(data + off, '\n', len - off);
+  size_t end = nl ? (size_t)(nl - data) : len;
+  l.next = nl ? end + 1 : len;
+  l.n = end - off;
+  if (l.n && l.p[l.n - 1] == '\r') l.n--;
+  return l;
+}
+
+static int is_blank(const char *p, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!isspace((unsigned char)p[i])) return 0;
+  return 1;
+}
+
+static void trim(const char **p, size_t *n) {
+  while (*n && isspace((unsigned char)**p)) (*p)++, (*n)--;
+  while (*n && isspace((unsigned char)(*p)[*n - 1])) (*n)--;
+}
+
+enum hkey { H_NONE, H_TITLE, H_DATE, H_SOURCE, H_URL, H_AUTHOR, H_ID,
+            H_LANG, H_LEAD };
+
+static enum hkey header_key(const char *k, size_t n) {
+  static const struct {
+    const char *name;
+    enum hkey key;
+  } keys[] = {{"title", H_TITLE},    {"titre", H_TITLE},   {"date", H_DATE},
+              {"source", H_SOURCE},  {"site", H_SOURCE},   {"url", H_URL},
+              {"lien", H_URL},       {"author", H_AUTHOR}, {"auteur", H_AUTHOR},
+              {"id", H_ID},          {"lang", H_LANG},     {"langue", H_LANG},
+              {"summary", H_LEAD},   {"chapo", H_LEAD},    {"chapeau", H_LEAD},
+              {"heading", H_LEAD},   {"resume", H_LEAD}};
+  char *f = dpi_fold(k, n);
+  enum hkey r = H_NONE;
+  if (f) {
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+      if (strcmp(f, keys[i].name) == 0) r = keys[i].key;
+  }
+  free(f);
+  return r;
+}
+
+/* Splits "Key: value" (Key: one word of letters, digits, '-' or '_', at
+ * most 24 bytes). Returns the key (H_NONE for an unknown one), or -1 when
+ * the line is not a header line at all. */
+static int header_line(line l, const char **v, size_t *vn) {
+  const char *colon = memchr(l.p, ':', l.n);
+  if (!colon || colon == l.p || colon - l.p > 32) return -1;
+  /* French typography puts a (no-break) space before the colon */
+  const char *kend = colon;
+  for (;;) {
+    if (kend > l.p && kend[-1] == ' ') kend--;
+    else if (kend - l.p >= 2 && memcmp(kend - 2, "\xc2\xa0", 2) == 0) kend -= 2;
+    else if (kend - l.p >= 3 && memcmp(kend - 3, "\xe2\x80\xaf", 3) == 0) kend -= 3;
+    else break;
+  }
+  if (kend == l.p || kend - l.p > 24) return -1;
+  for (const char *k = l.p; k < kend; k++) {
+    unsigned char ch = (unsigned char)*k;
+    if (!(isalnum(ch) || ch == '-' || ch == '_' || ch >= 0x80)) return -1;
+  }
+  if (colon + 1 < l.p + l.n && colon[1] != ' ' && colon[1] != '\t')
+    return -1; /* "https://..." or "12:30" */
+  *v = colon + 1;
+  *vn = l.n - (size_t)(colon + 1 - l.p);
+  trim(v, vn);
+  return (int)header_key(l.p, (size_t)(kend - l.p));
+}
+
+static int set_field(char **f, const char *p, size_t n) {
+  free(*f);
+  *f = dpi_strndup(p, n);
+  return *f ? 0 : -1;
+}
+
+static int looks_like_title(line l) {
+  const char *p = l.p;
+  size_t n = l.n;
+  trim(&p, &n);
+  if (!n || n > 200) return 0;
+  if (p[n - 1] == '.' && !(n >= 3 && p[n - 2] == '.' && p[n - 3] == '.'))
+    return 0; /* a sentence, unless it ends with an ellipsis */
+  if (p[n - 1] == ':' || p[n - 1] == ',' || p[n - 1] == ';') return 0;
+  return 1;
+}
+
+int dpi_read_text(const char *data, size_t len, int markdown, dpi_article *a,
+                  char **err) {
+  size_t off = 0;
+  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) off = 3; /* BOM */
+  while (off < len) { /* leading blank lines */
+    line l = get_line(data, len, off);
+    if (!is_blank(l.p, l.n)) break;
+    off = l.next;
+  }
+  /* 1. a header block: every line up to the first blank one is a known
+   *    "Key: value" line */
+  size_t o = off;
+  int known = 0, header = 1;
+  while (o < len) {
+    line l = get_line(data, len, o);
+    if (is_blank(l.p, l.n)) break;
+    const char *v;
+    size_t vn;
+    int k = header_line(l, &v, &vn);
+    if (k < 0) {
+      header = 0;
+      break;
+    }
+    if (k != H_NONE) known++;
+    o = l.next;
+  }
+  if (header && known > 0) {
+    char date[11];
+    while (off < len) {
+      line l = get_line(data, len, off);
+      off = l.next;
+      if (is_blank(l.p, l.n)) break;
+      const char *v;
+      size_t vn;
+      int rc = 0;
+      switch (header_line(l, &v, &vn)) {
+      case H_TITLE: rc = set_field(&a->title, v, vn); break;
+      case H_SOURCE: rc = set_field(&a->source, v, vn); break;
+      case H_URL: rc = set_field(&a->url, v, vn); break;
+      case H_AUTHOR: rc = set_field(&a->author, v, vn); break;
+      case H_ID: rc = vn ? set_field(&a->id, v, vn) : 0; break;
+      case H_LANG: rc = set_field(&a->lang, v, vn); break;
+      case H_LEAD: rc = set_field(&a->lead, v, vn); break;
+      case H_DATE: {
+        char *tmp = dpi_strndup(v, vn);
+        if (!tmp) rc = -1;
+        else if (dpi_parse_date(tmp, date) == 0) rc = set_field(&a->date, date, 10);
+        free(tmp);
+        break;
+      }
+      default: break;
+      }
+      if (rc) goto oom;
+    }
+  } else if (off < len) {
+    /* 2. a title line: short, no final full stop, followed by text */
+    line l = get_line(data, len, off);
+    const char *p = l.p;
+    size_t n = l.n;
+    int md_title = markdown && n && p[0] == '#';
+    if (md_title) {
+      while (n && *p == '#') p++, n--;
+    }
+    trim(&p, &n);
+    if ((md_title || looks_like_title(l)) && !is_blank(data + l.next, len - l.next)) {
+      if (set_field(&a->title, p, n)) goto oom;
+      off = l.next;
+    }
+  }
+  const char *b = data + off;
+  size_t bn = len - off;
+  trim(&b, &bn);
+  if (!bn) {
+    *err = dpi_fmt("missing body");
+    return -1;
+  }
+  if (set_field(&a->body, b, bn)) goto oom;
+  return 0;
+oom:
+  *err = dpi_fmt("out of memory");
+  return -1;
+}
+
+/* ---- JSON ---- */
+
+static int json_field(json_t *o, const char *const *names, char **out) {
+  for (size_t i = 0; names[i]; i++) {
+    json_t *v = json_object_get(o, names[i]);
+    if (!v || json_is_null(v)) continue;
+    if (json_is_string(v)) {
+      const char *s = json_string_value(v);
+      size_t n = json_string_length(v);
+      trim(&s, &n);
+      if (!n) continue;
+      *out = dpi_strndup(s, n);
+    } else if (json_is_integer(v)) {
+      *out = dpi_fmt("%lld", (long long)json_integer_value(v));
+    } else if (json_is_array(v)) {
+      /* a list of authors: joined with ", " */
+      dpi_str s = {0};
+      size_t idx;
+      json_t *e;
+      json_array_foreach(v, idx, e) {
+        if (!json_is_string(e)) continue;
+        if (s.n && dpi_str_adds(&s, ", ")) break;
+        if (dpi_str_add(&s, json_string_value(e), json_string_length(e))) break;
+      }
+      if (!s.n) {
+        dpi_str_free(&s);
+        continue;
+      }
+      *out = s.p;
+    } else {
+      continue; /* objects, reals, booleans: ignored */
+    }
+    return *out ? 0 : -1;
+  }
+  return 0;
+}
+
+int dpi_read_json_object(const void *obj, dpi_article *a, char **err) {
+  json_t *o = (json_t *)obj;
+  if (!json_is_object(o)) {
+    *err = dpi_fmt("not a JSON object");
+    return -1;
+  }
+  static const char *const f_id[] = {"id", NULL};
+  static const char *const f_url[] = {"url", "link", NULL};
+  static const char *const f_title[] = {"title", "titre", NULL};
+  static const char *const f_date[] = {"date", "published", "pubDate", NULL};
+  static const char *const f_source[] = {"source", "site", NULL};
+  static const char *const f_author[] = {"author", "authors", "auteur", NULL};
+  static const char *const f_lang[] = {"lang", "language", NULL};
+  static const char *const f_lead[] = {"heading", "summary", "chapo", NULL};
+  static const char *const f_body[] = {"body", "text", "content", NULL};
+  char *date = NULL;
+  int rc = json_field(o, f_id, &a->id);
+  if (!rc) rc = json_field(o, f_url, &a->url);
+  if (!rc) rc = json_field(o, f_title, &a->title);
+  if (!rc) rc = json_field(o, f_date, &date);
+  if (!rc) rc = json_field(o, f_source, &a->source);
+  if (!rc) rc = json_field(o, f_author, &a->author);
+  if (!rc) rc = json_field(o, f_lang, &a->lang);
+  if (!rc) rc = json_field(o, f_lead, &a->lead);
+  if (!rc) rc = json_field(o, f_body, &a->body);
+  if (rc) {
+    free(date);
+    *err = dpi_fmt("out of memory");
+    return -1;
+  }
+  if (date) {
+    char d[11];
+    if (dpi_parse_date(date, d) == 0) a->date = dpi_strndup(d, 10);
+    free(date);
+  }
+  if (!a->body && !a->lead) {
+    *err = dpi_fmt("missing body");
+    return -1;
+  }
+  if (!a->body) a->body = dpi_strdup0(""); /* the lead is the text */
+  return a->body ? 0 : -1;
+}
+
+int dpi_read_json_line(const char *line, size_t len, dpi_article *a,
+                       char **err) {
+  if (memchr(line, 0, len)) {
+    *err = dpi_fmt("binary data");
+    return -1;
+  }
+  char *copy = NULL;
+  json_error_t je;
+  json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+  if (!o) {
+    /* invalid UTF-8 inside strings: repair and parse again */
+    copy = dpi_strndup(line, len);
+    size_t n = len;
+    size_t bad = copy ? dpi_utf8_repair(&copy, &n) : (size_t)-1;
+    if (bad == (size_t)-1) {
+      free(copy);
+      *err = dpi_fmt("out of memory");
+      return -1;
+    }
+    if (bad) {
+      o = json_loadb(copy, n, JSON_REJECT_DUPLICATES, &je);
+      a->n_repaired += bad;
+    }
+    free(copy);
+    if (!o) {
+      *err = dpi_fmt("invalid JSON: %s", je.text);
+      return -1;
+    }
+  }
+  int rc = dpi_read_json_object(o, a, err);
+  json_decref(o);
+  return rc;
+}

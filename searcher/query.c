@@ -1,0 +1,1072 @@
+/* query.c — query parser: lexer, recursive descent, AST (see query.h). */
+#include "query.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbuf.h"
+
+/* ------------------------------------------------------------------ */
+/* Lexer                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef enum ltype {
+  L_EOF,
+  L_WORD,   /* a run of word bytes (maybe with '*' at the end) */
+  L_PHRASE, /* text between quotes (without them) */
+  L_LPAREN,
+  L_RPAREN,
+  L_AND,
+  L_OR,
+  L_NOT,
+  L_NEAR,
+  L_FIELD, /* name: ; the value is the next token */
+} ltype;
+
+enum lfield {
+  LF_TITLE = 100,
+  LF_DATE,
+  LF_SINCE,
+  LF_UNTIL,
+};
+
+typedef struct ltok {
+  ltype t;
+  const char *s; /* text (word, phrase body, operator) */
+  size_t n;      /* bytes */
+  char mod;      /* '+', '-' or 0 */
+  int exact;     /* '=' before a word */
+  int field;     /* L_FIELD: dps_field or enum lfield */
+  uint32_t near; /* L_NEAR: distance */
+  int adjacent;  /* L_FIELD: value follows the colon without a space */
+} ltok;
+
+typedef struct ltoks {
+  ltok *v;
+  size_t n, cap;
+} ltoks;
+
+/* Bytes of a separator at s[i] (ASCII space, control, NBSP, narrow NBSP,
+ * thin space, zero-width space, ideographic space), else 0. */
+static size_t space_len(const unsigned char *s, size_t i, size_t n) {
+  unsigned char c = s[i];
+  if (c <= 0x20 || c == 0x7f) return 1;
+  if (c == 0xc2 && i + 1 < n && s[i + 1] == 0xa0) return 2;
+  if (c == 0xe2 && i + 2 < n && s[i + 1] == 0x80 &&
+      (s[i + 2] == 0xaf || s[i + 2] == 0x89 || s[i + 2] == 0x8b ||
+       s[i + 2] == 0x87 || s[i + 2] == 0x82 || s[i + 2] == 0x83))
+    return 3;
+  if (c == 0xe3 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] == 0x80)
+    return 3;
+  return 0;
+}
+
+/* Bytes of a quotation mark at s[i] (" « » “ ” „), else 0. */
+static size_t quote_len(const unsigned char *s, size_t i, size_t n) {
+  unsigned char c = s[i];
+  if (c == '"') return 1;
+  if (c == 0xc2 && i + 1 < n && (s[i + 1] == 0xab || s[i + 1] == 0xbb))
+    return 2;
+  if (c == 0xe2 && i + 2 < n && s[i + 1] == 0x80 &&
+      (s[i + 2] == 0x9c || s[i + 2] == 0x9d || s[i + 2] == 0x9e))
+    return 3;
+  return 0;
+}
+
+static int is_break(const unsigned char *s, size_t i, size_t n) {
+  return space_len(s, i, n) || quote_len(s, i, n) || s[i] == '(' ||
+         s[i] == ')';
+}
+
+static int lpush(ltoks *L, ltok t) {
+  if (L->n == L->cap) {
+    size_t cap = L->cap ? L->cap * 2 : 16;
+    ltok *v = realloc(L->v, cap * sizeof *v);
+    if (!v) return -1;
+    L->v = v;
+    L->cap = cap;
+  }
+  L->v[L->n++] = t;
+  return 0;
+}
+
+static const struct {
+  const char *name;
+  int field;
+} field_names[] = {
+    {"title", LF_TITLE},        {"titre", LF_TITLE},
+    {"source", DPS_F_SOURCE},   {"entity", DPS_F_ENTITY},
+    {"entite", DPS_F_ENTITY},   {"per", DPS_F_PER},
+    {"org", DPS_F_ORG},         {"loc", DPS_F_LOC},
+    {"misc", DPS_F_MISC},       {"date", LF_DATE},
+    {"since", LF_SINCE},        {"depuis", LF_SINCE},
+    {"until", LF_UNTIL},        {"jusqua", LF_UNTIL},
+};
+
+static int field_lookup(const char *s, size_t n) {
+  for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++) {
+    const char *f = field_names[i].name;
+    if (strlen(f) == n && strncasecmp(f, s, n) == 0) return field_names[i].field;
+  }
+  return -1;
+}
+
+static int lex(const char *text, size_t n, ltoks *L) {
+  const unsigned char *s = (const unsigned char *)text;
+  size_t i = 0;
+  while (i < n) {
+    size_t k = space_len(s, i, n);
+    if (k) {
+      i += k;
+      continue;
+    }
+    ltok t = {0};
+    if (s[i] == '(' || s[i] == ')') {
+      t.t = s[i] == '(' ? L_LPAREN : L_RPAREN;
+      t.s = text + i;
+      t.n = 1;
+      i++;
+      if (lpush(L, t)) return -1;
+      continue;
+    }
+    /* + - = prefixes, only when something follows */
+    if ((s[i] == '+' || s[i] == '-') && i + 1 < n && !space_len(s, i + 1, n) &&
+        s[i + 1] != ')' && s[i + 1] != '+' && s[i + 1] != '-') {
+      t.mod = (char)s[i];
+      i++;
+    }
+    if (s[i] == '=' && i + 1 < n && !is_break(s, i + 1, n)) {
+      t.exact = 1;
+      i++;
+    }
+    if (s[i] == '(' && t.mod) {
+      /* -( ... ): the mod applies to the group */
+      t.t = L_LPAREN;
+      t.s = text + i;
+      t.n = 1;
+      i++;
+      if (lpush(L, t)) return -1;
+      continue;
+    }
+    size_t q = quote_len(s, i, n);
+    if (q) {
+      size_t start = i + q, j = start;
+      while (j < n && !quote_len(s, j, n)) j++;
+      t.t = L_PHRASE;
+      t.s = text + start;
+      t.n = j - start;
+      i = j < n ? j + quote_len(s, j, n) : n;
+      if (lpush(L, t)) return -1;
+      continue;
+    }
+    /* field name? */
+    if (!t.exact) {
+      size_t j = i;
+      while (j < n && j - i < 16 && isalpha(s[j])) j++;
+      if (j > i && j < n && s[j] == ':') {
+        int f = field_lookup(text + i, j - i);
+        if (f >= 0) {
+          t.t = L_FIELD;
+          t.s = text + i;
+          t.n = j - i;
+          t.field = f;
+          t.adjacent = j + 1 < n && !space_len(s, j + 1, n);
+          i = j + 1;
+          if (lpush(L, t)) return -1;
+          continue;
+        }
+      }
+    }
+    size_t j = i;
+    while (j < n && !is_break(s, j, n)) j++;
+    if (j == i) { /* a lone prefix char before a break */
+      i++;
+      continue;
+    }
+    t.t = L_WORD;
+    t.s = text + i;
+    t.n = j - i;
+    if (!t.mod && !t.exact) {
+      if (t.n == 3 && memcmp(t.s, "AND", 3) == 0) t.t = L_AND;
+      else if (t.n == 2 && memcmp(t.s, "OR", 2) == 0) t.t = L_OR;
+      else if (t.n == 3 && memcmp(t.s, "NOT", 3) == 0) t.t = L_NOT;
+      else if (t.n >= 4 && memcmp(t.s, "NEAR", 4) == 0) {
+        if (t.n == 4) {
+          t.t = L_NEAR;
+          t.near = DPS_NEAR_DEFAULT;
+        } else if (t.s[4] == '/' && t.n > 5 && t.n <= 8) {
+          uint32_t d = 0;
+          size_t m = 5;
+          for (; m < t.n && isdigit((unsigned char)t.s[m]); m++)
+            d = d * 10 + (uint32_t)(t.s[m] - '0');
+          if (m == t.n) {
+            t.t = L_NEAR;
+            t.near = d;
+          }
+        }
+      }
+    }
+    i = j;
+    if (lpush(L, t)) return -1;
+  }
+  ltok e = {0};
+  e.t = L_EOF;
+  e.s = text + n;
+  return lpush(L, e);
+}
+
+/* ------------------------------------------------------------------ */
+/* Nodes                                                               */
+/* ------------------------------------------------------------------ */
+
+void dps_qnode_free(dps_qnode *n) {
+  if (!n) return;
+  for (size_t i = 0; i < n->nkids; i++) dps_qnode_free(n->kids[i]);
+  free(n->kids);
+  free(n->term);
+  free(n->hi);
+  free(n);
+}
+
+static dps_qnode *node_new(dps_qkind k) {
+  dps_qnode *n = calloc(1, sizeof *n);
+  if (n) {
+    n->kind = k;
+    n->src_start = -1;
+  }
+  return n;
+}
+
+static int node_add(dps_qnode *p, dps_qnode *kid) {
+  if (p->nkids == p->capkids) {
+    size_t cap = p->capkids ? p->capkids * 2 : 4;
+    dps_qnode **v = realloc(p->kids, cap * sizeof *v);
+    if (!v) return -1;
+    p->kids = v;
+    p->capkids = cap;
+  }
+  p->kids[p->nkids++] = kid;
+  return 0;
+}
+
+static int is_digits(const char *s, size_t n);
+
+static const char *tprefix(dps_tkind k) {
+  return k == DPS_T_STEM ? "Z" : k == DPS_T_TITLE ? "S" : "";
+}
+
+static dps_qnode *term_new(dps_tkind k, const char *s, uint32_t pos,
+                           uint32_t flags) {
+  dps_qnode *n = node_new(DPS_Q_TERM);
+  if (!n) return NULL;
+  const char *p = tprefix(k);
+  size_t pl = strlen(p), sl = strlen(s);
+  n->term = malloc(pl + sl + 1);
+  if (!n->term) {
+    free(n);
+    return NULL;
+  }
+  memcpy(n->term, p, pl);
+  memcpy(n->term + pl, s, sl + 1);
+  n->tkind = k;
+  n->pos = pos;
+  n->tflags = flags;
+  return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parser                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct P {
+  ltok *t;         /* tokens, ending with L_EOF */
+  size_t n;        /* number of tokens */
+  size_t i;        /* current token */
+  dp_analyzer *a;  /* the analyzer */
+  dp_tokens toks;  /* scratch tokens */
+  const char *src; /* the query text */
+  int depth;       /* parenthesis depth */
+  int rc;          /* 0, or -1 once an error is set (sticky) */
+  char *errmsg;    /* malloc'd message when rc != 0 */
+  dps_parse_opts o;
+} P;
+
+static void set_oom(P *p) {
+  if (p->rc) return;
+  p->rc = -1;
+  p->errmsg = dps_strndup("out of memory", 13);
+}
+
+static const ltok *peek(P *p, size_t k) {
+  size_t j = p->i + k;
+  return j < p->n ? &p->t[j] : &p->t[p->n - 1];
+}
+
+static int can_start_item(const ltok *t) {
+  return t->t == L_WORD || t->t == L_PHRASE || t->t == L_LPAREN ||
+         t->t == L_FIELD;
+}
+
+/* Words that frame a question rather than say what it is about: measured
+ * on PIAF, each is found in under a third of the answering paragraphs.
+ * Dropped from natural-language questions only. */
+static const char *const question_words[] = {
+    "quel",    "quels",    "quelle",   "quelles",  "combien",   "quand",
+    "ou",      "comment",  "pourquoi", "quoi",     "lequel",    "laquelle",
+    "lesquels", "lesquelles", "qui",   "que",      "qu",        "est",
+    "ce",      "a",        "t",        "nom",      "appelle",   "appele",
+    "appellent", "annee",  "date",     "lieu",     "autre",     "type",
+    "trouve",  "situe",    "signifie", "fait",     "peut",      NULL};
+
+/* Words that make a text a question wherever they are. */
+static const char *const question_starts[] = {
+    "quel",    "quels",   "quelle",   "quelles", "combien", "quand",
+    "comment", "pourquoi", "lequel",  "laquelle", "lesquels", "lesquelles",
+    "quoi",    NULL};
+
+int dps_query_is_question(dp_analyzer *a, const char *text, size_t len) {
+  size_t e = len;
+  while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '\t' ||
+                   text[e - 1] == '\n' || text[e - 1] == '\r'))
+    e--;
+  if (e > 0 && text[e - 1] == '?') return 1;
+  dp_tokens T = {0};
+  int q = 0;
+  if (dp_analyze(a, text, len, 0, &T) != (uint32_t)-1) {
+    for (size_t i = 0; i < T.n && !q; i++) {
+      for (size_t k = 0; question_starts[k]; k++)
+        if (strcmp(T.v[i].term, question_starts[k]) == 0) q = 1;
+      /* "Qui ...", "Où ...", "Qu'est-ce ...": a question word first */
+      if (i == 0 && (dps_is_question_word(T.v[i].term) &&
+                     (strcmp(T.v[i].term, "qui") == 0 ||
+                      strcmp(T.v[i].term, "ou") == 0 ||
+                      (T.v[i].flags & DP_TOK_ELIDED))))
+        q = 1;
+    }
+  }
+  dp_tokens_free(&T);
+  return q;
+}
+
+int dps_is_question_word(const char *folded) {
+  for (size_t i = 0; question_words[i]; i++)
+    if (strcmp(question_words[i], folded) == 0) return 1;
+  return 0;
+}
+
+static int analyze(P *p, const char *s, size_t n) {
+  dp_tokens_clear(&p->toks);
+  if (dp_analyze(p->a, s, n, 0, &p->toks) == (uint32_t)-1) {
+    set_oom(p);
+    return -1;
+  }
+  return 0;
+}
+
+/* Wraps kids: a kind node of one kid is the kid itself; none is NULL. */
+static dps_qnode *simplify(dps_qnode *g) {
+  if (!g) return NULL;
+  if (g->nkids == 0) {
+    dps_qnode_free(g);
+    return NULL;
+  }
+  if (g->nkids == 1 && g->kind != DPS_Q_WILDCARD &&
+      (g->kind != DPS_Q_DEFAULT || g->kids[0]->mod != '-')) {
+    dps_qnode *k = g->kids[0];
+    if (g->kind == DPS_Q_DEFAULT || g->kind == DPS_Q_AND ||
+        g->kind == DPS_Q_OR) {
+      if (k->mod == '+') k->mod = 0;
+    }
+    if (g->mod) k->mod = g->mod;
+    g->nkids = 0;
+    dps_qnode_free(g);
+    return k;
+  }
+  return g;
+}
+
+/* Builds the node of the analyzer tokens in p->toks (a word or a phrase).
+ * phrase: 1 for quoted text (all words in order). */
+static dps_qnode *tokens_node(P *p, dps_tkind k, int phrase, int free_word) {
+  dp_tokens *T = &p->toks;
+  const dp_token *joined = NULL;
+  size_t nplain = 0, nparts = 0, nkept = 0;
+  for (size_t i = 0; i < T->n; i++) {
+    const dp_token *t = &T->v[i];
+    if (t->flags & DP_TOK_JOINED) {
+      if (!joined) joined = t;
+      continue;
+    }
+    nplain++;
+    if (t->flags & DP_TOK_PART) nparts++;
+    if (!(t->flags & DP_TOK_STOP)) nkept++;
+  }
+  if (nplain == 0) return NULL;
+  if (!phrase && nplain == 1) {
+    const dp_token *t = NULL;
+    for (size_t i = 0; i < T->n; i++)
+      if (!(T->v[i].flags & DP_TOK_JOINED)) t = &T->v[i];
+    if ((t->flags & DP_TOK_STOP) && k != DPS_T_EXACT) return NULL;
+    if (free_word && p->o.drop_question_words &&
+        dps_is_question_word(t->term))
+      return NULL;
+    dps_qnode *n = term_new(k, k == DPS_T_EXACT ? t->term : t->stem, 0,
+                            t->flags);
+    if (!n) set_oom(p);
+    return n;
+  }
+  /* several tokens: a phrase (positions) or, without positions, an AND */
+  int positional = k == DPS_T_STEM;
+  dps_qnode *seq = node_new(positional ? DPS_Q_PHRASE : DPS_Q_AND);
+  if (!seq) {
+    set_oom(p);
+    return NULL;
+  }
+  uint32_t first = 0, last = 0;
+  int have = 0;
+  for (size_t i = 0; i < T->n; i++) {
+    const dp_token *t = &T->v[i];
+    if (t->flags & DP_TOK_JOINED) continue;
+    if ((t->flags & DP_TOK_STOP) && k != DPS_T_EXACT) continue;
+    if (!have) first = t->pos;
+    have = 1;
+    last = t->pos;
+    dps_qnode *kid = term_new(k, k == DPS_T_EXACT ? t->term : t->stem,
+                              t->pos - first, t->flags);
+    if (!kid || node_add(seq, kid)) {
+      dps_qnode_free(kid);
+      dps_qnode_free(seq);
+      set_oom(p);
+      return NULL;
+    }
+  }
+  (void)nkept;
+  seq->window = have ? last - first + 1 : 0;
+  seq = simplify(seq);
+  /* a hyphenated compound outside quotes: parts in sequence OR joined */
+  if (!phrase && joined && nparts == nplain) {
+    dps_qnode *alt = node_new(DPS_Q_OR);
+    dps_qnode *jt = term_new(k, k == DPS_T_EXACT ? joined->term : joined->stem,
+                             0, joined->flags);
+    if (!alt || !jt || (seq && node_add(alt, seq)) || node_add(alt, jt)) {
+      if (alt && alt->nkids && alt->kids[alt->nkids - 1] == seq) seq = NULL;
+      dps_qnode_free(alt);
+      dps_qnode_free(jt);
+      dps_qnode_free(seq);
+      set_oom(p);
+      return NULL;
+    }
+    return simplify(alt);
+  }
+  return seq;
+}
+
+/* "APT31" is also "APT 31" (a phrase) and the entity named so: returns
+ * OR(term, PHRASE(letters, digits), joined entity), or term unchanged when
+ * the word is not letters then digits. Takes ownership of term. */
+static dps_qnode *split_code(P *p, dps_qnode *term, const char *s, size_t n) {
+  const char *w = term->term + 1; /* after "Z" */
+  size_t i = 0, l = strlen(w);
+  while (i < l && w[i] >= 'a' && w[i] <= 'z') i++;
+  if (i == 0 || i == l || !is_digits(w + i, l - i)) return term;
+  dps_buf sp = {0};
+  dps_buf_add(&sp, w, i);
+  dps_buf_putc(&sp, ' ');
+  dps_buf_add(&sp, w + i, l - i);
+  if (sp.oom || analyze(p, sp.s, sp.len) || p->toks.n != 2) {
+    dps_buf_free(&sp);
+    return term;
+  }
+  dps_buf_free(&sp);
+  dps_qnode *alt = node_new(DPS_Q_OR), *ph = node_new(DPS_Q_PHRASE);
+  dps_qnode *a = term_new(DPS_T_STEM, p->toks.v[0].stem, 0, p->toks.v[0].flags);
+  dps_qnode *b = term_new(DPS_T_STEM, p->toks.v[1].stem, 1, p->toks.v[1].flags);
+  dps_qnode *ent = node_new(DPS_Q_FILTER);
+  if (ent) {
+    ent->field = DPS_F_JOINED;
+    ent->term = dps_strndup(s, n);
+  }
+  if (!alt || !ph || !a || !b || !ent || !ent->term) {
+    dps_qnode_free(alt);
+    dps_qnode_free(ph);
+    dps_qnode_free(a);
+    dps_qnode_free(b);
+    dps_qnode_free(ent);
+    set_oom(p);
+    return term;
+  }
+  ph->window = 2;
+  if (node_add(ph, a)) {
+    dps_qnode_free(a);
+    a = NULL;
+  }
+  if (!a || node_add(ph, b)) {
+    dps_qnode_free(b);
+    dps_qnode_free(alt);
+    dps_qnode_free(ph);
+    dps_qnode_free(ent);
+    set_oom(p);
+    return term;
+  }
+  if (node_add(alt, term)) {
+    dps_qnode_free(alt);
+    dps_qnode_free(ph);
+    dps_qnode_free(ent);
+    set_oom(p);
+    return term;
+  }
+  if (node_add(alt, ph) || node_add(alt, ent)) {
+    alt->nkids = 1; /* keep term inside alt, drop the rest */
+    dps_qnode_free(ph);
+    dps_qnode_free(ent);
+    set_oom(p);
+    return alt;
+  }
+  return alt;
+}
+
+static dps_qnode *word_node(P *p, const ltok *t, dps_tkind k) {
+  const char *s = t->s;
+  size_t n = t->n;
+  if (t->t != L_WORD && t->t != L_PHRASE) {
+    /* an operator read as a word */
+  }
+  int wild = 0;
+  while (n > 0 && s[n - 1] == '*') {
+    n--;
+    wild = 1;
+  }
+  if (n == 0) return NULL;
+  if (analyze(p, s, n)) return NULL;
+  if (wild) {
+    const dp_token *last = NULL, *joined = NULL;
+    for (size_t i = 0; i < p->toks.n; i++) {
+      if (p->toks.v[i].flags & DP_TOK_JOINED) joined = &p->toks.v[i];
+      else last = &p->toks.v[i];
+    }
+    const dp_token *use = joined ? joined : last;
+    if (use && strlen(use->term) >= DPS_WILDCARD_MIN &&
+        use->end == n) { /* the star followed the word directly */
+      dps_qnode *w = node_new(DPS_Q_WILDCARD);
+      if (w) w->term = dps_strndup(use->term, strlen(use->term));
+      if (!w || !w->term) {
+        dps_qnode_free(w);
+        set_oom(p);
+        return NULL;
+      }
+      return w;
+    }
+  }
+  dps_qnode *r = tokens_node(p, t->exact ? DPS_T_EXACT : k, 0, 1);
+  if (r && r->kind == DPS_Q_TERM && r->tkind == DPS_T_STEM &&
+      (r->tflags & DP_TOK_CODE) && !(r->tflags & DP_TOK_JOINED))
+    r = split_code(p, r, s, n);
+  if (r && r->kind == DPS_Q_TERM && t->t == L_WORD && !wild) {
+    r->src_start = (long)(t->s - p->src); /* for spelling suggestions */
+    r->src_len = t->n;
+  }
+  return r;
+}
+
+static dps_qnode *phrase_node(P *p, const ltok *t, dps_tkind k) {
+  if (analyze(p, t->s, t->n)) return NULL;
+  return tokens_node(p, t->exact ? DPS_T_EXACT : k, 1, 0);
+}
+
+static int is_digits(const char *s, size_t n) {
+  if (n == 0) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isdigit((unsigned char)s[i])) return 0;
+  return 1;
+}
+
+/* dd: 1-2 digits into *v within [lo,hi] */
+static int num(const char *s, size_t n, int lo, int hi, int *v) {
+  if (!is_digits(s, n)) return -1;
+  int x = 0;
+  for (size_t i = 0; i < n; i++) x = x * 10 + (s[i] - '0');
+  if (x < lo || x > hi) return -1;
+  *v = x;
+  return 0;
+}
+
+int dps_parse_date(const char *s, size_t len, int is_hi, char out[9]) {
+  /* split on - or / */
+  size_t cut[3];
+  size_t nc = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '-' || s[i] == '/') {
+      if (nc == 2) return -1;
+      cut[nc++] = i;
+    }
+  }
+  int y = 0, m = 0, d = 0;
+  if (nc == 0) {
+    if (len != 4 || num(s, 4, 1000, 2999, &y)) return -1;
+    m = is_hi ? 12 : 1;
+    d = is_hi ? 31 : 1;
+  } else if (nc == 1) {
+    if (cut[0] != 4 || num(s, 4, 1000, 2999, &y) ||
+        num(s + 5, len - 5, 1, 12, &m) || len - 5 > 2 || len == 5)
+      return -1;
+    d = is_hi ? 31 : 1;
+  } else {
+    size_t a = cut[0], b = cut[1];
+    if (a == 4) { /* YYYY-MM-DD */
+      if (num(s, 4, 1000, 2999, &y) || b - a - 1 > 2 ||
+          num(s + a + 1, b - a - 1, 1, 12, &m) || len - b - 1 > 2 ||
+          num(s + b + 1, len - b - 1, 1, 31, &d))
+        return -1;
+    } else { /* DD/MM/YYYY */
+      if (a > 2 || num(s, a, 1, 31, &d) || b - a - 1 > 2 ||
+          num(s + a + 1, b - a - 1, 1, 12, &m) || len - b - 1 != 4 ||
+          num(s + b + 1, 4, 1000, 2999, &y))
+        return -1;
+    }
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (d > mdays[m - 1]) return -1;
+  }
+  out[0] = (char)('0' + y / 1000);
+  out[1] = (char)('0' + y / 100 % 10);
+  out[2] = (char)('0' + y / 10 % 10);
+  out[3] = (char)('0' + y % 10);
+  out[4] = (char)('0' + m / 10);
+  out[5] = (char)('0' + m % 10);
+  out[6] = (char)('0' + d / 10);
+  out[7] = (char)('0' + d % 10);
+  out[8] = '\0';
+  return 0;
+}
+
+static void date_error(P *p, const char *field, const ltok *v) {
+  if (p->rc) return;
+  dps_buf b = {0};
+  dps_buf_printf(&b,
+                 "invalid date in %s:%.*s (expected YYYY, YYYY-MM or "
+                 "YYYY-MM-DD, and FROM..TO for a range)",
+                 field, (int)(v->n > 200 ? 200 : v->n), v->s);
+  p->rc = -1;
+  p->errmsg = dps_buf_take(&b);
+}
+
+static dps_qnode *date_node(P *p, int field, const ltok *v) {
+  const char *fname =
+      field == LF_DATE ? "date" : field == LF_SINCE ? "since" : "until";
+  dps_qnode *d = node_new(DPS_Q_DATE);
+  if (!d) {
+    set_oom(p);
+    return NULL;
+  }
+  char lo[9], hi[9];
+  int have_lo = 0, have_hi = 0;
+  const char *s = v->s;
+  size_t n = v->n;
+  const char *dots = NULL;
+  for (size_t i = 0; i + 1 < n; i++)
+    if (s[i] == '.' && s[i + 1] == '.') {
+      dots = s + i;
+      break;
+    }
+  int bad = 0;
+  if (field == LF_DATE && dots) {
+    size_t a = (size_t)(dots - s), b = n - a - 2;
+    if (a) {
+      bad |= dps_parse_date(s, a, 0, lo) != 0;
+      have_lo = 1;
+    }
+    if (b) {
+      bad |= dps_parse_date(dots + 2, b, 1, hi) != 0;
+      have_hi = 1;
+    }
+    if (!a && !b) bad = 1;
+  } else if (field == LF_DATE) {
+    bad |= dps_parse_date(s, n, 0, lo) != 0;
+    bad |= dps_parse_date(s, n, 1, hi) != 0;
+    have_lo = have_hi = 1;
+  } else if (field == LF_SINCE) {
+    bad |= dps_parse_date(s, n, 0, lo) != 0;
+    have_lo = 1;
+  } else {
+    bad |= dps_parse_date(s, n, 1, hi) != 0;
+    have_hi = 1;
+  }
+  if (bad) {
+    dps_qnode_free(d);
+    date_error(p, fname, v);
+    return NULL;
+  }
+  if (have_lo) d->term = dps_strndup(lo, 8);
+  if (have_hi) d->hi = dps_strndup(hi, 8);
+  if ((have_lo && !d->term) || (have_hi && !d->hi)) {
+    dps_qnode_free(d);
+    set_oom(p);
+    return NULL;
+  }
+  return d;
+}
+
+static dps_qnode *parse_group(P *p, dps_tkind k);
+static dps_qnode *parse_or(P *p, dps_tkind k);
+
+/* An operator token read as a plain word. */
+static dps_qnode *literal(P *p, const ltok *t, dps_tkind k) {
+  ltok w = *t;
+  w.t = L_WORD;
+  w.exact = 0;
+  return word_node(p, &w, k);
+}
+
+static dps_qnode *parse_item(P *p, dps_tkind k) {
+  const ltok *t = peek(p, 0);
+  switch (t->t) {
+  case L_EOF:
+  case L_RPAREN: return NULL;
+  case L_LPAREN: {
+    p->i++;
+    if (p->depth >= DPS_QUERY_MAX_DEPTH) return NULL; /* flatten */
+    p->depth++;
+    dps_qnode *g = parse_group(p, k);
+    p->depth--;
+    if (peek(p, 0)->t == L_RPAREN) p->i++;
+    return simplify(g);
+  }
+  case L_PHRASE: p->i++; return phrase_node(p, t, k);
+  case L_WORD: p->i++; return word_node(p, t, k);
+  case L_AND:
+  case L_OR:
+  case L_NOT:
+  case L_NEAR: p->i++; return literal(p, t, k);
+  case L_FIELD: {
+    p->i++;
+    const ltok *v = peek(p, 0);
+    int f = t->field;
+    if (f == LF_TITLE) {
+      if (!can_start_item(v)) return literal(p, t, k);
+      return parse_item(p, DPS_T_TITLE);
+    }
+    if (v->t != L_WORD && v->t != L_PHRASE) return literal(p, t, k);
+    p->i++;
+    if (f == LF_DATE || f == LF_SINCE || f == LF_UNTIL)
+      return date_node(p, f, v);
+    size_t vn = v->n;
+    while (vn > 0 && v->s[vn - 1] == '*') vn--;
+    if (vn == 0) return NULL;
+    dps_qnode *fl = node_new(DPS_Q_FILTER);
+    if (fl) fl->term = dps_strndup(v->s, vn);
+    if (!fl || !fl->term) {
+      dps_qnode_free(fl);
+      set_oom(p);
+      return NULL;
+    }
+    fl->field = (dps_field)f;
+    return fl;
+  }
+  }
+  return NULL;
+}
+
+static dps_qnode *parse_unary(P *p, dps_tkind k) {
+  const ltok *t = peek(p, 0);
+  char mod = t->mod;
+  dps_qnode *n = parse_item(p, k);
+  if (n && mod) n->mod = mod;
+  return n;
+}
+
+/* Terms a NEAR can take from a node: a TERM, the joined term of a compound,
+ * or the terms of a phrase. Returns 0 when n cannot go into a NEAR. */
+static int near_take(P *p, dps_qnode *near, dps_qnode *n) {
+  if (n->kind == DPS_Q_TERM && n->tkind == DPS_T_STEM) {
+    dps_qnode *c = term_new(DPS_T_EXACT, n->term, 0, n->tflags);
+    if (!c) return set_oom(p), 0;
+    c->tkind = DPS_T_STEM;
+    if (node_add(near, c)) return dps_qnode_free(c), set_oom(p), 0;
+    return 1;
+  }
+  if (n->kind == DPS_Q_OR && n->nkids == 2 &&
+      n->kids[1]->kind == DPS_Q_TERM && n->kids[1]->tkind == DPS_T_STEM)
+    return near_take(p, near, n->kids[1]);
+  if (n->kind == DPS_Q_PHRASE || n->kind == DPS_Q_NEAR) {
+    for (size_t i = 0; i < n->nkids; i++)
+      if (!near_take(p, near, n->kids[i])) return 0;
+    return 1;
+  }
+  return 0;
+}
+
+static dps_qnode *parse_near(P *p, dps_tkind k) {
+  dps_qnode *left = parse_unary(p, k);
+  while (!p->rc && peek(p, 0)->t == L_NEAR && can_start_item(peek(p, 1))) {
+    uint32_t dist = peek(p, 0)->near;
+    p->i++;
+    dps_qnode *right = parse_unary(p, k);
+    if (!left || !right) {
+      if (!left) left = right;
+      else dps_qnode_free(right);
+      continue;
+    }
+    dps_qnode *near = node_new(DPS_Q_NEAR);
+    if (!near) {
+      dps_qnode_free(right);
+      set_oom(p);
+      break;
+    }
+    if (k == DPS_T_STEM && near_take(p, near, left) &&
+        near_take(p, near, right)) {
+      near->window = dist + (uint32_t)near->nkids - 1;
+      dps_qnode_free(left);
+      dps_qnode_free(right);
+      left = near;
+    } else { /* not positional: both required */
+      dps_qnode_free(near);
+      dps_qnode *a = node_new(DPS_Q_AND);
+      if (!a || node_add(a, left) || node_add(a, right)) {
+        dps_qnode_free(a);
+        dps_qnode_free(right);
+        set_oom(p);
+        break;
+      }
+      left = a;
+    }
+    left->mod = 0;
+  }
+  return left;
+}
+
+static dps_qnode *parse_or(P *p, dps_tkind k) {
+  dps_qnode *left = parse_near(p, k);
+  dps_qnode *orn = NULL;
+  while (!p->rc && peek(p, 0)->t == L_OR && can_start_item(peek(p, 1))) {
+    p->i++;
+    dps_qnode *right = parse_near(p, k);
+    if (!right) continue;
+    if (!left) {
+      left = right;
+      continue;
+    }
+    if (!orn) {
+      orn = node_new(DPS_Q_OR);
+      if (!orn || node_add(orn, left)) {
+        dps_qnode_free(orn);
+        orn = NULL;
+        dps_qnode_free(right);
+        set_oom(p);
+        break;
+      }
+      left->mod = 0;
+      left = orn;
+    }
+    right->mod = 0;
+    if (node_add(orn, right)) {
+      dps_qnode_free(right);
+      set_oom(p);
+      break;
+    }
+  }
+  return left;
+}
+
+/* "APT 31": an acronym followed by a number is also the joined word and
+ * an entity of that name. Replaces kids[i], kids[i+1] of g. */
+static void join_pairs(P *p, dps_qnode *g, const char *const *spans,
+                       const size_t *lens) {
+  for (size_t i = 0; !p->rc && i + 1 < g->nkids; i++) {
+    dps_qnode *a = g->kids[i], *b = g->kids[i + 1];
+    if (!spans[i] || !spans[i + 1]) continue;
+    if (a->kind != DPS_Q_TERM || b->kind != DPS_Q_TERM || a->mod || b->mod ||
+        a->tkind != DPS_T_STEM || b->tkind != DPS_T_STEM)
+      continue;
+    if (!(a->tflags & (DP_TOK_ACRONYM | DP_TOK_CODE)) ||
+        (a->tflags & DP_TOK_NUMBER) || !(b->tflags & DP_TOK_NUMBER) ||
+        !is_digits(spans[i + 1], lens[i + 1]))
+      continue;
+    dps_buf jb = {0};
+    dps_buf_add(&jb, spans[i], lens[i]);
+    dps_buf_add(&jb, spans[i + 1], lens[i + 1]);
+    if (jb.oom) {
+      dps_buf_free(&jb);
+      set_oom(p);
+      return;
+    }
+    if (analyze(p, jb.s, jb.len)) {
+      dps_buf_free(&jb);
+      return;
+    }
+    const dp_token *jt = p->toks.n == 1 ? &p->toks.v[0] : NULL;
+    dps_qnode *alt = node_new(DPS_Q_OR), *ph = node_new(DPS_Q_AND);
+    dps_qnode *jterm = jt ? term_new(DPS_T_STEM, jt->stem, 0, jt->flags) : NULL;
+    dps_qnode *ent = node_new(DPS_Q_FILTER);
+    if (ent) {
+      ent->field = DPS_F_JOINED;
+      ent->term = dps_buf_take(&jb);
+    }
+    dps_buf_free(&jb);
+    if (!alt || !ph || (jt && !jterm) || !ent || !ent->term ||
+        node_add(ph, a) || node_add(ph, b) || node_add(alt, ph) ||
+        (jterm && node_add(alt, jterm)) || node_add(alt, ent)) {
+      /* on failure, a and b stay owned by g (remove them from ph) */
+      if (ph) ph->nkids = 0;
+      if (alt && alt->nkids && alt->kids[0] == ph) alt->kids[0] = NULL;
+      dps_qnode_free(ph);
+      dps_qnode_free(alt);
+      dps_qnode_free(jterm);
+      dps_qnode_free(ent);
+      set_oom(p);
+      return;
+    }
+    b->pos = 1;
+    g->kids[i] = alt;
+    memmove(&g->kids[i + 1], &g->kids[i + 2],
+            (g->nkids - i - 2) * sizeof g->kids[0]);
+    g->nkids--;
+  }
+}
+
+static dps_qnode *parse_group(P *p, dps_tkind k) {
+  dps_qnode *g = node_new(DPS_Q_DEFAULT);
+  if (!g) {
+    set_oom(p);
+    return NULL;
+  }
+  /* source span of each kid that is a single plain word (for joins) */
+  const char **spans = NULL;
+  size_t *lens = NULL, cap = 0;
+  int pending_and = 0;
+  while (!p->rc) {
+    const ltok *t = peek(p, 0);
+    if (t->t == L_EOF) break;
+    if (t->t == L_RPAREN) {
+      if (p->depth > 0) break;
+      p->i++; /* stray ')' at top level */
+      continue;
+    }
+    char force = 0;
+    if (t->t == L_AND && can_start_item(peek(p, 1)) && g->nkids > 0) {
+      p->i++;
+      if (g->kids[g->nkids - 1]->mod == 0) g->kids[g->nkids - 1]->mod = '+';
+      pending_and = 1;
+      continue;
+    }
+    if (t->t == L_NOT && can_start_item(peek(p, 1))) {
+      p->i++;
+      force = '-';
+    }
+    const ltok *first = peek(p, 0);
+    size_t before = p->i;
+    dps_qnode *n = parse_or(p, k);
+    if (!n) continue;
+    if (force) n->mod = '-';
+    else if (pending_and && n->mod == 0) n->mod = '+';
+    pending_and = 0;
+    if (g->nkids + 1 > cap) {
+      size_t nc = cap ? cap * 2 : 8;
+      const char **s2 = realloc(spans, nc * sizeof *s2);
+      if (s2) spans = s2;
+      size_t *l2 = s2 ? realloc(lens, nc * sizeof *l2) : NULL;
+      if (l2) lens = l2;
+      if (!s2 || !l2) {
+        dps_qnode_free(n);
+        set_oom(p);
+        break;
+      }
+      cap = nc;
+    }
+    int plain = p->i == before + 1 && first->t == L_WORD && !first->mod &&
+                !first->exact;
+    spans[g->nkids] = plain ? first->s : NULL;
+    lens[g->nkids] = plain ? first->n : 0;
+    if (node_add(g, n)) {
+      dps_qnode_free(n);
+      set_oom(p);
+      break;
+    }
+  }
+  if (!p->rc && k == DPS_T_STEM) join_pairs(p, g, spans, lens);
+  free(spans);
+  free(lens);
+  return g;
+}
+
+int dps_query_parse(dps_qnode **out, dp_analyzer *a, const char *text,
+                    size_t len, const dps_parse_opts *o, char **errmsg) {
+  *out = NULL;
+  if (errmsg) *errmsg = NULL;
+  ltoks L = {0};
+  P p = {0};
+  p.a = a;
+  if (o) p.o = *o;
+  if (lex(text ? text : "", text ? len : 0, &L)) {
+    free(L.v);
+    if (errmsg) *errmsg = dps_strndup("out of memory", 13);
+    return -1;
+  }
+  p.t = L.v;
+  p.n = L.n;
+  p.src = text ? text : "";
+  dps_qnode *g = parse_group(&p, DPS_T_STEM);
+  dp_tokens_free(&p.toks);
+  free(L.v);
+  if (p.rc) {
+    dps_qnode_free(g);
+    if (errmsg) *errmsg = p.errmsg;
+    else free(p.errmsg);
+    return -1;
+  }
+  *out = simplify(g);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Description                                                         */
+/* ------------------------------------------------------------------ */
+
+static const char *field_name(dps_field f) {
+  switch (f) {
+  case DPS_F_SOURCE: return "source";
+  case DPS_F_ENTITY: return "entity";
+  case DPS_F_PER: return "per";
+  case DPS_F_ORG: return "org";
+  case DPS_F_LOC: return "loc";
+  case DPS_F_MISC: return "misc";
+  case DPS_F_JOINED: return "joined";
+  }
+  return "?";
+}
+
+static void describe(dps_buf *b, const dps_qnode *n) {
+  if (n->mod) dps_buf_putc(b, n->mod);
+  const char *op = NULL;
+  switch (n->kind) {
+  case DPS_Q_TERM:
+    if (n->tkind == DPS_T_EXACT) dps_buf_putc(b, '=');
+    dps_buf_puts(b, n->term);
+    return;
+  case DPS_Q_WILDCARD: dps_buf_printf(b, "%s*", n->term); return;
+  case DPS_Q_FILTER:
+    dps_buf_printf(b, "%s:\"%s\"", field_name(n->field), n->term);
+    return;
+  case DPS_Q_DATE:
+    dps_buf_printf(b, "date:%s..%s", n->term ? n->term : "",
+                   n->hi ? n->hi : "");
+    return;
+  case DPS_Q_PHRASE: dps_buf_printf(b, "(PHRASE/%u", n->window); break;
+  case DPS_Q_NEAR: dps_buf_printf(b, "(NEAR/%u", n->window); break;
+  case DPS_Q_AND: op = "(AND"; break;
+  case DPS_Q_OR: op = "(OR"; break;
+  case DPS_Q_DEFAULT: op = "(DEFAULT"; break;
+  }
+  if (op) dps_buf_puts(b, op);
+  for (size_t i = 0; i < n->nkids; i++) {
+    dps_buf_putc(b, ' ');
+    describe(b, n->kids[i]);
+  }
+  dps_buf_putc(b, ')');
+}
+
+char *dps_query_describe(const dps_qnode *n) {
+  dps_buf b = {0};
+  if (!n) dps_buf_puts(&b, "(EMPTY)");
+  else describe(&b, n);
+  return dps_buf_take(&b);
+}

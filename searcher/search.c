@@ -1,0 +1,1325 @@
+/* search.c — libdepeche: open, search, results, facets, JSON (depeche.h).
+ *
+ * Flow: query text -> dps_query_parse (query.c) -> build(): a Xapian query
+ * through the C binding, resolving source and entity names against the
+ * index, and collecting what the snippets must highlight -> enquire (BM25,
+ * sort, match spies for facets) -> relax when nothing matched all words ->
+ * stored records -> snippets (snippet.c) -> dp_results.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "depeche.h"
+#include "entities.h"
+#include "record.h"
+#include "sbuf.h"
+#include "schema.h"
+#include "search.h"
+#include "snippet.h"
+#include "text.h"
+#include "xapian_c.h"
+
+struct dp_index {
+  char *path;          /* as given to dp_open */
+  xc_db *db;           /* read-only handle */
+  dp_analyzer *an;     /* the same analyzer as the indexer */
+  dp_tagger *tagger;   /* created on first use (entity filters) */
+  dps_tuning tune;     /* ranking knobs */
+};
+
+typedef struct facet_val {
+  char *value;  /* owned */
+  char *type;   /* static type name or NULL */
+  uint32_t count;
+} facet_val;
+
+typedef struct facet_list {
+  facet_val *v;
+  size_t n;
+} facet_list;
+
+typedef struct result_int {
+  dp_result pub;          /* what dp_results_get returns */
+  dp_record *rec;         /* owns the strings */
+  char *snippet;          /* owned */
+  dp_span *hl;            /* owned */
+  dp_span *thl;           /* owned */
+  dp_result_entity *ents; /* owned array (strings from rec) */
+} result_int;
+
+struct dp_results {
+  char *query;        /* the query text */
+  char *description;  /* parsed tree */
+  uint64_t total;
+  int relaxed;
+  char *suggestion;   /* or NULL */
+  result_int *v;
+  size_t n;
+  unsigned facets_asked;
+  facet_list facets[3]; /* source, month, entity */
+};
+
+static char *xstrdup(const char *s) { return dps_strndup(s, strlen(s)); }
+
+static void set_err(char **errmsg, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void set_err(char **errmsg, const char *fmt, ...) {
+  if (!errmsg) return;
+  va_list ap;
+  va_start(ap, fmt);
+  char tmp[1];
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(tmp, 0, fmt, ap);
+  va_end(ap);
+  if (n >= 0) {
+    char *s = malloc((size_t)n + 1);
+    if (s) vsnprintf(s, (size_t)n + 1, fmt, ap2);
+    *errmsg = s;
+  } else {
+    *errmsg = NULL;
+  }
+  va_end(ap2);
+}
+
+static int map_xc(int st) {
+  switch (st) {
+  case XC_ERR_NOMEM: return DP_ENOMEM;
+  case XC_ERR_NOT_FOUND: return DP_ENOTFOUND;
+  case XC_ERR_OPEN:
+  case XC_ERR_CORRUPT: return DP_EINDEX;
+  case XC_ERR_INVALID: return DP_EINVAL;
+  default: return DP_ERROR;
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Open / close                                                        */
+/* ------------------------------------------------------------------ */
+
+DP_EXPORT void dp_free(void *p) { free(p); }
+
+DP_EXPORT dp_index *dp_open(const char *path, char **errmsg) {
+  if (errmsg) *errmsg = NULL;
+  if (!path || !*path) {
+    set_err(errmsg, "no index path given");
+    return NULL;
+  }
+  dp_index *ix = calloc(1, sizeof *ix);
+  if (!ix || !(ix->path = xstrdup(path))) {
+    free(ix);
+    set_err(errmsg, "out of memory");
+    return NULL;
+  }
+  dps_tuning t = DPS_TUNING_INIT;
+  ix->tune = t;
+  xc_error xe = XC_ERROR_INIT;
+  if (xc_db_open(&ix->db, path, &xe)) {
+    if (xe.status == XC_ERR_NOT_FOUND)
+      set_err(errmsg, "%s: no index there (build one with depeche-index)",
+              path);
+    else
+      set_err(errmsg, "%s: cannot open the index: %s", path,
+              xc_error_message(&xe));
+    xc_error_clear(&xe);
+    free(ix->path);
+    free(ix);
+    return NULL;
+  }
+  char *aerr = NULL;
+  if (dp_analyzer_new(&ix->an, &aerr)) {
+    set_err(errmsg, "cannot create the analyzer: %s", aerr ? aerr : "?");
+    free(aerr);
+    dp_close(ix);
+    return NULL;
+  }
+  return ix;
+}
+
+DP_EXPORT void dp_close(dp_index *ix) {
+  if (!ix) return;
+  xc_db_free(ix->db);
+  dp_analyzer_free(ix->an);
+  dp_tagger_free(ix->tagger);
+  free(ix->path);
+  free(ix);
+}
+
+void dps_index_set_tuning(dp_index *ix, const dps_tuning *t) {
+  if (ix && t) ix->tune = *t;
+}
+
+DP_EXPORT int dp_search_options_init(dp_search_options *opts,
+                                     unsigned int version) {
+  if (!opts || version != DP_SEARCH_OPTIONS_VERSION) return DP_EINVAL;
+  dp_search_options d = DP_SEARCH_OPTIONS_INIT;
+  *opts = d;
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Query building                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct bctx {
+  dp_index *ix;
+  xc_error xe;
+  int rc;          /* dp_status once failed (sticky) */
+  char *err;       /* message */
+  dps_hl *hl;      /* what to highlight */
+  int relaxed;     /* top DEFAULT group as OR */
+  int strict_used; /* the top group required several words */
+  int question;    /* a natural-language question: any word may match */
+  uint32_t ndocs;  /* documents in the index */
+} bctx;
+
+static void bfail_xc(bctx *c) {
+  if (c->rc) return;
+  c->rc = map_xc(c->xe.status);
+  c->err = xstrdup(xc_error_message(&c->xe));
+}
+
+static void bfail_oom(bctx *c) {
+  if (c->rc) return;
+  c->rc = DP_ENOMEM;
+  c->err = xstrdup("out of memory");
+}
+
+static double idf(bctx *c, const char *term) {
+  uint32_t tf = 0;
+  if (xc_db_term_freq(&tf, c->ix->db, term, NULL)) tf = 0;
+  double n = c->ndocs ? c->ndocs : 1;
+  double w = log(1.0 + (n - tf + 0.5) / (tf + 0.5));
+  return w > 0.05 ? w : 0.05;
+}
+
+static xc_query *q_term(bctx *c, const char *t) {
+  xc_query *q = NULL;
+  if (!c->rc && xc_query_term(&q, t, 1, 0, &c->xe)) bfail_xc(c);
+  return q;
+}
+
+static xc_query *q_nothing(bctx *c) {
+  xc_query *q = NULL;
+  if (!c->rc && xc_query_match_nothing(&q, &c->xe)) bfail_xc(c);
+  return q;
+}
+
+static xc_query *q_all(bctx *c) {
+  xc_query *q = NULL;
+  if (!c->rc && xc_query_match_all(&q, &c->xe)) bfail_xc(c);
+  return q;
+}
+
+/* Combines and frees the subqueries (NULL entries skipped). */
+static xc_query *q_combine(bctx *c, xc_op op, xc_query **subs, size_t n,
+                           uint32_t param) {
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (subs[i]) subs[m++] = subs[i];
+  xc_query *q = NULL;
+  if (!c->rc && m == 1 && op != XC_OP_ELITE_SET) {
+    q = subs[0];
+    subs[0] = NULL;
+  } else if (!c->rc && m > 0 &&
+             xc_query_combine(&q, op, (const xc_query *const *)subs, m,
+                              param, &c->xe)) {
+    bfail_xc(c);
+  }
+  for (size_t i = 0; i < m; i++) xc_query_free(subs[i]);
+  return q;
+}
+
+static xc_query *q_scale(bctx *c, xc_query *sub, double f) {
+  xc_query *q = NULL;
+  if (!c->rc && sub && xc_query_scale(&q, sub, f, &c->xe)) bfail_xc(c);
+  xc_query_free(sub);
+  return q;
+}
+
+static int hl_term(bctx *c, const dps_qnode *n, int neg) {
+  if (neg || !c->hl) return -1;
+  const char *text = n->tkind == DPS_T_EXACT ? n->term : n->term + 1;
+  long k = dps_hl_add_term(c->hl,
+                           n->tkind == DPS_T_EXACT ? DPS_HL_EXACT : DPS_HL_STEM,
+                           text, idf(c, n->term));
+  if (k < 0) bfail_oom(c);
+  return (int)k;
+}
+
+/* Alphanumeric-only folded form, for loose name matching. */
+static char *alnum_form(const char *s) {
+  char *f = dp_text_fold_dup(s, strlen(s));
+  if (!f) return NULL;
+  size_t o = 0;
+  for (size_t i = 0; f[i]; i++) {
+    unsigned char ch = (unsigned char)f[i];
+    if (ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z'))
+      f[o++] = (char)ch;
+  }
+  f[o] = '\0';
+  return f;
+}
+
+/* Adds to list every term under prefix whose loose form equals want's
+ * (or starts with it when prefix_ok). */
+static int loose_terms(bctx *c, const char *prefix, const char *want,
+                       int prefix_ok, char ***list, size_t *n) {
+  xc_termit *it = NULL;
+  if (xc_db_terms(&it, c->ix->db, prefix, &c->xe)) {
+    bfail_xc(c);
+    return -1;
+  }
+  size_t pl = strlen(prefix), wl = strlen(want);
+  int r;
+  while ((r = xc_termit_next(it, &c->xe)) == 1) {
+    const char *t = xc_termit_term(it, NULL);
+    char *f = alnum_form(t + pl);
+    if (!f) break;
+    int ok = strcmp(f, want) == 0 ||
+             (prefix_ok && wl >= 3 && strncmp(f, want, wl) == 0);
+    free(f);
+    if (!ok) continue;
+    char **v = realloc(*list, (*n + 1) * sizeof *v);
+    if (!v) break;
+    *list = v;
+    if (!(v[*n] = xstrdup(t))) break;
+    (*n)++;
+    if (*n >= 64) break;
+  }
+  xc_termit_free(it);
+  if (r < 0) bfail_xc(c);
+  return 0;
+}
+
+static const char *const ent_prefix[4] = {DP_PREFIX_PER, DP_PREFIX_ORG,
+                                          DP_PREFIX_LOC, DP_PREFIX_MISC};
+
+static xc_query *build_filter(bctx *c, const dps_qnode *n, int neg) {
+  char **terms = NULL;
+  size_t nt = 0;
+  xc_query *q = NULL;
+  if (n->field == DPS_F_SOURCE) {
+    char *f = dp_text_fold_dup(n->term, strlen(n->term));
+    char *loose = alnum_form(n->term);
+    if (!f || !loose) bfail_oom(c);
+    else if (*loose)
+      loose_terms(c, DP_PREFIX_SOURCE, loose, 1, &terms, &nt);
+    free(f);
+    free(loose);
+  } else {
+    if (!c->ix->tagger) {
+      char *e = NULL;
+      if (dp_tagger_new(&c->ix->tagger, &e)) {
+        free(e);
+        bfail_oom(c);
+      }
+    }
+    char *key = NULL;
+    int type = -1;
+    if (!c->rc && dp_entity_canonical_key(c->ix->tagger, n->term,
+                                          strlen(n->term), &key, &type))
+      bfail_oom(c);
+    int only = n->field == DPS_F_PER   ? DP_ENT_PER
+               : n->field == DPS_F_ORG ? DP_ENT_ORG
+               : n->field == DPS_F_LOC ? DP_ENT_LOC
+               : n->field == DPS_F_MISC ? DP_ENT_MISC
+                                        : -1;
+    char *loose = key ? alnum_form(key) : NULL;
+    for (int t = 0; key && loose && !c->rc && t < 4; t++) {
+      if (only >= 0 && t != only) continue;
+      dps_buf tb = {0};
+      dps_buf_puts(&tb, ent_prefix[t]);
+      dps_buf_puts(&tb, key);
+      int ex = 0;
+      if (!tb.oom && xc_db_term_exists(&ex, c->ix->db, tb.s, NULL) == 0 &&
+          ex) {
+        char **v = realloc(terms, (nt + 1) * sizeof *v);
+        if (v) {
+          terms = v;
+          terms[nt++] = dps_buf_take(&tb);
+        }
+      } else if (n->field != DPS_F_JOINED && *loose) {
+        /* "APT 31", "apt-31" vs the key "apt31": compare loose forms
+         * over the keys that start like it */
+        char pfx[64];
+        size_t pl = strlen(ent_prefix[t]);
+        memcpy(pfx, ent_prefix[t], pl);
+        size_t kl = 0;
+        /* first byte of the key (ASCII) narrows the scan */
+        if ((unsigned char)key[0] < 0x80 && key[0]) pfx[pl + kl++] = key[0];
+        pfx[pl + kl] = '\0';
+        loose_terms(c, pfx, loose, 0, &terms, &nt);
+      }
+      dps_buf_free(&tb);
+      if (!neg && c->hl && dps_hl_add_entity(c->hl, t, key, 2.0)) bfail_oom(c);
+    }
+    free(loose);
+    free(key);
+  }
+  if (!c->rc) {
+    if (nt == 0) {
+      q = q_nothing(c);
+    } else {
+      xc_query **subs = calloc(nt, sizeof *subs);
+      if (!subs) bfail_oom(c);
+      for (size_t i = 0; subs && i < nt; i++) subs[i] = q_term(c, terms[i]);
+      q = subs ? q_combine(c, XC_OP_OR, subs, nt, 0) : NULL;
+      free(subs);
+      q = q_scale(c, q, 0.0);
+    }
+  }
+  for (size_t i = 0; i < nt; i++) free(terms[i]);
+  free(terms);
+  return q;
+}
+
+static xc_query *build(bctx *c, const dps_qnode *n, int neg, int top);
+
+static int is_filter(const dps_qnode *n) {
+  return n->kind == DPS_Q_FILTER || n->kind == DPS_Q_DATE;
+}
+
+/* A group: kids with mods. strict: positives all required. */
+static xc_query *build_group(bctx *c, const dps_qnode *n, int neg, int top) {
+  size_t k = n->nkids;
+  xc_query **pos = calloc(k + 1, sizeof *pos);
+  xc_query **req = calloc(k + 1, sizeof *req);
+  xc_query **flt = calloc(k + 2, sizeof *flt);
+  xc_query **not = calloc(k + 2, sizeof *not);
+  size_t np = 0, nr = 0, nf = 0, nn = 0;
+  xc_query *q = NULL;
+  if (!pos || !req || !flt || !not) {
+    bfail_oom(c);
+    goto done;
+  }
+  for (size_t i = 0; i < k && !c->rc; i++) {
+    const dps_qnode *kid = n->kids[i];
+    if (kid->mod == '-') {
+      not[nn++] = build(c, kid, !neg, 0);
+    } else if (is_filter(kid)) {
+      flt[nf++] = build(c, kid, neg, 0);
+    } else if (kid->mod == '+' || n->kind == DPS_Q_AND) {
+      req[nr++] = build(c, kid, neg, 0);
+    } else {
+      pos[np++] = build(c, kid, neg, 0);
+    }
+  }
+  if (c->rc) goto done;
+  xc_query *base = NULL;
+  const dps_tuning *t = &c->ix->tune;
+  if (np + nr == 0) {
+    base = q_all(c);
+  } else if (top && c->relaxed) {
+    for (size_t i = 0; i < nr; i++) pos[np++] = req[i];
+    nr = 0;
+    base = q_combine(c, XC_OP_OR, pos, np, 0);
+    np = 0;
+  } else if (!top || n->kind == DPS_Q_AND ||
+             (np <= t->short_max && !c->question)) {
+    if (top && np + nr > 1) c->strict_used = 1;
+    for (size_t i = 0; i < nr; i++) pos[np++] = req[i];
+    nr = 0;
+    base = q_combine(c, XC_OP_AND, pos, np, 0);
+    np = 0;
+  } else {
+    xc_query *any;
+    if (t->long_policy == 2)
+      any = q_combine(c, XC_OP_ELITE_SET, pos, np, (uint32_t)(np + 1) / 2);
+    else
+      any = q_combine(c, XC_OP_OR, pos, np, 0);
+    np = 0;
+    if (nr) {
+      xc_query *two[2] = {q_combine(c, XC_OP_AND, req, nr, 0), any};
+      nr = 0;
+      base = q_combine(c, XC_OP_AND_MAYBE, two, 2, 0);
+    } else {
+      base = any;
+    }
+  }
+  if (nf) {
+    xc_query **v = calloc(nf + 1, sizeof *v);
+    if (!v) {
+      xc_query_free(base);
+      bfail_oom(c);
+      goto done;
+    }
+    v[0] = base;
+    memcpy(v + 1, flt, nf * sizeof *v);
+    size_t nv = nf + 1;
+    nf = 0;
+    base = q_combine(c, XC_OP_FILTER, v, nv, 0);
+    free(v);
+  }
+  if (nn) {
+    memmove(not + 1, not, nn * sizeof *not);
+    not[0] = base;
+    base = q_combine(c, XC_OP_AND_NOT, not, nn + 1, 0);
+    nn = 0;
+  }
+  q = base;
+done:
+  for (size_t i = 0; pos && i < np; i++) xc_query_free(pos[i]);
+  for (size_t i = 0; req && i < nr; i++) xc_query_free(req[i]);
+  for (size_t i = 0; flt && i < nf; i++) xc_query_free(flt[i]);
+  for (size_t i = 0; not && i < nn; i++) xc_query_free(not[i]);
+  free(pos);
+  free(req);
+  free(flt);
+  free(not);
+  return q;
+}
+
+static xc_query *build(bctx *c, const dps_qnode *n, int neg, int top) {
+  if (c->rc) return NULL;
+  switch (n->kind) {
+  case DPS_Q_TERM: {
+    hl_term(c, n, neg);
+    xc_query *q = q_term(c, n->term);
+    if (q && c->ix->tune.idf_power != 0 && n->tkind == DPS_T_STEM)
+      q = q_scale(c, q, pow(idf(c, n->term), c->ix->tune.idf_power));
+    if (q && n->tkind == DPS_T_STEM && c->ix->tune.title_boost > 0) {
+      dps_buf sb = {0};
+      dps_buf_puts(&sb, DP_PREFIX_TITLE);
+      dps_buf_puts(&sb, n->term + 1);
+      if (sb.oom) {
+        bfail_oom(c);
+        return q;
+      }
+      xc_query *two[2] = {q, q_scale(c, q_term(c, sb.s),
+                                     c->ix->tune.title_boost)};
+      dps_buf_free(&sb);
+      q = q_combine(c, XC_OP_AND_MAYBE, two, 2, 0);
+    }
+    return q;
+  }
+  case DPS_Q_PHRASE:
+  case DPS_Q_NEAR: {
+    const char **terms = calloc(n->nkids ? n->nkids : 1, sizeof *terms);
+    size_t *idx = calloc(n->nkids ? n->nkids : 1, sizeof *idx);
+    uint32_t *ps = calloc(n->nkids ? n->nkids : 1, sizeof *ps);
+    xc_query *q = NULL;
+    if (!terms || !idx || !ps) {
+      bfail_oom(c);
+    } else {
+      int ok = 1;
+      for (size_t i = 0; i < n->nkids; i++) {
+        terms[i] = n->kids[i]->term;
+        int k = hl_term(c, n->kids[i], neg);
+        if (k < 0) ok = 0;
+        idx[i] = (size_t)(k < 0 ? 0 : k);
+        ps[i] = n->kids[i]->pos;
+      }
+      if (ok && !neg && c->hl && n->kind == DPS_Q_PHRASE &&
+          dps_hl_add_phrase(c->hl, idx, ps, n->nkids))
+        bfail_oom(c);
+      int r = n->kind == DPS_Q_PHRASE
+                  ? xc_query_phrase(&q, terms, n->nkids, n->window, &c->xe)
+                  : xc_query_near(&q, terms, n->nkids, n->window, &c->xe);
+      if (!c->rc && r) bfail_xc(c);
+    }
+    free(terms);
+    free(idx);
+    free(ps);
+    return q;
+  }
+  case DPS_Q_AND:
+  case DPS_Q_DEFAULT: return build_group(c, n, neg, top);
+  case DPS_Q_OR: {
+    xc_query **subs = calloc(n->nkids, sizeof *subs);
+    if (!subs) {
+      bfail_oom(c);
+      return NULL;
+    }
+    for (size_t i = 0; i < n->nkids; i++)
+      subs[i] = build(c, n->kids[i], neg, 0);
+    xc_query *q = q_combine(c, XC_OP_OR, subs, n->nkids, 0);
+    free(subs);
+    return q;
+  }
+  case DPS_Q_WILDCARD: {
+    if (!neg && c->hl && dps_hl_add_term(c->hl, DPS_HL_PREFIX, n->term, 1.0) < 0)
+      bfail_oom(c);
+    xc_query *q = NULL;
+    if (!c->rc && xc_query_wildcard(&q, n->term, 100,
+                                    XC_WILDCARD_LIMIT_MOST_FREQUENT, &c->xe))
+      bfail_xc(c);
+    return q;
+  }
+  case DPS_Q_FILTER: return build_filter(c, n, neg);
+  case DPS_Q_DATE: {
+    xc_query *q = NULL;
+    if (xc_query_value_range(&q, DP_SLOT_DATE, n->term, n->hi, &c->xe))
+      bfail_xc(c);
+    return q;
+  }
+  }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Spelling                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Levenshtein distance over bytes, giving up above max. */
+static unsigned edit_distance(const char *a, size_t la, const char *b,
+                              size_t lb, unsigned max) {
+  if ((la > lb ? la - lb : lb - la) > max) return max + 1;
+  unsigned row[64];
+  if (lb >= 63 || la >= 63) return max + 1;
+  for (size_t j = 0; j <= lb; j++) row[j] = (unsigned)j;
+  for (size_t i = 1; i <= la; i++) {
+    unsigned prev = row[0], best;
+    row[0] = (unsigned)i;
+    best = row[0];
+    for (size_t j = 1; j <= lb; j++) {
+      unsigned cur = row[j];
+      unsigned v = prev + (a[i - 1] != b[j - 1]);
+      if (row[j] + 1 < v) v = row[j] + 1;
+      if (row[j - 1] + 1 < v) v = row[j - 1] + 1;
+      row[j] = v;
+      prev = cur;
+      if (v < best) best = v;
+    }
+    if (best > max) return max + 1;
+  }
+  return row[lb];
+}
+
+/* Best vocabulary word for a folded word that matches nothing. */
+static char *correct_word(bctx *c, const char *w) {
+  size_t wl = strlen(w);
+  if (wl < 3 || wl > 40) return NULL;
+  unsigned max = wl <= 4 ? 1 : 2;
+  char pfx[2] = {w[0], 0};
+  xc_termit *it = NULL;
+  if (xc_db_terms(&it, c->ix->db, pfx, NULL)) return NULL;
+  char *best = NULL;
+  unsigned bestd = max + 1;
+  uint32_t bestf = 0;
+  while (xc_termit_next(it, NULL) == 1) {
+    size_t tl;
+    const char *t = xc_termit_term(it, &tl);
+    uint32_t f = xc_termit_termfreq(it);
+    unsigned d = edit_distance(w, wl, t, tl, max);
+    if (d == 0 || d > max) continue;
+    if (d < bestd || (d == bestd && f > bestf)) {
+      char *nb = xstrdup(t);
+      if (!nb) break;
+      free(best);
+      best = nb;
+      bestd = d;
+      bestf = f;
+    }
+  }
+  xc_termit_free(it);
+  return best;
+}
+
+typedef struct fix {
+  long start;
+  size_t len;
+  char *word;
+} fix;
+
+static char *suggest(bctx *c, const dps_qnode *root, const char *qtext) {
+  /* words of the query (from the tree) that the index does not know */
+  const dps_qnode *stack[256];
+  size_t sp = 0;
+  fix fx[32];
+  size_t nf = 0;
+  if (!root) return NULL;
+  stack[sp++] = root;
+  while (sp && nf < 32) {
+    const dps_qnode *n = stack[--sp];
+    if (n->kind == DPS_Q_TERM) {
+      if (n->src_start < 0 || n->mod == '-') continue;
+      int ex = 1;
+      if (xc_db_term_exists(&ex, c->ix->db, n->term, NULL) || ex) continue;
+      dp_tokens T = {0};
+      if (dp_analyze(c->ix->an, qtext + n->src_start, n->src_len, 0, &T) ==
+              (uint32_t)-1 ||
+          T.n != 1) {
+        dp_tokens_free(&T);
+        continue;
+      }
+      char *w = correct_word(c, T.v[0].term);
+      if (w) {
+        fx[nf].start = n->src_start + (long)T.v[0].start;
+        fx[nf].len = T.v[0].end - T.v[0].start;
+        fx[nf].word = w;
+        nf++;
+      }
+      dp_tokens_free(&T);
+      continue;
+    }
+    for (size_t i = n->nkids; i > 0 && sp < 256; i--) stack[sp++] = n->kids[i - 1];
+  }
+  if (nf == 0) return NULL;
+  /* fixes come in query order (stack walk is left to right) */
+  dps_buf b = {0};
+  long at = 0;
+  for (size_t i = 0; i < nf; i++) {
+    if (fx[i].start < at) continue;
+    dps_buf_add(&b, qtext + at, (size_t)(fx[i].start - at));
+    dps_buf_puts(&b, fx[i].word);
+    at = fx[i].start + (long)fx[i].len;
+  }
+  dps_buf_puts(&b, qtext + at);
+  for (size_t i = 0; i < nf; i++) free(fx[i].word);
+  return dps_buf_take(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Results                                                             */
+/* ------------------------------------------------------------------ */
+
+static void result_free(result_int *r) {
+  dp_record_free(r->rec);
+  free(r->snippet);
+  free(r->hl);
+  free(r->thl);
+  free(r->ents);
+}
+
+DP_EXPORT void dp_results_free(dp_results *r) {
+  if (!r) return;
+  for (size_t i = 0; i < r->n; i++) result_free(&r->v[i]);
+  free(r->v);
+  for (int f = 0; f < 3; f++) {
+    for (size_t i = 0; i < r->facets[f].n; i++) free(r->facets[f].v[i].value);
+    free(r->facets[f].v);
+  }
+  free(r->query);
+  free(r->description);
+  free(r->suggestion);
+  free(r);
+}
+
+DP_EXPORT size_t dp_results_count(const dp_results *r) { return r ? r->n : 0; }
+
+DP_EXPORT const dp_result *dp_results_get(const dp_results *r, size_t i) {
+  return r && i < r->n ? &r->v[i].pub : NULL;
+}
+
+DP_EXPORT uint64_t dp_results_total(const dp_results *r) {
+  return r ? r->total : 0;
+}
+
+DP_EXPORT int dp_results_relaxed(const dp_results *r) {
+  return r ? r->relaxed : 0;
+}
+
+DP_EXPORT const char *dp_results_suggestion(const dp_results *r) {
+  return r ? r->suggestion : NULL;
+}
+
+DP_EXPORT const char *dp_results_query_description(const dp_results *r) {
+  return r ? r->description : NULL;
+}
+
+static int facet_index(unsigned facet) {
+  return facet == DP_FACET_SOURCE   ? 0
+         : facet == DP_FACET_MONTH  ? 1
+         : facet == DP_FACET_ENTITY ? 2
+                                    : -1;
+}
+
+DP_EXPORT size_t dp_results_facet_count(const dp_results *r, unsigned facet) {
+  int f = facet_index(facet);
+  return r && f >= 0 ? r->facets[f].n : 0;
+}
+
+DP_EXPORT int dp_results_facet(const dp_results *r, unsigned facet, size_t i,
+                               const char **value, uint32_t *count,
+                               const char **type) {
+  int f = facet_index(facet);
+  if (!r || f < 0 || i >= r->facets[f].n) return DP_EINVAL;
+  const facet_val *v = &r->facets[f].v[i];
+  if (value) *value = v->value;
+  if (count) *count = v->count;
+  if (type) *type = v->type;
+  return 0;
+}
+
+DP_EXPORT char *dp_results_marked(const dp_results *r, size_t i, int title,
+                                  const char *pre, const char *post,
+                                  int html) {
+  if (!r || i >= r->n) return NULL;
+  const dp_result *p = &r->v[i].pub;
+  const char *text = title ? p->title : p->snippet;
+  const dp_span *sp = title ? p->title_highlights : p->highlights;
+  size_t n = title ? p->n_title_highlights : p->n_highlights;
+  return dps_render(text, strlen(text), (const dps_span *)sp, n, pre, post,
+                    html);
+}
+
+static int cmp_facet_count(const void *x, const void *y) {
+  const facet_val *a = x, *b = y;
+  if (a->count != b->count) return a->count > b->count ? -1 : 1;
+  return strcmp(a->value, b->value);
+}
+
+static int cmp_facet_value(const void *x, const void *y) {
+  const facet_val *a = x, *b = y;
+  return strcmp(a->value, b->value);
+}
+
+static const char *type_of_letter(char l) {
+  switch (l) {
+  case 'P': return "PER";
+  case 'O': return "ORG";
+  case 'L': return "LOC";
+  case 'M': return "MISC";
+  }
+  return NULL;
+}
+
+/* Copies a spy's counts into a facet list. */
+static int take_facet(facet_list *fl, const xc_spy *spy, int which,
+                      unsigned limit, xc_error *xe) {
+  xc_facets *fs = NULL;
+  if (xc_spy_top(&fs, spy, 0, xe)) return -1;
+  fl->v = calloc(fs->n ? fs->n : 1, sizeof *fl->v);
+  if (!fl->v) {
+    xc_facets_free(fs);
+    return -1;
+  }
+  for (size_t i = 0; i < fs->n; i++) {
+    const char *v = fs->items[i].value;
+    size_t len = fs->items[i].len;
+    facet_val *o = &fl->v[fl->n];
+    if (len == 0) continue;
+    if (which == 1 && len == 6) { /* YYYYMM -> YYYY-MM */
+      char m[8] = {v[0], v[1], v[2], v[3], '-', v[4], v[5], 0};
+      o->value = xstrdup(m);
+    } else if (which == 2 && len > 2 && v[1] == ':') {
+      o->type = (char *)type_of_letter(v[0]);
+      o->value = dps_strndup(v + 2, len - 2);
+    } else {
+      o->value = dps_strndup(v, len);
+    }
+    if (!o->value) break;
+    o->count = fs->items[i].count;
+    fl->n++;
+  }
+  xc_facets_free(fs);
+  if (which == 1) { /* every month, in order (a histogram) */
+    qsort(fl->v, fl->n, sizeof *fl->v, cmp_facet_value);
+  } else {
+    qsort(fl->v, fl->n, sizeof *fl->v, cmp_facet_count);
+    if (limit && fl->n > limit) {
+      for (size_t i = limit; i < fl->n; i++) free(fl->v[i].value);
+      fl->n = limit;
+    }
+  }
+  return 0;
+}
+
+/* Fills one result from its stored record. */
+static int fill_result(result_int *r, dp_index *ix, const dps_hl *hl,
+                       const dp_search_options *o, char **err) {
+  dp_record *rec = r->rec;
+  dp_result *p = &r->pub;
+  p->id = rec->id;
+  p->title = rec->title;
+  p->date = rec->date;
+  p->source = rec->source;
+  p->url = rec->url;
+  p->path = rec->path;
+  p->snippet = "";
+  if (o->snippets) {
+    dps_text texts[2] = {
+        {rec->lead, strlen(rec->lead), DP_FIELD_LEAD},
+        {rec->body, strlen(rec->body), DP_FIELD_BODY},
+    };
+    dps_snip_opts so = DPS_SNIP_OPTS_INIT;
+    if (o->snippet_passages) so.passages = o->snippet_passages;
+    if (o->snippet_chars) so.chars = o->snippet_chars;
+    so.min_ratio = ix->tune.snip_min_ratio;
+    so.before = ix->tune.snip_before;
+    dps_snippet s;
+    if (dps_snippet_make(&s, ix->an, hl, texts, 2, rec->entities,
+                         rec->n_entities, &so, err))
+      return DP_ENOMEM;
+    r->snippet = s.text;
+    r->hl = (dp_span *)s.spans; /* same layout: two size_t */
+    p->snippet = r->snippet;
+    p->highlights = r->hl;
+    p->n_highlights = s.nspans;
+    dps_text tt = {rec->title, strlen(rec->title), DP_FIELD_TITLE};
+    dps_span *ts = NULL;
+    size_t nts = 0;
+    if (dps_highlight_all(&ts, &nts, ix->an, hl, &tt, rec->entities,
+                          rec->n_entities)) {
+      set_err(err, "out of memory");
+      return DP_ENOMEM;
+    }
+    r->thl = (dp_span *)ts;
+    p->title_highlights = r->thl;
+    p->n_title_highlights = nts;
+  }
+  /* distinct entities */
+  if (rec->n_entities) {
+    r->ents = calloc(rec->n_entities, sizeof *r->ents);
+    if (!r->ents) {
+      set_err(err, "out of memory");
+      return DP_ENOMEM;
+    }
+    for (size_t i = 0; i < rec->n_entities; i++) {
+      const dp_record_entity *e = &rec->entities[i];
+      int dup = 0;
+      for (size_t j = 0; j < p->n_entities && !dup; j++)
+        dup = strcmp(r->ents[j].key, e->key) == 0 &&
+              strcmp(r->ents[j].type, dp_entity_type_name(e->type)) == 0;
+      if (dup) continue;
+      dp_result_entity *d = &r->ents[p->n_entities++];
+      d->type = dp_entity_type_name((dp_entity_type)e->type);
+      d->canonical = e->canonical;
+      d->key = e->key;
+    }
+    p->entities = r->ents;
+  }
+  return 0;
+}
+
+typedef struct cand {
+  size_t i;      /* index in the mset */
+  double score;  /* after the freshness boost */
+  uint32_t rank;
+} cand;
+
+static int cmp_cand(const void *x, const void *y) {
+  const cand *a = x, *b = y;
+  if (a->score != b->score) return a->score > b->score ? -1 : 1;
+  return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+static long days_of(const char *ymd) {
+  /* days since 0000-03-01, civil calendar (enough for differences) */
+  if (strlen(ymd) < 8) return -1;
+  int y = (ymd[0] - '0') * 1000 + (ymd[1] - '0') * 100 + (ymd[2] - '0') * 10 +
+          (ymd[3] - '0');
+  int m = (ymd[4] - '0') * 10 + (ymd[5] - '0');
+  int d = (ymd[6] - '0') * 10 + (ymd[7] - '0');
+  if (m < 1 || m > 12) return -1;
+  if (m <= 2) {
+    y--;
+    m += 12;
+  }
+  return 365L * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + d;
+}
+
+/* One attempt: everything that reads the index (retried on MODIFIED). */
+static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
+               const dps_qnode *froot, const char *qtext, int question,
+               const dp_search_options *o, char **errmsg, int *modified) {
+  bctx c = {0};
+  c.ix = ix;
+  c.question = question;
+  c.xe = (xc_error)XC_ERROR_INIT;
+  dps_hl hl = {0};
+  c.hl = &hl;
+  xc_enquire *enq = NULL;
+  xc_mset *ms = NULL;
+  xc_query *q = NULL;
+  xc_spy *spies[3] = {0};
+  cand *cands = NULL;
+  int rc = 0;
+  *modified = 0;
+  if (xc_db_doc_count(&c.ndocs, ix->db, &c.xe)) bfail_xc(&c);
+  for (int attempt = 0; attempt < 2 && !c.rc; attempt++) {
+    c.relaxed = attempt == 1;
+    c.strict_used = 0;
+    dps_hl_free(&hl);
+    xc_query_free(q);
+    q = root ? build(&c, root, 0, 1) : NULL;
+    if (!c.rc && !root) q = froot ? q_all(&c) : q_nothing(&c);
+    if (froot && q) {
+      xc_query *two[2] = {q, build(&c, froot, 1, 0)};
+      if (two[1]) two[1] = q_scale(&c, two[1], 0.0);
+      q = q_combine(&c, XC_OP_FILTER, two, 2, 0);
+    }
+    if (c.rc) break;
+    xc_enquire_free(enq);
+    enq = NULL;
+    if (xc_enquire_new(&enq, ix->db, &c.xe)) {
+      bfail_xc(&c);
+      break;
+    }
+    xc_bm25 bm = XC_BM25_INIT;
+    bm.k1 = ix->tune.k1;
+    bm.b = ix->tune.b;
+    bm.min_normlen = ix->tune.min_normlen;
+    if (xc_enquire_set_query(enq, q, 0, &c.xe) ||
+        xc_enquire_set_bm25(enq, &bm, &c.xe)) {
+      bfail_xc(&c);
+      break;
+    }
+    if (o->sort != DP_SORT_RELEVANCE &&
+        xc_enquire_set_sort(enq, XC_SORT_VALUE_THEN_RELEVANCE, DP_SLOT_DATE,
+                            o->sort == DP_SORT_DATE, &c.xe)) {
+      bfail_xc(&c);
+      break;
+    }
+    static const xc_slot fslot[3] = {DP_SLOT_SOURCE, DP_SLOT_MONTH,
+                                     DP_SLOT_ENTITIES};
+    static const unsigned fbit[3] = {DP_FACET_SOURCE, DP_FACET_MONTH,
+                                     DP_FACET_ENTITY};
+    for (int f = 0; f < 3; f++) {
+      xc_spy_free(spies[f]);
+      spies[f] = NULL;
+      if (!(o->facets & fbit[f])) continue;
+      int r = f == 2 ? xc_spy_new_multi(&spies[f], fslot[f], DP_MULTI_SEP,
+                                        &c.xe)
+                     : xc_spy_new_values(&spies[f], fslot[f], &c.xe);
+      if (r || xc_enquire_add_spy(enq, spies[f], &c.xe)) {
+        bfail_xc(&c);
+        break;
+      }
+    }
+    if (c.rc) break;
+    uint32_t off = o->offset > 0 ? (uint32_t)o->offset : 0;
+    uint32_t lim = o->limit > 0 ? (uint32_t)o->limit : 0;
+    uint32_t want_off = off, want_lim = lim;
+    int boost = o->recent && o->sort == DP_SORT_RELEVANCE;
+    int rerank = c.question && ix->tune.rerank_depth > 0 &&
+                 o->sort == DP_SORT_RELEVANCE && lim > 0;
+    int fresh = boost;
+    if (boost || rerank) { /* re-rank a larger head */
+      uint32_t depth = boost ? 100 : ix->tune.rerank_depth;
+      want_off = 0;
+      want_lim = off + lim < depth ? depth : off + lim;
+      boost = 1;
+    }
+    uint32_t check = want_off + want_lim + 100;
+    if (o->facets || o->exact_total) check = c.ndocs;
+    xc_mset_free(ms);
+    ms = NULL;
+    if (xc_enquire_get_mset(&ms, enq, want_off, want_lim, check, &c.xe)) {
+      bfail_xc(&c);
+      break;
+    }
+    res->total = xc_mset_matches_estimated(ms);
+    if (res->total == 0 && attempt == 0 && c.strict_used && !o->no_relax)
+      continue;
+    res->relaxed = attempt == 1;
+    /* the page */
+    size_t ms_n = xc_mset_size(ms);
+    cands = calloc(ms_n ? ms_n : 1, sizeof *cands);
+    if (!cands) {
+      bfail_oom(&c);
+      break;
+    }
+    long newest = -1;
+    long *days = NULL;
+    if (fresh && ms_n) {
+      days = calloc(ms_n, sizeof *days);
+      if (!days) {
+        bfail_oom(&c);
+        break;
+      }
+      for (size_t i = 0; i < ms_n; i++) {
+        char *v = NULL;
+        days[i] = -1;
+        if (xc_mset_value(&v, NULL, ms, i, DP_SLOT_DATE, &c.xe) == 0) {
+          days[i] = days_of(v);
+          if (days[i] > newest) newest = days[i];
+        } else if (c.xe.status == XC_ERR_MODIFIED) {
+          bfail_xc(&c);
+        }
+        free(v);
+      }
+    }
+    for (size_t i = 0; i < ms_n && !c.rc; i++) {
+      xc_mset_item it;
+      if (xc_mset_item_get(&it, ms, i, &c.xe)) {
+        bfail_xc(&c);
+        break;
+      }
+      cands[i].i = i;
+      cands[i].rank = it.rank;
+      cands[i].score = it.weight;
+      if (days && days[i] >= 0 && newest >= 0) {
+        double age = (double)(newest - days[i]);
+        cands[i].score *= 1.0 + pow(2.0, -age / 30.0);
+      }
+    }
+    free(days);
+    for (size_t i = 0; rerank && i < ms_n && !c.rc; i++) {
+      /* proximity: the question's words close together in the article */
+      char *data = NULL;
+      size_t dlen = 0;
+      dp_record *rec = NULL;
+      if (xc_mset_data(&data, &dlen, ms, i, &c.xe)) {
+        bfail_xc(&c);
+        break;
+      }
+      if (dp_record_decode(data, dlen, &rec, NULL) == 0) {
+        dps_text tx[2] = {{rec->lead, strlen(rec->lead), DP_FIELD_LEAD},
+                          {rec->body, strlen(rec->body), DP_FIELD_BODY}};
+        cands[i].score += ix->tune.rerank_weight *
+                          dps_best_window_score(ix->an, &hl, tx, 2,
+                                                ix->tune.rerank_chars);
+      }
+      dp_record_free(rec);
+      free(data);
+    }
+    if (c.rc) break;
+    size_t first = 0, count = ms_n;
+    if (boost) {
+      qsort(cands, ms_n, sizeof *cands, cmp_cand);
+      first = off < ms_n ? off : ms_n;
+      count = ms_n - first < lim ? ms_n - first : lim;
+    }
+    res->v = calloc(count ? count : 1, sizeof *res->v);
+    if (!res->v) {
+      bfail_oom(&c);
+      break;
+    }
+    for (size_t k = 0; k < count && !c.rc; k++) {
+      const cand *cd = &cands[first + k];
+      result_int *r = &res->v[k];
+      char *data = NULL;
+      size_t dlen = 0;
+      if (xc_mset_data(&data, &dlen, ms, cd->i, &c.xe)) {
+        bfail_xc(&c);
+        break;
+      }
+      char *derr = NULL;
+      if (dp_record_decode(data, dlen, &r->rec, &derr)) {
+        free(data);
+        c.rc = DP_EINDEX;
+        c.err = derr;
+        break;
+      }
+      free(data);
+      res->n++;
+      r->pub.rank = boost ? off + (unsigned)k + 1 : cd->rank + 1;
+      r->pub.score = cd->score;
+      char *ferr = NULL;
+      int fr = fill_result(r, ix, &hl, o, &ferr);
+      if (fr) {
+        c.rc = fr;
+        c.err = ferr;
+      }
+    }
+    for (int f = 0; f < 3 && !c.rc; f++) {
+      if (!spies[f]) continue;
+      if (take_facet(&res->facets[f], spies[f], f,
+                     o->facet_limit ? o->facet_limit : 0, &c.xe))
+        bfail_xc(&c);
+    }
+    break;
+  }
+  if (!c.rc && !o->no_suggest && (res->total == 0 || res->relaxed))
+    res->suggestion = suggest(&c, root, qtext);
+  if (c.rc) {
+    *modified = c.xe.status == XC_ERR_MODIFIED;
+    rc = c.rc;
+    if (errmsg) *errmsg = c.err;
+    else free(c.err);
+    c.err = NULL;
+  }
+  free(cands);
+  xc_mset_free(ms);
+  xc_enquire_free(enq);
+  for (int f = 0; f < 3; f++) xc_spy_free(spies[f]);
+  xc_query_free(q);
+  dps_hl_free(&hl);
+  xc_error_clear(&c.xe);
+  return rc;
+}
+
+static void results_reset(dp_results *r) {
+  for (size_t i = 0; i < r->n; i++) result_free(&r->v[i]);
+  free(r->v);
+  r->v = NULL;
+  r->n = 0;
+  for (int f = 0; f < 3; f++) {
+    for (size_t i = 0; i < r->facets[f].n; i++) free(r->facets[f].v[i].value);
+    free(r->facets[f].v);
+    r->facets[f].v = NULL;
+    r->facets[f].n = 0;
+  }
+  free(r->suggestion);
+  r->suggestion = NULL;
+  r->total = 0;
+  r->relaxed = 0;
+}
+
+DP_EXPORT int dp_search(dp_results **out, dp_index *ix, const char *query,
+                        const dp_search_options *opts, char **errmsg) {
+  if (errmsg) *errmsg = NULL;
+  if (out) *out = NULL;
+  if (!out || !ix) {
+    set_err(errmsg, "no index handle");
+    return DP_EINVAL;
+  }
+  dp_search_options o = DP_SEARCH_OPTIONS_INIT;
+  if (opts) {
+    if (opts->version != DP_SEARCH_OPTIONS_VERSION) {
+      set_err(errmsg, "unknown dp_search_options version %u", opts->version);
+      return DP_EINVAL;
+    }
+    o = *opts;
+  }
+  if (o.offset < 0 || o.limit < 0) {
+    set_err(errmsg, "offset and limit must be >= 0");
+    return DP_EINVAL;
+  }
+  if (!query) query = "";
+  dp_results *res = calloc(1, sizeof *res);
+  if (!res || !(res->query = xstrdup(query))) {
+    free(res);
+    set_err(errmsg, "out of memory");
+    return DP_ENOMEM;
+  }
+  res->facets_asked = o.facets;
+  dps_qnode *root = NULL, *froot = NULL;
+  char *perr = NULL;
+  dps_parse_opts po = {0};
+  /* natural-language questions: question words dropped, ranked by the
+   * words an article holds (not all required) */
+  int question = dps_query_is_question(ix->an, query, strlen(query));
+  if (question && ix->tune.drop_question_words) po.drop_question_words = 1;
+  if (dps_query_parse(&root, ix->an, query, strlen(query), &po, &perr) ||
+      (o.filters && dps_query_parse(&froot, ix->an, o.filters,
+                                    strlen(o.filters), NULL, &perr))) {
+    set_err(errmsg, "%s", perr ? perr : "bad query");
+    free(perr);
+    dps_qnode_free(root);
+    dp_results_free(res);
+    return DP_EQUERY;
+  }
+  res->description = dps_query_describe(root);
+  int rc = 0;
+  for (int attempt = 0; attempt < 4; attempt++) {
+    int changed = 0;
+    xc_error xe = XC_ERROR_INIT;
+    /* see commits made since the last search */
+    if (xc_db_reopen(&changed, ix->db, &xe)) xc_error_clear(&xe);
+    int modified = 0;
+    char *e = NULL;
+    rc = run(res, ix, root, froot, query, question, &o, &e, &modified);
+    if (rc && modified && attempt < 3) {
+      free(e);
+      results_reset(res);
+      continue;
+    }
+    if (rc) {
+      set_err(errmsg, "%s", e ? e : "search failed");
+      free(e);
+    }
+    break;
+  }
+  dps_qnode_free(root);
+  dps_qnode_free(froot);
+  if (rc) {
+    dp_results_free(res);
+    return rc;
+  }
+  *out = res;
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+/* ------------------------------------------------------------------ */
+
+static json_t *jstr(const char *s) {
+  json_t *j = json_string(s ? s : "");
+  if (!j) { /* not valid UTF-8: repair */
+    char *r = dp_utf8_repair(s, strlen(s), NULL);
+    j = json_string(r ? r : "");
+    free(r);
+  }
+  return j;
+}
+
+static json_t *facet_json(const facet_list *fl) {
+  json_t *a = json_array();
+  for (size_t i = 0; a && i < fl->n; i++) {
+    json_t *o = json_object();
+    json_object_set_new(o, "value", jstr(fl->v[i].value));
+    if (fl->v[i].type) json_object_set_new(o, "type", json_string(fl->v[i].type));
+    json_object_set_new(o, "count", json_integer(fl->v[i].count));
+    json_array_append_new(a, o);
+  }
+  return a;
+}
+
+DP_EXPORT char *dp_results_json(const dp_results *r) {
+  if (!r) return NULL;
+  json_t *root = json_object();
+  json_object_set_new(root, "schema", json_integer(1));
+  json_object_set_new(root, "query", jstr(r->query));
+  json_object_set_new(root, "total", json_integer((json_int_t)r->total));
+  json_object_set_new(root, "relaxed", json_boolean(r->relaxed));
+  json_object_set_new(root, "suggestion",
+                      r->suggestion ? jstr(r->suggestion) : json_null());
+  json_t *arr = json_array();
+  for (size_t i = 0; i < r->n; i++) {
+    const dp_result *p = &r->v[i].pub;
+    json_t *o = json_object();
+    json_object_set_new(o, "rank", json_integer(p->rank));
+    json_object_set_new(o, "id", jstr(p->id));
+    json_object_set_new(o, "path", jstr(p->path));
+    json_object_set_new(o, "title", jstr(p->title));
+    json_object_set_new(o, "date", jstr(p->date));
+    json_object_set_new(o, "source", jstr(p->source));
+    json_object_set_new(o, "url", jstr(p->url));
+    json_object_set_new(o, "score", json_real(round(p->score * 1e4) / 1e4));
+    json_object_set_new(o, "snippet", jstr(p->snippet));
+    json_t *h = json_array();
+    for (size_t k = 0; k < p->n_highlights; k++)
+      json_array_append_new(h, json_pack("[II]", (json_int_t)p->highlights[k].start,
+                                         (json_int_t)p->highlights[k].end));
+    json_object_set_new(o, "highlights", h);
+    json_t *th = json_array();
+    for (size_t k = 0; k < p->n_title_highlights; k++)
+      json_array_append_new(
+          th, json_pack("[II]", (json_int_t)p->title_highlights[k].start,
+                        (json_int_t)p->title_highlights[k].end));
+    json_object_set_new(o, "title_highlights", th);
+    json_t *ents = json_array();
+    for (size_t k = 0; k < p->n_entities; k++) {
+      json_t *e = json_object();
+      json_object_set_new(e, "type", json_string(p->entities[k].type));
+      json_object_set_new(e, "canonical", jstr(p->entities[k].canonical));
+      json_object_set_new(e, "key", jstr(p->entities[k].key));
+      json_array_append_new(ents, e);
+    }
+    json_object_set_new(o, "entities", ents);
+    json_array_append_new(arr, o);
+  }
+  json_object_set_new(root, "results", arr);
+  json_t *fac = json_object();
+  static const char *const names[3] = {"source", "month", "entity"};
+  static const unsigned bits[3] = {DP_FACET_SOURCE, DP_FACET_MONTH,
+                                   DP_FACET_ENTITY};
+  for (int f = 0; f < 3; f++)
+    if (r->facets_asked & bits[f])
+      json_object_set_new(fac, names[f], facet_json(&r->facets[f]));
+  json_object_set_new(root, "facets", fac);
+  char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  json_decref(root);
+  return s;
+}
+
+DP_EXPORT char *dp_search_json(dp_index *ix, const char *query, int offset,
+                               int limit, char **errmsg) {
+  dp_search_options o = DP_SEARCH_OPTIONS_INIT;
+  o.offset = offset;
+  o.limit = limit;
+  dp_results *r = NULL;
+  if (dp_search(&r, ix, query, &o, errmsg)) return NULL;
+  char *s = dp_results_json(r);
+  dp_results_free(r);
+  if (!s) set_err(errmsg, "out of memory");
+  return s;
+}

@@ -1,0 +1,18 @@
+#!/bin/bash
+# index_binary.sh — binary files are rejected as path:line: binary data;
+# invalid UTF-8 inside good text is repaired (U+FFFD), counted, indexed.
+source "$(dirname "$0")/lib/index-common.bash"
+mkdir -p "$T/in"
+head -c 4096 /bin/sh >"$T/in/program.txt"
+printf 'Titre correct\n\nUn texte presque correct \xff\xfe avec deux octets invalides, puis la suite en fran\xc3\xa7ais.\n' >"$T/in/latin.txt"
+printf '{"id":"nul","body":"a\x00b"}\n' >"$T/in/nul.jsonl"
+run_idx --index "$DB" --json "$T/in"
+expect_eq "exit status" 1 "$rc"
+mapfile -t lines <<<"$err"
+expect_eq "error lines" 2 "${#lines[@]}"
+expect_eq "nul line" "$T/in/nul.jsonl:1: binary data" "${lines[0]}"
+expect_eq "binary file" "$T/in/program.txt:1: binary data" "${lines[1]}"
+expect_eq "added" 1 "$(json_field added)"
+expect_eq "repaired" 2 "$(json_field repaired)"
+has_term "$DB" "Zfranc" || fail "text after the repaired bytes"
+echo PASS

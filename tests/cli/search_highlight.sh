@@ -1,0 +1,33 @@
+#!/bin/bash
+# depeche-search: --highlight=ansi|html|plain|none, NO_COLOR, HTML escaping,
+# highlights in titles and of every matched form.
+. "$(dirname "$0")/search_lib.inc"
+ESC=$(printf '\033')
+
+s --highlight=ansi chat
+printf '%s' "$OUT" | grep -q "${ESC}\[1mchat${ESC}\[0m" || fail "ansi: $OUT"
+printf '%s' "$OUT" | grep -q "Le ${ESC}\[1mchat${ESC}\[0m de la mairie" || fail "ansi title: $OUT"
+s --highlight=plain accusations
+s --highlight=plain chats
+printf '%s' "$OUT" | grep -q 'Le \*\*chat\*\* de la mairie' || fail "plain, stem match in title: $OUT"
+s --highlight=plain accusations
+printf '%s' "$OUT" | grep -q '\*\*accusé\*\*' || fail "plain, stem match in snippet: $OUT"
+s --highlight=plain '"ministère de la Défense"'
+printf '%s' "$OUT" | grep -q '\*\*ministère de la Défense\*\*' || fail "plain phrase: $OUT"
+s --highlight=none chat
+printf '%s' "$OUT" | grep -q "$ESC\|\*\*" && fail "none has markers: $OUT"
+# default: no colour when not a terminal or NO_COLOR is set
+s chat
+printf '%s' "$OUT" | grep -q "$ESC" && fail "colour without a terminal: $OUT"
+# HTML: the article's <script> is escaped, our <b> is not
+s --highlight=html débattu
+printf '%s' "$OUT" | grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' || fail "html escape: $OUT"
+printf '%s' "$OUT" | grep -q '<b>débattu</b>' || fail "html marker: $OUT"
+printf '%s' "$OUT" | grep -q '<script>' && fail "html: raw <script>: $OUT"
+# page furniture ("Lire aussi : ...") is never shown as a passage
+s --highlight=plain --json tempête
+printf '%s' "$OUT" | grep -q 'Lire aussi' && fail "furniture in a snippet: $OUT"
+# JSON snippets are plain text whatever --highlight says
+s --json --highlight=ansi chat
+printf '%s' "$OUT" | grep -q '\\u001b' && fail "ansi in JSON: $OUT"
+finish

@@ -1,0 +1,378 @@
+/* The entity tagger, as a specification: tables of French sentences and
+ * the exact entities they give, then the canonical keys of user-given
+ * names, then robustness on odd input.
+ *
+ * Entity rendering used by the tables (entities separated by " | "):
+ *   TYPE start-end "surface" => canonical
+ * where surface = text[start,end). An empty string means no entity.
+ * To add a case, add one line to a table. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "analyzer.h"
+#include "entities.h"
+
+static dp_analyzer *A;
+static dp_tagger *T;
+
+static int setup(void **state) {
+  (void)state;
+  char *msg = NULL;
+  if (dp_analyzer_new(&A, &msg) != 0 || dp_tagger_new(&T, &msg) != 0) {
+    fprintf(stderr, "setup: %s\n", msg ? msg : "?");
+    free(msg);
+    return -1;
+  }
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  dp_tagger_free(T);
+  dp_analyzer_free(A);
+  return 0;
+}
+
+typedef struct sbuf {
+  char *p;
+  size_t len, cap;
+} sbuf;
+
+static void cat(sbuf *b, const char *fmt, ...) {
+  va_list ap;
+  for (;;) {
+    va_start(ap, fmt);
+    int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0,
+                      fmt, ap);
+    va_end(ap);
+    assert_true(n >= 0);
+    if (b->p && (size_t)n < b->cap - b->len) {
+      b->len += (size_t)n;
+      return;
+    }
+    b->cap = (b->cap + (size_t)n + 1) * 2;
+    b->p = realloc(b->p, b->cap);
+    assert_non_null(b->p);
+    if (b->len == 0)
+      b->p[0] = '\0';
+  }
+}
+
+/* Tags text and renders its entities; caller frees. */
+static char *render(const char *text) {
+  size_t len = strlen(text);
+  dp_tokens toks = {0};
+  dp_entities ents = {0};
+  assert_int_not_equal(dp_analyze(A, text, len, 0, &toks), (uint32_t)-1);
+  assert_int_equal(dp_tag(T, text, len, &toks, &ents), 0);
+  sbuf b = {0};
+  cat(&b, "%s", "");
+  size_t prev_end = 0;
+  for (size_t i = 0; i < ents.n; i++) {
+    const dp_entity *e = &ents.v[i];
+    /* invariants: in order, no overlap, inside the text, key non-empty */
+    assert_true(e->start < e->end && e->end <= len);
+    assert_true(e->start >= prev_end);
+    assert_non_null(e->canonical);
+    assert_non_null(e->key);
+    assert_true(e->key[0] != '\0');
+    prev_end = e->end;
+    cat(&b, "%s%s %zu-%zu \"%.*s\" => %s", i ? " | " : "",
+        dp_entity_type_name(e->type), e->start, e->end,
+        (int)(e->end - e->start), text + e->start, e->canonical);
+  }
+  dp_entities_free(&ents);
+  dp_tokens_free(&toks);
+  return b.p;
+}
+
+typedef struct tcase {
+  const char *text;
+  const char *want;
+} tcase;
+
+static void run_table(const tcase *t, size_t n) {
+  int bad = 0;
+  for (size_t i = 0; i < n; i++) {
+    char *got = render(t[i].text);
+    if (strcmp(got, t[i].want) != 0) {
+      fprintf(stderr, "text: %s\n want: %s\n  got: %s\n", t[i].text, t[i].want,
+              got);
+      bad++;
+    }
+    free(got);
+  }
+  assert_int_equal(bad, 0);
+}
+
+#define RUN(table) run_table(table, sizeof table / sizeof table[0])
+
+/* Persons: titles and roles (part of the mention), first names, particles,
+ * initials, roman numerals, short forms linked to the full name. */
+static void test_persons(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      {"Selon M. Gambetta, la loi passera.",
+       "PER 6-17 \"M. Gambetta\" => Léon Gambetta"},
+      {"Mme Dupuis et M. de Kerillis ont voté.",
+       "PER 0-10 \"Mme Dupuis\" => Dupuis | PER 14-28 \"M. de Kerillis\" => de "
+       "Kerillis"},
+      {"Le président Emmanuel Macron a parlé.",
+       "PER 3-29 \"président Emmanuel Macron\" => Emmanuel Macron"},
+      {"Hier, le général de Castelnau est arrivé.",
+       "PER 9-31 \"général de Castelnau\" => de Castelnau"},
+      {"La ministre Amélie Durand et le docteur Funck.",
+       "PER 3-26 \"ministre Amélie Durand\" => Amélie Durand | PER 33-46 "
+       "\"docteur Funck\" => Funck"},
+      {"Il a vu Paul Langevin hier.",
+       "PER 8-21 \"Paul Langevin\" => Paul Langevin"},
+      {"On a revu Jean-Luc Mélenchon.",
+       "PER 10-29 \"Jean-Luc Mélenchon\" => Jean-Luc Mélenchon"},
+      {"Joe Biden est arrivé. Plus tard, Biden a dit non.",
+       "PER 0-9 \"Joe Biden\" => Joe Biden | PER 34-39 \"Biden\" => Joe Biden"},
+      {"Il a rencontré Sidonie Bataillé. Bataillé a souri.",
+       "PER 16-33 \"Sidonie Bataillé\" => Sidonie Bataillé | PER 35-44 "
+       "\"Bataillé\" => Sidonie Bataillé"},
+      {"Le roi Louis XIV aimait Versailles.",
+       "PER 3-16 \"roi Louis XIV\" => Louis XIV | LOC 24-34 \"Versailles\" => "
+       "Versailles"},
+      {"Une lettre de W. Churchill arriva.",
+       "PER 14-26 \"W. Churchill\" => W. Churchill"},
+      {"Il a vu le peintre van Luyten.",
+       "PER 11-29 \"peintre van Luyten\" => van Luyten"},
+      {"Les avocats MM. Messager et Broussan plaident.",
+       "PER 12-24 \"MM. Messager\" => Messager | PER 28-36 \"Broussan\" => "
+       "Broussan"},
+      {"Il cite M. Monier, juge d'instruction, hier.",
+       "PER 8-37 \"M. Monier, juge d'instruction\" => Monier"},
+      {"Me Raoul Rousset plaide.",
+       "PER 0-16 \"Me Raoul Rousset\" => Raoul Rousset"},
+      {"Le général de Gaulle parle.",
+       "PER 3-22 \"général de Gaulle\" => Charles de Gaulle"},
+  };
+  RUN(t);
+}
+
+/* Places: gazetteers, place cues, place heads, elision, articles. */
+static void test_places(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      {"Il vit à Lyon depuis 2010.", "LOC 10-14 \"Lyon\" => Lyon"},
+      {"Il est né à Ligueil, en Touraine.",
+       "LOC 14-21 \"Ligueil\" => Ligueil | LOC 26-34 \"Touraine\" => Touraine"},
+      {"Les États-Unis et les Etats-Unis.",
+       "LOC 4-15 \"États-Unis\" => États-Unis | LOC 23-33 \"Etats-Unis\" => "
+       "États-Unis"},
+      {"Il rentre aux USA.", "LOC 14-17 \"USA\" => États-Unis"},
+      {"La Côte d'Ivoire vote.", "LOC 3-17 \"Côte d'Ivoire\" => Côte d'Ivoire"},
+      {"Une ferme près d'Orléans.", "LOC 18-26 \"Orléans\" => Orléans"},
+      {"Il habite rue de Rivoli à Paris.",
+       "LOC 10-23 \"rue de Rivoli\" => rue de Rivoli | LOC 27-32 \"Paris\" => "
+       "Paris"},
+      {"Le train de Saint-Étienne arrive.",
+       "LOC 12-26 \"Saint-Étienne\" => Saint-Étienne"},
+      {"On a voté en Seine-Saint-Denis.",
+       "LOC 14-31 \"Seine-Saint-Denis\" => Seine-Saint-Denis"},
+      {"La ville de la Flèche.", "LOC 12-22 \"la Flèche\" => La Flèche"},
+      {"Il a vécu à LONDRES.", "LOC 14-21 \"LONDRES\" => Londres"},
+  };
+  RUN(t);
+}
+
+/* Organisations: gazetteers and aliases, heads, acronyms, codes. */
+static void test_organisations(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      {"Le sommet de l'Otan s'ouvre.", "ORG 15-19 \"Otan\" => OTAN"},
+      {"L'OTAN et la NATO.",
+       "ORG 2-6 \"OTAN\" => OTAN | ORG 13-17 \"NATO\" => OTAN"},
+      {"L'UE et l'Union européenne.",
+       "ORG 2-4 \"UE\" => Union européenne | ORG 10-27 \"Union européenne\" => "
+       "Union européenne"},
+      {"Le groupe APT31 a frappé.", "ORG 10-15 \"APT31\" => APT31"},
+      {"Le groupe APT 31 a frappé.", "ORG 10-16 \"APT 31\" => APT31"},
+      {"Le groupe APT-31 a frappé.", "ORG 10-16 \"APT-31\" => APT31"},
+      {"Les pirates de UNC2452 et FIN7.",
+       "ORG 15-22 \"UNC2452\" => UNC2452 | ORG 26-30 \"FIN7\" => FIN7"},
+      {"Selon le ministère de la Défense, tout va bien.",
+       "ORG 9-34 \"ministère de la Défense\" => ministère de la Défense"},
+      {"La Banque de France a relevé ses taux.",
+       "ORG 3-19 \"Banque de France\" => Banque de France"},
+      {"La Compagnie d'Orléans a fait faillite.",
+       "ORG 3-23 \"Compagnie d'Orléans\" => Compagnie d'Orléans"},
+      {"Un élu du parti communiste a parlé.",
+       "ORG 11-27 \"parti communiste\" => Parti communiste"},
+      {"La SNCF et la CGT négocient.",
+       "ORG 3-7 \"SNCF\" => SNCF | ORG 14-17 \"CGT\" => CGT"},
+      {"Un accord avec la FNTR est signé.", "ORG 18-22 \"FNTR\" => FNTR"},
+      {"Le groupe Hafnium est chinois.", "ORG 10-17 \"Hafnium\" => Hafnium"},
+      {"Le tribunal correctionnel de Reims a jugé.",
+       "ORG 3-34 \"tribunal correctionnel de Reims\" => tribunal correctionnel "
+       "de Reims"},
+  };
+  RUN(t);
+}
+
+/* What is not an entity: sentence-initial words, days and months, page
+ * furniture, shouted words and headings, lowercase heads without a name. */
+static void test_negatives(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      {"Lundi, le gouvernement a parlé.", ""},
+      {"Dans la ville, rien.", ""},
+      {"Une campagne concertée a eu lieu.", ""},
+      {"Lire aussi : la réforme des retraites", ""},
+      {"Il viendra en Mars ou en Juillet.", ""},
+      {"LA GUERRE EST DECLAREE", ""},
+      {"Le prix du SUCRE monte.", ""},
+      {"Le ministère a répondu.", ""},
+      {"La rue était calme.", ""},
+      {"Il a vu X... et Y... hier.", ""},
+      {"Les Allemands et les Anglais.", ""},
+      {"Certains pensent que non. Toutefois, rien.", ""},
+      {"", ""},
+  };
+  RUN(t);
+}
+
+typedef struct kcase {
+  const char *name;
+  const char *key;
+  int type;
+} kcase;
+
+static void test_canonical_key(void **state) {
+  (void)state;
+  static const kcase t[] = {
+      {"APT 31", "apt31", DP_ENT_ORG},
+      {"APT-31", "apt31", DP_ENT_ORG},
+      {"apt31", "apt31", DP_ENT_ORG},
+      {"l'Otan", "otan", DP_ENT_ORG},
+      {"l’OTAN", "otan", DP_ENT_ORG},
+      {"NATO", "otan", DP_ENT_ORG},
+      {"Etats-Unis", "etats-unis", DP_ENT_LOC},
+      {"USA", "etats-unis", DP_ENT_LOC},
+      {"UE", "union europeenne", DP_ENT_ORG},
+      {"Joe Biden", "joe biden", DP_ENT_PER},
+      {"biden", "joe biden", DP_ENT_PER},
+      {"  Marcel   Truchot ", "marcel truchot", -1},
+      {"Électricité", "electricite", -1},
+      {"", "", -1},
+  };
+  int bad = 0;
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+    char *key = NULL;
+    int type = -2;
+    assert_int_equal(
+        dp_entity_canonical_key(T, t[i].name, strlen(t[i].name), &key, &type),
+        0);
+    assert_non_null(key);
+    if (strcmp(key, t[i].key) != 0 || type != t[i].type) {
+      fprintf(stderr, "name '%s': want '%s' %d, got '%s' %d\n", t[i].name,
+              t[i].key, t[i].type, key, type);
+      bad++;
+    }
+    free(key);
+  }
+  assert_int_equal(bad, 0);
+  /* the key the tagger gives an entity is the key a query gets */
+  const char *text = "Les pirates d'APT 31 et l'Otan.";
+  dp_tokens toks = {0};
+  dp_entities ents = {0};
+  assert_int_not_equal(dp_analyze(A, text, strlen(text), 0, &toks),
+                       (uint32_t)-1);
+  assert_int_equal(dp_tag(T, text, strlen(text), &toks, &ents), 0);
+  assert_int_equal(ents.n, 2);
+  assert_string_equal(ents.v[0].key, "apt31");
+  assert_string_equal(ents.v[1].key, "otan");
+  dp_entities_free(&ents);
+  dp_tokens_free(&toks);
+}
+
+static void test_types(void **state) {
+  (void)state;
+  assert_string_equal(dp_entity_type_name(DP_ENT_PER), "PER");
+  assert_string_equal(dp_entity_type_name(DP_ENT_ORG), "ORG");
+  assert_string_equal(dp_entity_type_name(DP_ENT_LOC), "LOC");
+  assert_string_equal(dp_entity_type_name(DP_ENT_MISC), "MISC");
+  assert_int_equal(dp_entity_type_parse("per"), DP_ENT_PER);
+  assert_int_equal(dp_entity_type_parse("Org"), DP_ENT_ORG);
+  assert_int_equal(dp_entity_type_parse("LOC"), DP_ENT_LOC);
+  assert_int_equal(dp_entity_type_parse("misc"), DP_ENT_MISC);
+  assert_int_equal(dp_entity_type_parse("person"), -1);
+  assert_int_equal(dp_entity_type_parse(NULL), -1);
+}
+
+/* Appending, reuse after clear, several fields chained in one list. */
+static void test_list_reuse(void **state) {
+  (void)state;
+  dp_tokens toks = {0};
+  dp_entities ents = {0};
+  const char *a = "M. Gambetta à Paris.";
+  for (int round = 0; round < 3; round++) {
+    dp_tokens_clear(&toks);
+    dp_entities_clear(&ents);
+    assert_int_not_equal(dp_analyze(A, a, strlen(a), 0, &toks), (uint32_t)-1);
+    assert_int_equal(dp_tag(T, a, strlen(a), &toks, &ents), 0);
+    assert_int_equal(dp_tag(T, a, strlen(a), &toks, &ents), 0); /* appends */
+    assert_int_equal(ents.n, 4);
+  }
+  dp_entities_free(&ents);
+  dp_entities_free(&ents); /* idempotent */
+  dp_tokens_free(&toks);
+}
+
+/* Odd input: invalid UTF-8, control bytes, lone apostrophes and hyphens,
+ * OCR hyphens, long runs of capitals; no crash, invariants hold. */
+static void test_robustness(void **state) {
+  (void)state;
+  static const char *const odd[] = {
+      "\xff\xfe M. \xc3 Dupont \xe2\x80",
+      "' - ' l' d' M. M. M. MM.",
+      "Cham\xc2\xac bre de Com\xc2\xac\nmerce",
+      "A B C D E F G H I J K L M N O P Q R S T U V W X Y Z",
+      "rue , 12 , à",
+      "APT APT- -31 APT 31 31",
+      "M.\n\nDupont\n",
+      "l'\xe2\x80\x99Otan\xe2\x80\x99",
+  };
+  for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+    free(render(odd[i]));
+  /* a long text of capitalised words */
+  sbuf b = {0};
+  cat(&b, "%s", "");
+  for (int i = 0; i < 2000; i++)
+    cat(&b, "Jean Dupont de La Vallée, M. Durand ; ");
+  free(render(b.p));
+  free(b.p);
+  /* pseudo-random bytes */
+  unsigned x = 12345;
+  char buf[512];
+  for (int round = 0; round < 200; round++) {
+    for (size_t i = 0; i < sizeof buf - 1; i++) {
+      x = x * 1103515245u + 12345u;
+      unsigned v = (x >> 16) & 0xff;
+      static const char pool[] = "aAeÉ .,'-MmDdlL\n\xc2\xac\xe2\x80\x99";
+      buf[i] = (round & 1) ? (char)v : pool[v % (sizeof pool - 1)];
+    }
+    buf[sizeof buf - 1] = '\0';
+    free(render(buf));
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_persons),       cmocka_unit_test(test_places),
+      cmocka_unit_test(test_organisations), cmocka_unit_test(test_negatives),
+      cmocka_unit_test(test_canonical_key), cmocka_unit_test(test_types),
+      cmocka_unit_test(test_list_reuse),    cmocka_unit_test(test_robustness),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

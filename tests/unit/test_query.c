@@ -1,0 +1,291 @@
+/* test_query.c — the query parser, table-driven: input -> tree description.
+ * One line per construct; malformed inputs must parse (or be rejected with
+ * one message) without crashing; a deterministic fuzz loop runs random
+ * strings through the parser (CI runs this under ASan+UBSan). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query.h"
+
+static const struct {
+  const char *in;
+  const char *want;
+} cases[] = {
+    /* words: stems, elision, case, accents; stopwords dropped */
+    {"chat", "Zchat"},
+    {"Chats", "Zchat"},
+    {"l'État", "Zetat"},
+    {"l’État", "Zetat"},
+    {"ETAT etat État", "(DEFAULT Zetat Zetat Zetat)"},
+    {"le la les", "(EMPTY)"},
+    {"le chat", "Zchat"},
+    {"", "(EMPTY)"},
+    {"   ", "(EMPTY)"},
+    /* phrases, with the stopwords' positions kept in the window */
+    {"\"ministère de la Défense\"", "(PHRASE/4 Zminister Zdefens)"},
+    {"«ministère de la Défense»", "(PHRASE/4 Zminister Zdefens)"},
+    {"« ministère de la Défense »", "(PHRASE/4 Zminister Zdefens)"},
+    {"“chat noir”", "(PHRASE/2 Zchat Znoir)"},
+    {"\"le chat\"", "Zchat"},
+    /* compounds: parts in sequence or the joined word */
+    {"États-Unis", "(OR (PHRASE/2 Zetat Zunis) Zetatsun)"},
+    {"arc-en-ciel", "(OR (PHRASE/3 Zarc Zciel) Zarcenciel)"},
+    {"COVID-19", "(OR (PHRASE/2 Zcovid Z19) Zcovid19)"},
+    /* "APT 31" also matches APT31, APT-31 and the entity */
+    {"APT 31", "(OR (AND Zapt Z31) Zapt31 joined:\"APT31\")"},
+    {"APT31", "(OR Zapt31 (PHRASE/2 Zapt Z31) joined:\"APT31\")"},
+    {"apt31", "(OR Zapt31 (PHRASE/2 Zapt Z31) joined:\"apt31\")"},
+    {"G7", "(OR Zg7 (PHRASE/2 Zg Z7) joined:\"G7\")"},
+    {"31APT", "Z31apt"},
+    /* exact words, wildcards */
+    {"=chats", "=chats"},
+    {"=États-Unis", "(OR (AND =etats =unis) =etatsunis)"},
+    {"actu*", "actu*"},
+    {"Élect*", "elect*"},
+    {"États-U*", "etatsu*"},
+    {"x*", "Zx"},
+    /* boolean operators and modifiers */
+    {"chat chien OR loup", "(DEFAULT Zchat (OR Zchien Zloup))"},
+    {"chat OR chien OR loup", "(OR Zchat Zchien Zloup)"},
+    {"chat AND chien", "(DEFAULT +Zchat +Zchien)"},
+    {"chat NOT chien", "(DEFAULT Zchat -Zchien)"},
+    {"NOT chien", "(DEFAULT -Zchien)"},
+    {"-chien chat", "(DEFAULT -Zchien Zchat)"},
+    {"+chien chat", "(DEFAULT +Zchien Zchat)"},
+    {"+chien", "Zchien"},
+    {"-(chat chien) loup", "(DEFAULT -(DEFAULT Zchat Zchien) Zloup)"},
+    {"(chat OR chien) loup", "(DEFAULT (OR Zchat Zchien) Zloup)"},
+    {"-\"chat noir\" loup", "(DEFAULT -(PHRASE/2 Zchat Znoir) Zloup)"},
+    {"chat NEAR chien", "(NEAR/11 Zchat Zchien)"},
+    {"chat NEAR/3 chien", "(NEAR/4 Zchat Zchien)"},
+    {"chat NEAR/3 \"chien loup\"", "(NEAR/5 Zchat Zchien Zloup)"},
+    {"chat near chien", "(DEFAULT Zchat Znear Zchien)"},
+    /* fields */
+    {"title:élection", "Select"},
+    {"titre:élection", "Select"},
+    {"title:\"élection présidentielle\"", "(AND Select Spresidentiel)"},
+    {"title:(chat OR chien)", "(OR Schat Schien)"},
+    {"source:\"Le Monde\"", "source:\"Le Monde\""},
+    {"source:lemonde chat", "(DEFAULT source:\"lemonde\" Zchat)"},
+    {"entity:\"Joe Biden\"", "entity:\"Joe Biden\""},
+    {"per:Macron org:OTAN loc:Paris misc:JO",
+     "(DEFAULT per:\"Macron\" org:\"OTAN\" loc:\"Paris\" misc:\"JO\")"},
+    {"-source:afp chat", "(DEFAULT -source:\"afp\" Zchat)"},
+    {"date:2021-07-01..2021-07-31", "date:20210701..20210731"},
+    {"date:2021", "date:20210101..20211231"},
+    {"date:2021-07", "date:20210701..20210731"},
+    {"date:2020..", "date:20200101.."},
+    {"date:..2020-02", "date:..20200231"},
+    {"date:15/07/2021", "date:20210715..20210715"},
+    {"since:2020-03 chat", "(DEFAULT date:20200301.. Zchat)"},
+    {"until:2019", "date:..20191231"},
+    {"depuis:2019", "date:20190101.."},
+    {"foo:bar", "(PHRASE/2 Zfoo Zbar)"},
+    /* malformed input is read literally, never a crash */
+    {"\"chat chien", "(PHRASE/2 Zchat Zchien)"},
+    {"\"", "(EMPTY)"},
+    {"\"\"", "(EMPTY)"},
+    {"(chat chien", "(DEFAULT Zchat Zchien)"},
+    {"chat)) chien", "(DEFAULT Zchat Zchien)"},
+    {")(", "(EMPTY)"},
+    {"()", "(EMPTY)"},
+    {"OR", "Zor"},
+    {"chat OR", "(DEFAULT Zchat Zor)"},
+    {"OR chat", "(DEFAULT Zor Zchat)"},
+    {"AND", "Zand"},
+    {"NOT", "Znot"},
+    {"NEAR", "Znear"},
+    {"NEAR/5", "(PHRASE/2 Znear Z5)"},
+    {"chat OR OR chien", "(DEFAULT Zchat (OR Zor Zchien))"},
+    {"-", "(EMPTY)"},
+    {"+", "(EMPTY)"},
+    {"=", "(EMPTY)"},
+    {"*", "(EMPTY)"},
+    {"- chat", "Zchat"},
+    {"title:", "Ztitl"},
+    {"source:", "Zsourc"},
+    {"chat\x01" "chien\x7f\tloup", "(DEFAULT Zchat Zchien Zloup)"},
+    {"chat\xc2\xa0" "chien", "(DEFAULT Zchat Zchien)"},
+    {"chat\xff\xfe" "chien", "(PHRASE/2 Zchat Zchien)"},
+};
+
+static dp_analyzer *A;
+
+static int setup(void **state) {
+  (void)state;
+  char *err = NULL;
+  if (dp_analyzer_new(&A, &err)) {
+    fprintf(stderr, "analyzer: %s\n", err ? err : "?");
+    free(err);
+    return -1;
+  }
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  dp_analyzer_free(A);
+  return 0;
+}
+
+static char *parse_describe(const char *in, size_t len, int *rc) {
+  dps_qnode *q = NULL;
+  char *err = NULL;
+  *rc = dps_query_parse(&q, A, in, len, NULL, &err);
+  if (*rc) return err;
+  char *d = dps_query_describe(q);
+  dps_qnode_free(q);
+  return d;
+}
+
+static void test_table(void **state) {
+  (void)state;
+  int failed = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int rc;
+    char *d = parse_describe(cases[i].in, strlen(cases[i].in), &rc);
+    assert_non_null(d);
+    if (rc != 0 || strcmp(d, cases[i].want) != 0) {
+      fprintf(stderr, "query %zu [%s]\n  want %s\n  got  %s%s\n", i,
+              cases[i].in, cases[i].want, d, rc ? " (error)" : "");
+      failed++;
+    }
+    free(d);
+  }
+  assert_int_equal(failed, 0);
+}
+
+static void test_question_words(void **state) {
+  (void)state;
+  const char *q = "Combien de personnes travaillent au ministère des sports";
+  dps_parse_opts o = {1};
+  dps_qnode *n = NULL;
+  char *err = NULL;
+  assert_int_equal(dps_query_parse(&n, A, q, strlen(q), &o, &err), 0);
+  char *d = dps_query_describe(n);
+  assert_string_equal(d,
+                      "(DEFAULT Zperson Ztravaillent Zminister Zsport)");
+  free(d);
+  dps_qnode_free(n);
+  /* without the option, "combien" stays */
+  assert_int_equal(dps_query_parse(&n, A, q, strlen(q), NULL, &err), 0);
+  d = dps_query_describe(n);
+  assert_non_null(strstr(d, "Zcombien"));
+  free(d);
+  dps_qnode_free(n);
+}
+
+static void test_rejected_dates(void **state) {
+  (void)state;
+  const char *bad[] = {"date:2021-13",  "date:2021-02-30", "date:hier",
+                       "since:21",      "until:2021-7-",   "date:..",
+                       "date:3000",     "date:2021-00-10", "since:2021-01-32"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    int rc;
+    char *msg = parse_describe(bad[i], strlen(bad[i]), &rc);
+    assert_int_equal(rc, -1);
+    assert_non_null(msg);
+    assert_non_null(strstr(msg, "invalid date"));
+    assert_null(strchr(msg, '\n'));
+    free(msg);
+  }
+}
+
+static void test_dates(void **state) {
+  (void)state;
+  char d[9];
+  assert_int_equal(dps_parse_date("2021", 4, 0, d), 0);
+  assert_string_equal(d, "20210101");
+  assert_int_equal(dps_parse_date("2021", 4, 1, d), 0);
+  assert_string_equal(d, "20211231");
+  assert_int_equal(dps_parse_date("2021-7", 6, 0, d), 0);
+  assert_string_equal(d, "20210701");
+  assert_int_equal(dps_parse_date("2020-02-29", 10, 0, d), 0);
+  assert_string_equal(d, "20200229");
+  assert_int_equal(dps_parse_date("2021/07/14", 10, 1, d), 0);
+  assert_string_equal(d, "20210714");
+  assert_int_equal(dps_parse_date("", 0, 1, d), -1);
+  assert_int_equal(dps_parse_date("20210714", 8, 1, d), -1);
+}
+
+/* Long and deeply nested queries. */
+static void test_huge(void **state) {
+  (void)state;
+  size_t n = 10000;
+  char *q = malloc(n + 1);
+  assert_non_null(q);
+  const char *words[] = {"chat ", "(chien ", "OR ", "\"loup ", ") ",
+                         "-renard ", "NEAR/2 ", "title:", "=x ", "é* "};
+  size_t at = 0, k = 0;
+  while (at < n) {
+    const char *w = words[k++ % 10];
+    size_t l = strlen(w);
+    if (at + l > n) l = n - at;
+    memcpy(q + at, w, l);
+    at += l;
+  }
+  q[n] = '\0';
+  int rc;
+  char *d = parse_describe(q, n, &rc);
+  assert_non_null(d);
+  free(d);
+  /* 10,000 opening parentheses, then as many closing ones */
+  memset(q, '(', n / 2);
+  memset(q + n / 2, ')', n / 2);
+  memcpy(q + n / 2 - 5, "chat ", 5);
+  d = parse_describe(q, n, &rc);
+  assert_int_equal(rc, 0);
+  assert_string_equal(d, "Zchat");
+  free(d);
+  /* one 10,000-character word */
+  memset(q, 'a', n);
+  d = parse_describe(q, n, &rc);
+  assert_int_equal(rc, 0);
+  free(d);
+  free(q);
+}
+
+/* Random strings over an alphabet rich in syntax; deterministic seed. */
+static void test_fuzz(void **state) {
+  (void)state;
+  static const char *alpha[] = {"\"", "(", ")", "-", "+", "=", "*", ":",
+                                " ", "OR", "AND", "NOT", "NEAR/", "NEAR",
+                                "chat", "é", "l'", "’", "«", "»", "title:",
+                                "date:", "2021-07", "..", "source:", "APT",
+                                "31", "\xff", "\xc3", "\x01", "-Unis",
+                                "\xe2\x80", "per:", "0", "\t"};
+  uint32_t seed = 12345;
+  char buf[512];
+  for (int it = 0; it < 3000; it++) {
+    size_t len = 0;
+    seed = seed * 1103515245u + 12345u;
+    size_t parts = (seed >> 16) % 40;
+    for (size_t p = 0; p < parts; p++) {
+      seed = seed * 1103515245u + 12345u;
+      const char *a = alpha[(seed >> 16) % (sizeof alpha / sizeof alpha[0])];
+      size_t l = strlen(a);
+      if (len + l >= sizeof buf) break;
+      memcpy(buf + len, a, l);
+      len += l;
+    }
+    int rc;
+    char *d = parse_describe(buf, len, &rc);
+    assert_non_null(d);
+    free(d);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_table),        cmocka_unit_test(test_question_words),
+      cmocka_unit_test(test_rejected_dates), cmocka_unit_test(test_dates),
+      cmocka_unit_test(test_huge),         cmocka_unit_test(test_fuzz),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,321 @@
+/* test_snippet.c — passage choice and highlighting, table-driven.
+ * Each case: a lead and a body, what to highlight (stems, exact words,
+ * prefixes, phrases, entity keys), and the expected snippet rendered with
+ * [ ] around the highlights; exact byte offsets are checked too. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snippet.h"
+#include "text.h"
+
+static dp_analyzer *A;
+
+static int setup(void **state) {
+  (void)state;
+  char *err = NULL;
+  if (dp_analyzer_new(&A, &err)) {
+    free(err);
+    return -1;
+  }
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  dp_analyzer_free(A);
+  return 0;
+}
+
+/* Builds a spec from "stem1 stem2 =exact pre* \"phrase words\"" (already
+ * folded stems; phrase words get consecutive positions). */
+static void spec(dps_hl *h, const char *s) {
+  const char *p = s;
+  while (*p) {
+    while (*p == ' ') p++;
+    if (!*p) break;
+    if (*p == '"') {
+      size_t idx[16];
+      uint32_t pos[16];
+      size_t n = 0;
+      p++;
+      while (*p && *p != '"') {
+        while (*p == ' ') p++;
+        const char *e = p;
+        while (*e && *e != ' ' && *e != '"') e++;
+        char w[64];
+        size_t l = (size_t)(e - p);
+        memcpy(w, p, l);
+        w[l] = 0;
+        char *at = strchr(w, '@'); /* word@pos */
+        pos[n] = at ? (uint32_t)atoi(at + 1) : (uint32_t)n;
+        if (at) *at = 0;
+        idx[n++] = (size_t)dps_hl_add_term(h, DPS_HL_STEM, w, 1.0);
+        p = e;
+      }
+      if (*p == '"') p++;
+      assert_int_equal(dps_hl_add_phrase(h, idx, pos, n), 0);
+      continue;
+    }
+    const char *e = p;
+    while (*e && *e != ' ') e++;
+    char w[64];
+    size_t l = (size_t)(e - p);
+    memcpy(w, p, l);
+    w[l] = 0;
+    if (w[0] == '=') dps_hl_add_term(h, DPS_HL_EXACT, w + 1, 1.0);
+    else if (w[l - 1] == '*') {
+      w[l - 1] = 0;
+      dps_hl_add_term(h, DPS_HL_PREFIX, w, 1.0);
+    } else if (strncmp(w, "ent:", 4) == 0)
+      dps_hl_add_entity(h, -1, w + 4, 2.0);
+    else
+      dps_hl_add_term(h, DPS_HL_STEM, w, 1.0);
+    p = e;
+  }
+}
+
+static char *make(const char *lead, const char *body, const char *q,
+                  unsigned k, unsigned n, const dp_record_entity *ents,
+                  size_t nents, dps_snippet *out) {
+  dps_hl h = {0};
+  spec(&h, q);
+  dps_text t[2] = {{lead, strlen(lead), DP_FIELD_LEAD},
+                   {body, strlen(body), DP_FIELD_BODY}};
+  dps_snip_opts o = {k, n, 0.0, 0.35};
+  char *err = NULL;
+  assert_int_equal(dps_snippet_make(out, A, &h, t, 2, ents, nents, &o, &err),
+                   0);
+  dps_hl_free(&h);
+  assert_true(dp_utf8_valid(out->text, out->len));
+  assert_int_equal(strlen(out->text), out->len);
+  for (size_t i = 0; i < out->nspans; i++) {
+    assert_true(out->spans[i].start < out->spans[i].end);
+    assert_true(out->spans[i].end <= out->len);
+    if (i) assert_true(out->spans[i - 1].end < out->spans[i].start);
+  }
+  return dps_render(out->text, out->len, out->spans, out->nspans, "[", "]",
+                    0);
+}
+
+static const struct {
+  const char *lead, *body, *q;
+  unsigned k, n;
+  const char *want;
+} cases[] = {
+    /* short texts come whole, every matched form highlighted */
+    {"", "Le chat dort.", "chat", 2, 150, "Le [chat] dort."},
+    {"", "Les chats et le chat.", "chat", 2, 150, "Les [chats] et le [chat]."},
+    /* stems: accusé and accusations for "accus" */
+    {"", "Les accusations sont graves. L'homme accusé nie.", "accus", 2, 150,
+     "Les [accusations] sont graves. L'homme [accusé] nie."},
+    /* accents and case do not matter; elision keeps the word's own span */
+    {"", "L'État et l'ÉTAT.", "etat", 2, 150, "L'[État] et l'[ÉTAT]."},
+    /* a phrase: both words and what lies between */
+    {"", "Le ministère de la Défense a parlé. Le ministère a tu la défense.",
+     "\"minister defens@3\"", 2, 150,
+     "Le [ministère de la Défense] a parlé. Le [ministère] a tu la "
+     "[défense]."},
+    /* exact words and prefixes */
+    {"", "Les chats et le chat.", "=chat", 2, 150, "Les chats et le [chat]."},
+    {"", "Actualité des acteurs actifs.", "act*", 2, 150,
+     "[Actualité] des [acteurs] [actifs]."},
+    /* nothing matched: the lead */
+    {"Un chapeau court.", "Le corps du texte.", "zebre", 2, 150,
+     "Un chapeau court."},
+    /* nothing matched and no lead: the body's start */
+    {"", "Le corps du texte.", "zebre", 2, 150, "Le corps du texte."},
+    /* a match in the lead only: the lead */
+    {"Le zèbre court.", "Le corps du texte.", "zebr", 2, 150,
+     "Le [zèbre] court."},
+    /* page furniture is never a passage */
+    {"", "Le chien dort.\nLire aussi : Un chat sauvé des eaux\nLe renard.",
+     "chat", 2, 150, "Le chien dort."},
+    /* guillemets and narrow no-break spaces do not break words */
+    {"", "Il a dit « bonjour\xe2\x80\xaf» au chat\xe2\x80\xaf!", "chat bonjour",
+     2, 150, "Il a dit « [bonjour]\xe2\x80\xaf» au [chat]\xe2\x80\xaf!"},
+    /* HTML is kept as text here (escaped when rendered as HTML) */
+    {"", "<script>alert(1)</script> Le chat.", "chat", 2, 150,
+     "<script>alert(1)</script> Le [chat]."},
+};
+
+static void test_table(void **state) {
+  (void)state;
+  int failed = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    dps_snippet s;
+    char *r = make(cases[i].lead, cases[i].body, cases[i].q, cases[i].k,
+                   cases[i].n, NULL, 0, &s);
+    if (strcmp(r, cases[i].want) != 0) {
+      fprintf(stderr, "case %zu\n  want %s\n  got  %s\n", i, cases[i].want, r);
+      failed++;
+    }
+    free(r);
+    dps_snippet_free(&s);
+  }
+  assert_int_equal(failed, 0);
+}
+
+/* Exact byte offsets. */
+static void test_offsets(void **state) {
+  (void)state;
+  dps_snippet s;
+  char *r = make("", "Déjà l'été à Noël.", "ete noel", 2, 150, NULL, 0, &s);
+  assert_string_equal(r, "Déjà l'[été] à [Noël].");
+  free(r);
+  assert_int_equal(s.nspans, 2);
+  /* "Déjà l'" = D é(2) j à(2) space l ' = 9 bytes */
+  assert_int_equal(s.spans[0].start, 9);
+  assert_int_equal(s.spans[0].end, 14);
+  assert_int_equal(s.spans[1].start, 18);
+  assert_int_equal(s.spans[1].end, 23);
+  assert_memory_equal(s.text + s.spans[0].start, "été", 5);
+  assert_memory_equal(s.text + s.spans[1].start, "Noël", 5);
+  dps_snippet_free(&s);
+}
+
+/* Entity mentions from the record are highlighted by key. */
+static void test_entity(void **state) {
+  (void)state;
+  const char *body = "Le groupe APT 31 a frappé. Puis APT31 encore.";
+  dp_record_entity e[2] = {
+      {DP_FIELD_BODY, 1, 10, 16, "APT31", "apt31"},
+      {DP_FIELD_BODY, 1, 33, 38, "APT31", "apt31"},
+  };
+  dps_snippet s;
+  char *r = make("", body, "ent:apt31", 2, 150, e, 2, &s);
+  assert_string_equal(r, "Le groupe [APT 31] a frappé. Puis [APT31] encore.");
+  free(r);
+  dps_snippet_free(&s);
+  /* a mention in another field is not ours */
+  e[0].field = DP_FIELD_TITLE;
+  e[1].field = DP_FIELD_TITLE;
+  r = make("", body, "ent:apt31", 2, 150, e, 2, &s);
+  assert_string_equal(r, body);
+  free(r);
+  dps_snippet_free(&s);
+}
+
+/* Long texts: passages near the matches, whole words, " … " between,
+ * about K*N characters in all, valid UTF-8 whatever the cut. */
+static void test_passages(void **state) {
+  (void)state;
+  char body[8192];
+  size_t at = 0;
+  const char *filler = "Une phrase sans intérêt répète ses mots été après été. ";
+  for (int i = 0; i < 20; i++)
+    at += (size_t)snprintf(body + at, sizeof body - at, "%s", filler);
+  at += (size_t)snprintf(body + at, sizeof body - at,
+                         "Le zèbre s'échappe du zoo de Vincennes. ");
+  for (int i = 0; i < 20; i++)
+    at += (size_t)snprintf(body + at, sizeof body - at, "%s", filler);
+  at += (size_t)snprintf(body + at, sizeof body - at,
+                         "La girafe reste calme. ");
+  for (int i = 0; i < 10; i++)
+    at += (size_t)snprintf(body + at, sizeof body - at, "%s", filler);
+  dps_snippet s;
+  char *r = make("", body, "zebr giraf", 2, 100, NULL, 0, &s);
+  assert_non_null(strstr(r, "[zèbre]"));
+  assert_non_null(strstr(r, "[girafe]"));
+  assert_non_null(strstr(r, " … "));
+  assert_true(strstr(r, "[zèbre]") < strstr(r, "[girafe]")); /* text order */
+  size_t chars = 0;
+  for (size_t i = 0; i < s.len; i++)
+    chars += ((unsigned char)s.text[i] & 0xc0) != 0x80;
+  assert_true(chars <= 2 * 100 + 12);
+  assert_true(chars >= 2 * 100 - 40);
+  /* passage edges fall on spaces (never inside a word) */
+  const char *p = s.text;
+  while ((p = strstr(p, " … "))) {
+    assert_true(p[-1] != ' ');
+    p += 5;
+  }
+  free(r);
+  dps_snippet_free(&s);
+  /* one cluster only: the whole budget around it */
+  r = make("", body, "zebr vincen", 2, 100, NULL, 0, &s);
+  assert_non_null(strstr(r, "[zèbre] s'échappe du zoo de [Vincennes]"));
+  assert_null(strstr(r + 4, " … ")); /* a single passage */
+  chars = 0;
+  for (size_t i = 0; i < s.len; i++)
+    chars += ((unsigned char)s.text[i] & 0xc0) != 0x80;
+  assert_true(chars >= 150);
+  free(r);
+  dps_snippet_free(&s);
+}
+
+/* UTF-8 at every cut: a text of 2-, 3- and 4-byte characters. */
+static void test_utf8_edges(void **state) {
+  (void)state;
+  char body[4096];
+  size_t at = 0;
+  for (int i = 0; i < 60; i++)
+    at += (size_t)snprintf(body + at, sizeof body - at, "été€𝄞 ");
+  at += (size_t)snprintf(body + at, sizeof body - at, "chat ");
+  for (int i = 0; i < 60; i++)
+    at += (size_t)snprintf(body + at, sizeof body - at, "ÉTÉ€𝄞 ");
+  for (unsigned n = 20; n < 200; n += 7) {
+    dps_snippet s;
+    char *r = make("", body, "chat", 1, n, NULL, 0, &s);
+    assert_non_null(strstr(r, "[chat]"));
+    free(r);
+    dps_snippet_free(&s);
+  }
+  /* invalid bytes inside the text never break the snippet */
+  const char bad[] = "Le \xff\xfe chat \xc3 dort \xe2\x82.";
+  dps_snippet s;
+  dps_hl h = {0};
+  dps_hl_add_term(&h, DPS_HL_STEM, "chat", 1);
+  dps_text t = {bad, sizeof bad - 1, DP_FIELD_BODY};
+  assert_int_equal(dps_snippet_make(&s, A, &h, &t, 1, NULL, 0, NULL, NULL), 0);
+  assert_int_equal(s.nspans, 1);
+  assert_memory_equal(s.text + s.spans[0].start, "chat", 4);
+  dps_snippet_free(&s);
+  dps_hl_free(&h);
+}
+
+/* HTML rendering escapes the article's text, not the markers. */
+static void test_html(void **state) {
+  (void)state;
+  dps_snippet s;
+  char *r = make("", "<script>alert('x')</script> & le chat \"noir\".", "chat",
+                 2, 150, NULL, 0, &s);
+  free(r);
+  char *h = dps_render(s.text, s.len, s.spans, s.nspans, "<b>", "</b>", 1);
+  assert_string_equal(h, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; "
+                         "&amp; le <b>chat</b> &quot;noir&quot;.");
+  free(h);
+  dps_snippet_free(&s);
+}
+
+/* Titles: highlights over the whole text. */
+static void test_title(void **state) {
+  (void)state;
+  dps_hl h = {0};
+  spec(&h, "etat \"etat unis@1\"");
+  const char *title = "Les États-Unis et l'État";
+  dps_text t = {title, strlen(title), DP_FIELD_TITLE};
+  dps_span *sp = NULL;
+  size_t n = 0;
+  assert_int_equal(dps_highlight_all(&sp, &n, A, &h, &t, NULL, 0), 0);
+  char *r = dps_render(title, strlen(title), sp, n, "[", "]", 0);
+  assert_string_equal(r, "Les [États-Unis] et l'[État]");
+  free(r);
+  free(sp);
+  dps_hl_free(&h);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_table),    cmocka_unit_test(test_offsets),
+      cmocka_unit_test(test_entity),   cmocka_unit_test(test_passages),
+      cmocka_unit_test(test_utf8_edges), cmocka_unit_test(test_html),
+      cmocka_unit_test(test_title),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
