@@ -119,6 +119,7 @@ struct rawword {
   uint32_t ndigits;    /* digits */
   uint8_t first_upper; /* starts with an uppercase letter */
   uint8_t first_digit; /* starts with a digit */
+  uint8_t glued;       /* cut before a capital: "corpsIl" (see scan_raw) */
 };
 
 enum conn_kind {
@@ -212,7 +213,11 @@ static int each_stopword(int (*fn)(const char *, size_t, void *), void *ctx) {
 
 static int add_stop(const char *w, size_t n, void *ctx) {
   dp_analyzer *a = ctx;
-  char *f = dp_text_fold_dup(w, n);
+  int plain = 1; /* lower-case ASCII: already folded */
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)w[i] >= 0x80 || (w[i] >= 'A' && w[i] <= 'Z'))
+      plain = 0;
+  char *f = plain ? strndup(w, n) : dp_text_fold_dup(w, n);
   if (!f)
     return -1;
   char **v = realloc(a->stops, (a->nstops + 1) * sizeof *v);
@@ -680,15 +685,27 @@ static size_t scan_raw(const dp_analyzer *a, size_t i, struct rawword *w) {
   classify(a, i, &c);
   w->first_upper = c.upper;
   w->first_digit = c.cls == C_DIGIT;
+  /* Scraped paragraphs are often glued without a space or a full stop
+   * ("corpsIl", "participationC'est"): a word of at least 4 lower-case
+   * letters followed by a capital is cut there (a new sentence starts).
+   * "iPhone", "eBay", "macOS" (shorter lower-case starts) and "YouTube",
+   * "McLaren" (capital first) stay whole. */
+  int lower_only = !c.upper && c.cls == C_LETTER;
   while (i < a->len) {
     unsigned char b = t[i];
     if (b < 0x80) { /* ASCII inline */
       if (b >= 'a' && b <= 'z') {
         w->nletters++;
       } else if (b >= 'A' && b <= 'Z') {
+        if (lower_only && w->nletters >= 4) {
+          w->glued = 1;
+          break;
+        }
+        lower_only = 0;
         w->nletters++;
         w->nupper++;
       } else if (b >= '0' && b <= '9') {
+        lower_only = 0;
         w->ndigits++;
       } else {
         break;
@@ -698,9 +715,17 @@ static size_t scan_raw(const dp_analyzer *a, size_t i, struct rawword *w) {
     }
     classify(a, i, &c);
     if (c.cls == C_LETTER) {
+      if (c.upper) {
+        if (lower_only && w->nletters >= 4) {
+          w->glued = 1;
+          break;
+        }
+        lower_only = 0;
+      }
       w->nletters++;
       w->nupper += c.upper;
     } else if (c.cls == C_DIGIT) {
+      lower_only = 0;
       w->ndigits++;
     } else if (c.cls != C_MARK && c.cls != C_IGN) {
       break;
@@ -1400,7 +1425,10 @@ uint32_t dp_analyze(dp_analyzer *a, const char *text, size_t len,
     if (a->failed)
       break;
     int ab = 0;
+    int glued = a->w[k - 1].glued;
     i = process_chunk(a, k, &ab);
+    if (glued)
+      a->sent_pending = 1;
     prev_end = i;
     prev_abbrev = ab;
   }

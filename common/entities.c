@@ -859,6 +859,14 @@ void dp_entities_free(dp_entities *e) {
   e->cap = 0;
 }
 
+/* Tunables (measured on the NewsEye dev set, see docs/entities.md). */
+enum {
+  FNAME_MULTI = 500,       /* births: a first name starting a longer name */
+  FNAME_SINGLE = 1000,     /* births: a first name alone is a person */
+  FNAME_OVER_LOC = 150000, /* births: "Maurice" the person, not the island */
+  PENDING_MIN = 2,         /* capitalised uses that confirm a lone word */
+};
+
 /* ------------------------------------------------------------------------ */
 /* Words: the token stream as the rules see it.                              */
 
@@ -1037,7 +1045,7 @@ static void analyse_gap(const char *s, size_t n, gap_info *gi) {
       (hyphens && spaces)) {
     gi->kind = GAP_BREAK;
   } else if (hyphens) {
-    gi->kind = gi->elided[0] ? GAP_BREAK : GAP_HYPHEN;
+    gi->kind = gi->elided[0] ? GAP_ELIDE : GAP_HYPHEN; /* Val-d'Oise */
   } else {
     gi->kind = gi->elided[0] ? GAP_ELIDE : GAP_SPACE;
   }
@@ -1097,6 +1105,11 @@ static int token_interesting(const ctx *c, const dp_token *tk,
     return 1;
   if (f >= 0x80 && starts_upper(c->text + tk->start, tk->end - tk->start))
     return 1;
+  if (tk->start > prev_end + 1 &&
+      memchr(c->text + prev_end, 0xC2, tk->start - prev_end))
+    return 1; /* "¬" (or a no-break space) before it */
+  if (tk->flags & DP_TOK_STOP)
+    return 0; /* heads are never stopwords */
   const char *t = tk->term;
   size_t n = strlen(t);
   if (n > 2 && n <= 24) {
@@ -1104,9 +1117,6 @@ static int token_interesting(const ctx *c, const dp_token *tk,
     if (c->t->tbits[sg >> 6] & (1ull << (sg & 63)))
       return 2; /* a head: wider context */
   }
-  if (tk->start > prev_end &&
-      memchr(c->text + prev_end, 0xC2, tk->start - prev_end))
-    return 1;
   return 0;
 }
 
@@ -1216,14 +1226,27 @@ static int build_words(ctx *c, const dp_tokens *toks) {
   }
   free(keep);
   for (size_t i = 0; i < c->n; i++) {
-    /* capitalised words: the whole table; other words: cue words only */
+    /* capitalised words: the whole table; other words: cue words only, and
+     * only near a capitalised word or when they may head a name */
     const char *t = TERM(c, i);
     if (c->w[i].tflags & DP_TOK_NUMBER)
       continue;
     size_t tl = strlen(t);
-    c->w[i].g = c->w[i].cap ? tab_find(c->t, t, tl)
-                : tl <= 24  ? cue_find(c->t, t, tl)
-                            : NULL;
+    if (c->w[i].cap) {
+      c->w[i].g = tab_find(c->t, t, tl);
+      continue;
+    }
+    if (tl == 0 || tl > 24)
+      continue;
+    int near = (i > 0 && c->w[i - 1].cap) || (i > 1 && c->w[i - 2].cap) ||
+               (i + 1 < c->n && c->w[i + 1].cap) ||
+               (i + 2 < c->n && c->w[i + 2].cap);
+    if (!near) {
+      unsigned sg = cue_sig(t, tl);
+      if (!(c->t->tbits[sg >> 6] & (1ull << (sg & 63))))
+        continue;
+    }
+    c->w[i].g = cue_find(c->t, t, tl);
   }
   /* "M. Dupont", "J. Dupont", "r. de Rivoli": a full stop after an
    * abbreviation or an initial does not end the sentence */
@@ -1383,7 +1406,7 @@ static size_t name_end(const ctx *c, size_t i) {
     size_t p = k;
     while (p < c->n && p < k + 2 &&
            (!c->w[p].cap ||
-            (c->w[p].allcaps && last != (size_t)-1 && c->w[last].allcaps)) &&
+            (c->w[p].allcaps && (last == (size_t)-1 || c->w[last].allcaps))) &&
            (word_cues(c, p) & C_PART) && (p == k || name_joins(c, p)))
       p++;
     if (p > k && p < c->n && name_joins(c, p) && is_name_word(c, p) &&
@@ -1395,6 +1418,11 @@ static size_t name_end(const ctx *c, size_t i) {
     }
     break;
   }
+  /* a name does not end with an initial ("P. A.") */
+  while (last != (size_t)-1 && last > i && c->w[last].initial)
+    last--;
+  if (last != (size_t)-1 && last == i && c->w[last].initial)
+    return (size_t)-1;
   if (last != (size_t)-1 && last + 1 < c->n && name_joins(c, last + 1) &&
       c->w[last + 1].allcaps && is_roman(TERM(c, last + 1)))
     last++;
@@ -1571,6 +1599,10 @@ static long org_rule(ctx *c, size_t i) {
         !(w->tflags & DP_TOK_NUMBER)) {
       if (w->elided[0] == 'l' && !have_de)
         break;
+      /* "au Sénat Jean-Marie Vanlerenberghe": a person's name starts */
+      if (!have_de && w->g && w->g->fname >= FNAME_MULTI && w->g->type < 0 &&
+          !w->allcaps)
+        break;
       have_cap = 1;
       last = (long)k;
       k++;
@@ -1619,6 +1651,12 @@ static long lochd_rule(ctx *c, size_t i) {
   if (k >= c->n ||
       !(name_joins(c, k) || (dot && k == i + 1 && c->w[k].dot_gap)))
     return -1;
+  /* "rue La Boétie", "place Le Corbusier": a capitalised article */
+  if (c->w[k].cap && (word_cues(c, k) & C_PART) && k + 1 < c->n &&
+      name_joins(c, k + 1) && is_name_word(c, k + 1)) {
+    size_t e2 = name_end(c, k + 1);
+    return (long)(e2 == (size_t)-1 ? k + 1 : e2);
+  }
   if (!is_name_word(c, k) && !(c->w[k].cap && (word_cues(c, k) & C_ABBR)))
     return -1;
   size_t e = name_end(c, k);
@@ -1692,6 +1730,25 @@ static int starts_non_person(ctx *c, size_t i) {
   return m && m->type != DP_ENT_PER && !(m->gflags & G_WEAK);
 }
 
+/* Titles that stand before a name with a particle: "général de Castelnau",
+ * "duc de Frémeuil" (but not "auteur de Tam-Tam", "maire de Lyon"). */
+static int title_takes_particle(const char *t) {
+  static const char *const ok[] = {
+      "general",    "marechal",     "colonel",    "commandant", "capitaine",
+      "lieutenant", "amiral",       "duc",        "duchesse",   "comte",
+      "comtesse",   "vicomte",      "vicomtesse", "marquis",    "marquise",
+      "baron",      "baronne",      "chevalier",  "prince",     "princesse",
+      "abbe",       "monseigneur",  "cardinal",   "sieur",      "monsieur",
+      "madame",     "mademoiselle", "veuve",      "president",  "presidente",
+      "ministre",   "roi",          "reine",      "peintre",    "sculpteur",
+      "graveur",    "docteur",      "professeur", "maitre",     "pere",
+      "frere",      "soeur",        "lord",       "lady",       "sir"};
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+    if (!strcmp(t, ok[i]))
+      return 1;
+  return 0;
+}
+
 /* Person introduced by titles at word i: returns last word or -1; *ni = the
  * first word of the name. */
 static long title_rule(ctx *c, size_t i, size_t *ni) {
@@ -1699,15 +1756,15 @@ static long title_rule(ctx *c, size_t i, size_t *ni) {
   int any = 0, last_abbr = 0;
   while (k < c->n && k <= i + 4) {
     if (k > i && !name_joins(c, k) &&
-        !(c->w[k].dot_gap && c->w[k - 1].dot_after))
+        !(c->w[k].dot_gap && c->w[k - 1].dot_after && last_abbr))
       break;
     int cues = word_cues(c, k);
     const word *w = &c->w[k];
     if ((cues & C_ABBR) && w->cap) {
       size_t tl = strlen(TERM(c, k));
-      /* "M" needs its full stop; "Me Dupont" (maître) must not start a sentence
-       */
-      if (tl <= 2 && !w->dot_after && strcmp(TERM(c, k), "me") != 0)
+      /* "M" and "MM" need their full stop ("Dr", "Me", "Pr" do not) */
+      if (tl <= 2 && !w->dot_after &&
+          (!strcmp(TERM(c, k), "m") || !strcmp(TERM(c, k), "mm")))
         break;
       any = 1;
       last_abbr = 1;
@@ -1715,6 +1772,11 @@ static long title_rule(ctx *c, size_t i, size_t *ni) {
       continue;
     }
     if (cues & C_TITLE) {
+      /* "M. Prince", "M. Marchand": after M. a capitalised title word with
+       * no name after it is the name */
+      if (last_abbr && w->cap && !w->allcaps &&
+          !(k + 1 < c->n && name_joins(c, k + 1) && c->w[k + 1].cap))
+        break;
       any = 1;
       last_abbr = 0;
       k++;
@@ -1731,7 +1793,8 @@ static long title_rule(ctx *c, size_t i, size_t *ni) {
   }
   if (!any || k >= c->n)
     return -1;
-  if (!(name_joins(c, k) || (c->w[k].dot_gap && c->w[k - 1].dot_after)))
+  if (!(name_joins(c, k) ||
+        (c->w[k].dot_gap && c->w[k - 1].dot_after && last_abbr)))
     return -1;
   size_t start = k;
   if (last_abbr && c->w[k].cap && !c->w[k].allcaps &&
@@ -1759,15 +1822,17 @@ static long title_rule(ctx *c, size_t i, size_t *ni) {
     int article = !strcmp(t, "du") || !strcmp(t, "des") || !strcmp(t, "la") ||
                   !strcmp(t, "le") || !strcmp(t, "l") || !strcmp(t, "d") ||
                   (p != k + 1 && !strcmp(t, "de"));
-    if (!last_abbr && (article || starts_non_person(c, p)))
+    if (!last_abbr && (article || starts_non_person(c, p) ||
+                       !title_takes_particle(TERM(c, k - 1))))
       return -1;
   } else if (c->w[k].elided[0] && !last_abbr) {
     if (c->w[k].elided[0] != 'd' || starts_non_person(c, k))
       return -1;
   }
-  if (c->w[k].cap && !is_name_word(c, k))
+  int part = (word_cues(c, k) & C_PART) != 0;
+  if (c->w[k].cap && !is_name_word(c, k) && !part)
     return -1;
-  if (!last_abbr && c->w[k].cap && starts_non_person(c, k)) {
+  if (!last_abbr && c->w[k].cap && !part && starts_non_person(c, k)) {
     /* "le président Wilson" yes, "le président Paris"? no */
     size_t j;
     int err = 0;
@@ -1790,13 +1855,25 @@ static size_t apposition(const ctx *c, size_t e) {
   if (k >= c->n || !c->w[k].comma_gap)
     return e;
   const char *t = TERM(c, k);
+  /* the age: "X, 25 ans", "X, de 25 ans", then maybe a function */
   if ((c->w[k].tflags & DP_TOK_NUMBER) && k + 1 < c->n &&
       c->w[k + 1].gap == GAP_SPACE && strcmp(TERM(c, k + 1), "ans") == 0)
-    return k + 1;
+    return k + 3 < c->n ? apposition(c, k + 1) : k + 1;
   if (!strcmp(t, "de") && k + 2 < c->n &&
       (c->w[k + 1].tflags & DP_TOK_NUMBER) && !strcmp(TERM(c, k + 2), "ans"))
-    return k +
-           2; /* "X, de vingt-deux ans" is rarer with digits; the words form: */
+    return k + 2;
+  /* the body a person belongs to: "Jany Delille, de l'Opéra-Comique" */
+  if ((!strcmp(t, "de") || !strcmp(t, "du") || !strcmp(t, "des")) &&
+      k + 1 < c->n && c->w[k + 1].cap && name_joins(c, k + 1)) {
+    size_t j = k + 1;
+    while (j + 1 < c->n && j < k + 6 && name_joins(c, j + 1) &&
+           (c->w[j + 1].cap || (word_cues(c, j + 1) & C_PART) ||
+            adjective_like(c, j + 1)))
+      j++;
+    while (j > k + 1 && !c->w[j].cap)
+      j--;
+    return j;
+  }
   size_t s = k;
   if ((!strcmp(t, "le") || !strcmp(t, "la")) && k + 1 < c->n)
     t = TERM(c, ++s);
@@ -1807,7 +1884,11 @@ static size_t apposition(const ctx *c, size_t e) {
     return e;
   t = TERM(c, s);
   if (!strcmp(t, "monsieur") || !strcmp(t, "madame") ||
-      !strcmp(t, "mademoiselle") || !strcmp(t, "femme") || !strcmp(t, "veuve"))
+      !strcmp(t, "mademoiselle") || !strcmp(t, "femme") ||
+      !strcmp(t, "veuve") || !strcmp(t, "membre") || !strcmp(t, "auteur"))
+    return e;
+  /* "Duff Cooper, lord Lloyd": a title before a name starts a new person */
+  if (!born && s + 1 < c->n && c->w[s + 1].cap && c->w[s + 1].gap != GAP_BREAK)
     return e;
   size_t j = s;
   while (j + 1 < c->n && j < s + 8 && c->w[j + 1].gap != GAP_BREAK &&
@@ -1837,16 +1918,18 @@ static int acronym_like(const ctx *c, size_t i) {
   return v * 3 < n;
 }
 
-/* Tunables (measured on the NewsEye dev set, see docs/entities.md). */
-enum {
-  FNAME_MULTI = 500,    /* first name starting a two-word name -> PER */
-  FNAME_SINGLE = 20000, /* a frequent first name alone -> PER */
-  PENDING_MIN = 2,
-  FNAME_OVER_LOC = 150000,
-  /* "Maurice", "Madeleine": a person, not the place */ /* occurrences that make
-                                                           a lone unknown word a
-                                                           person */
-};
+/* A feminine or institutional adjective ending a capitalised sequence
+ * ("Solidarité Française", "Rente Foncière", "Société Générale"). */
+static int org_adjective(const char *t) {
+  static const char *const sufs[] = {
+      "aise", "aises", "iere",  "ieres", "ique",   "iques", "ale",
+      "ales", "aire",  "aires", "ienne", "iennes", "oise",  "oises"};
+  size_t n = strlen(t);
+  for (size_t i = 0; i < sizeof sufs / sizeof sufs[0]; i++)
+    if (n > strlen(sufs[i]) + 2 && ends_with(t, n, sufs[i]))
+      return 1;
+  return 0;
+}
 
 static int in_heading(const ctx *c, size_t i) {
   if (!c->w[i].allcaps)
@@ -1925,7 +2008,16 @@ static int find_mentions(ctx *c) {
             (c->nm == 0 || c->m[c->nm - 1].wj < i - 1))
           s0 = i - 1;
         size_t k = (size_t)e + 1;
-        if (k < c->n && c->w[k].comma_gap && (c->w[k].tflags & DP_TOK_NUMBER)) {
+        /* not a time or a price: "rue Rapp, 16 heures", "rue Didot, 1, avenue"
+         */
+        const char *after =
+            k + 1 < c->n && c->w[k + 1].gap != GAP_BREAK ? TERM(c, k + 1) : "";
+        int not_number = !strcmp(after, "h") || !strcmp(after, "heures") ||
+                         !strcmp(after, "heure") || !strcmp(after, "fr") ||
+                         !strcmp(after, "francs") || !strcmp(after, "ans") ||
+                         (k + 1 < c->n && (word_cues(c, k + 1) & C_LOCHD));
+        if (k < c->n && c->w[k].comma_gap && (c->w[k].tflags & DP_TOK_NUMBER) &&
+            !not_number) {
           e = (long)k;
           k++;
           if (k + 1 < c->n && c->w[k].comma_gap && !strcmp(TERM(c, k), "a") &&
@@ -1966,10 +2058,19 @@ static int find_mentions(ctx *c) {
       /* "Florence Arthaud": a first name starting a longer name */
       size_t se = (cues & (C_NOT | C_ABBR)) ? (size_t)-1 : name_end(c, i);
       if (se != (size_t)-1 && se > jg &&
-          ((jg == i && w->g && w->g->fname >= FNAME_MULTI &&
+          ((jg == i && w->g && w->g->fname >= FNAME_SINGLE && !w->allcaps &&
             g->type != DP_ENT_PER) ||
            (g->type == DP_ENT_PER && jg == i))) {
         if (push_mention(c, i, se, i, DP_ENT_PER, NULL))
+          return -1;
+        i = se + 1;
+        continue;
+      }
+      if (se != (size_t)-1 && se == jg + 1 && jg == i &&
+          g->type == DP_ENT_LOC && c->w[se].gap == GAP_SPACE &&
+          !c->w[se].allcaps && !(c->w[se].g && c->w[se].g->type >= 0)) {
+        /* "Orient Line", "Carlton Hôtel": a place naming a company */
+        if (push_mention(c, i, se, i, DP_ENT_ORG, NULL))
           return -1;
         i = se + 1;
         continue;
@@ -1989,7 +2090,8 @@ static int find_mentions(ctx *c) {
       i = jg + 1;
       continue;
     }
-    if ((cues & (C_NOT | C_ABBR)) || (is_stop(c, i) && !(cues & C_PART))) {
+    if ((cues & (C_NOT | C_ABBR)) ||
+        (is_stop(c, i) && !(cues & C_PART) && !w->initial)) {
       i++;
       continue;
     }
@@ -2077,11 +2179,12 @@ static int find_mentions(ctx *c) {
     } else if (loc_cue_before(c, i)) {
       type = DP_ENT_LOC;
     } else if (head) {
-      i = se + 1;
+      i++; /* a heading in capitals: known names inside it still count */
       continue;
     } else if (particle ||
-               (l0 > 3 && (t0[l0 - 1] == 's' || t0[l0 - 1] == 'x'))) {
-      type = DP_ENT_ORG;
+               (l0 > 3 && (t0[l0 - 1] == 's' || t0[l0 - 1] == 'x')) ||
+               org_adjective(TERM(c, se))) {
+      type = DP_ENT_ORG; /* Gaz de Paris, Grands Moulins, Libre Pensée? */
     }
     if (push_mention(c, i, se, i, type, NULL))
       return -1;
@@ -2174,9 +2277,9 @@ typedef struct occ_slot {
  * capitalised in French but are not entities. */
 static int nationality_like(const char *t) {
   static const char *const sufs[] = {
-      "ais",  "aise", "aises", "ois",  "oise",  "oises",
-      "ands", "ande", "andes", "iens", "ienne", "iennes",
-      "ains", "aine", "aines", "oles", "ole",   "ens"};
+      "ais",   "aise",  "aises", "ois",   "oise",   "oises", "ands",
+      "ande",  "andes", "iens",  "ienne", "iennes", "ains",  "aine",
+      "aines", "oles",  "ole",   "ens",   "aques"};
   static const char *const words[] = {
       "russe",   "russes", "turc",    "turcs",    "belge",  "belges", "suisse",
       "suisses", "grec",   "grecs",   "arabe",    "arabes", "juif",   "juifs",
@@ -2194,10 +2297,22 @@ static int nationality_like(const char *t) {
 /* A lone unknown capitalised word is kept as a person when it comes back
  * capitalised inside sentences and is never written in lowercase in the
  * same text (a name, not a common noun at a line start). */
+/* A mention whose fate the recurrence test decides: a lone unknown word, or
+ * an unknown word after "à" (a place unless the text shows a person). */
+static int recurrence_candidate(const ctx *c, const mention *m) {
+  if (m->pending == 1 && !m->link_only)
+    return 1;
+  if (m->soft_loc && m->type == DP_ENT_LOC && m->wi == m->wj) {
+    const gkey *g = c->w[m->ni].g;
+    return !(g && g->type >= 0);
+  }
+  return 0;
+}
+
 static int promote_pending(ctx *c) {
   int any = 0;
   for (size_t k = 0; k < c->nm && !any; k++)
-    any = c->m[k].pending;
+    any = c->m[k].pending || c->m[k].soft_loc;
   if (!any)
     return 0;
   /* "MM. Messager et Broussan", "Churchill, Eden, Attlee": a lone word
@@ -2226,19 +2341,72 @@ static int promote_pending(ctx *c) {
       }
     }
   }
+  /* "Guyot (Palmyre)": a lone word followed by a first name in brackets */
+  for (size_t k = 0; k < c->nm; k++) {
+    mention *m = &c->m[k];
+    if (m->pending != 1 || m->wi != m->wj || m->wj + 1 >= c->n)
+      continue;
+    const word *w = &c->w[m->wj + 1];
+    size_t gs = c->w[m->wj].end;
+    if (w->cap && w->g && w->g->fname >= FNAME_MULTI && w->start == gs + 2 &&
+        c->text[gs] == ' ' && c->text[gs + 1] == '(' && w->end < c->len &&
+        c->text[w->end] == ')')
+      m->pending = 0;
+  }
+  /* "(Dranem)": a lone name in brackets; "Martini, Dac, Gabriello": a list
+   * of lone names */
+  for (size_t k = 0; k < c->nm; k++) {
+    mention *m = &c->m[k];
+    if (m->pending != 1 || m->link_only || m->wi != m->wj)
+      continue;
+    const word *w = &c->w[m->wi];
+    int open = w->start > 0 && c->text[w->start - 1] == '(';
+    int close = w->end < c->len && c->text[w->end] == ')';
+    const gkey *wg = c->w[m->ni].g;
+    int commune = wg && wg->type == DP_ENT_LOC && (wg->gflags & G_WEAK);
+    if (open && close && !nationality_like(TERM(c, m->ni)) &&
+        !(word_cues(c, m->ni) & (C_ORG | C_ORGCAP | C_LOCHD))) {
+      m->pending = 0;
+      continue;
+    }
+    if (k + 1 < c->nm) {
+      mention *o = &c->m[k + 1];
+      if (o->pending && !o->link_only && o->wi == o->wj && o->wi == m->wj + 1 &&
+          c->w[o->wi].comma_gap && k + 2 < c->nm) {
+        mention *o2 = &c->m[k + 2];
+        if (o2->pending && !o2->link_only && o2->wi == o->wj + 1 &&
+            c->w[o2->wi].comma_gap) {
+          /* a list of communes is a list of places */
+          mention *l[3] = {m, o, o2};
+          for (int q = 0; q < 3; q++) {
+            const gkey *lg = c->w[l[q]->ni].g;
+            if (commune && lg && lg->type == DP_ENT_LOC &&
+                (lg->gflags & G_WEAK)) {
+              l[q]->type = DP_ENT_LOC;
+              l[q]->g = lg;
+            }
+            l[q]->pending = 0;
+          }
+        }
+      }
+    }
+  }
   /* count, for each pending word, its capitalised and lowercase uses: a
    * length mask keeps the scan over all words cheap */
   size_t np = 0;
   uint64_t lenmask = 0, first[4] = {0, 0, 0, 0};
   for (size_t k = 0; k < c->nm; k++) {
     mention *m = &c->m[k];
-    if (!m->pending || m->link_only)
+    if (!recurrence_candidate(c, m))
       continue;
     int cues = word_cues(c, m->ni);
     /* "la Fédération", "la Bibliothèque", "les Allemands" */
     if ((cues & (C_ORG | C_ORGCAP | C_LOCHD)) ||
         nationality_like(TERM(c, m->ni))) {
-      m->pending = 2; /* stays dropped */
+      if (m->pending)
+        m->pending = 2; /* stays dropped */
+      else
+        m->soft_loc = 0;
       continue;
     }
     np++;
@@ -2254,7 +2422,7 @@ static int promote_pending(ctx *c) {
   size_t nt = 0;
   for (size_t k = 0; k < c->nm; k++) {
     const mention *m = &c->m[k];
-    if (m->pending != 1 || m->link_only)
+    if (!recurrence_candidate(c, m))
       continue;
     const char *t = STEM(c, m->ni);
     size_t j = 0;
@@ -2289,13 +2457,16 @@ static int promote_pending(ctx *c) {
   }
   for (size_t k = 0; k < c->nm; k++) {
     mention *m = &c->m[k];
-    if (m->pending != 1 || m->link_only)
+    if (!recurrence_candidate(c, m))
       continue;
     const char *t = STEM(c, m->ni);
     for (size_t j = 0; j < nt; j++)
       if (strcmp(tab[j].term, t) == 0 && tab[j].cap >= PENDING_MIN &&
-          tab[j].lower == 0)
+          tab[j].lower == 0) {
         m->pending = 0;
+        m->type = DP_ENT_PER; /* "à Renault" when Renault comes back */
+        m->soft_loc = 0;
+      }
   }
   free(tab);
   return 0;
@@ -2377,6 +2548,22 @@ static void person_edges(ctx *c) {
     mention *m = &c->m[k];
     if (m->type != DP_ENT_PER || m->pending)
       continue;
+    if (m->wj == m->nj) {
+      /* "Grassin, marchand de vins": the apposition, over what it covers */
+      size_t e = apposition(c, m->wj);
+      if (e > m->wj) {
+        m->wj = e;
+        for (size_t o = k + 1; o < c->nm && c->m[o].wi <= e; o++) {
+          if (c->m[o].wj <= e) {
+            c->m[o].pending = 2; /* dropped: inside the apposition */
+          } else {
+            m->wj =
+                c->m[o].wi - 1; /* stop before a mention that goes past it */
+            break;
+          }
+        }
+      }
+    }
     if (m->wi == m->ni && m->wi > 0 && c->w[m->wi].gap == GAP_SPACE &&
         (k == 0 || c->m[k - 1].wj < m->wi - 1)) {
       const char *t = TERM(c, m->wi - 1);
@@ -2392,8 +2579,8 @@ static void person_edges(ctx *c) {
       const word *w = &c->w[j];
       const char *gap = c->text + c->w[m->wj].end;
       size_t glen = w->start - c->w[m->wj].end;
-      if (w->cap && w->g && w->g->fname >= FNAME_MULTI && glen == 2 &&
-          gap[0] == ' ' && gap[1] == '(' && w->end < c->len &&
+      if (m->ni == m->nj && w->cap && w->g && w->g->fname >= FNAME_MULTI &&
+          glen == 2 && gap[0] == ' ' && gap[1] == '(' && w->end < c->len &&
           c->text[w->end] == ')') {
         if (k + 1 < c->nm && c->m[k + 1].wi == j)
           c->m[k + 1].pending = 2; /* dropped */

@@ -52,7 +52,8 @@ int dpi_builder_new(dpi_builder **out, const dp_tagger *tagger, char **err) {
 }
 
 void dpi_builder_free(dpi_builder *b) {
-  if (!b) return;
+  if (!b)
+    return;
   dp_analyzer_free(b->an);
   dp_tokens_free(&b->toks);
   dp_entities_free(&b->ents);
@@ -73,8 +74,7 @@ static void hash_field(uint64_t *h, const char *s) {
  * analysis): every article is then seen as changed and rebuilt. */
 #define DPI_BUILD_SALT "depeche-index build 1"
 
-void dpi_article_hash(const dpi_article *a, const dpi_origin *o,
-                      char out[17]) {
+void dpi_article_hash(const dpi_article *a, const dpi_origin *o, char out[17]) {
   uint64_t h = DPI_HASH_INIT;
   hash_field(&h, DPI_BUILD_SALT);
   hash_field(&h, a->id);
@@ -88,7 +88,8 @@ void dpi_article_hash(const dpi_article *a, const dpi_origin *o,
   hash_field(&h, o->path);
   hash_field(&h, o->abspath);
   static const char hex[] = "0123456789abcdef";
-  for (int i = 0; i < 16; i++) out[i] = hex[(h >> (60 - 4 * i)) & 15];
+  for (int i = 0; i < 16; i++)
+    out[i] = hex[(h >> (60 - 4 * i)) & 15];
   out[16] = 0;
 }
 
@@ -113,40 +114,50 @@ static const char *prefixed(bctx *c, const char *prefix, const char *v) {
 
 static void add_posting(bctx *c, const char *prefix, const char *v,
                         uint32_t pos, uint32_t wdf) {
-  if (c->rc || !*v) return;
+  if (c->rc || !*v)
+    return;
   const char *t = prefixed(c, prefix, v);
-  if (!t || c->b->term.n > DPI_MAX_TERM_BYTES) return;
-  if (xc_doc_add_posting(c->doc, t, pos, wdf, &c->xe)) c->rc = -1;
+  if (!t || c->b->term.n > DPI_MAX_TERM_BYTES)
+    return;
+  if (xc_doc_add_posting(c->doc, t, pos, wdf, &c->xe))
+    c->rc = -1;
 }
 
-static void add_term(bctx *c, const char *prefix, const char *v,
-                     uint32_t wdf) {
-  if (c->rc || !*v) return;
+static void add_term(bctx *c, const char *prefix, const char *v, uint32_t wdf) {
+  if (c->rc || !*v)
+    return;
   const char *t = prefixed(c, prefix, v);
-  if (!t || c->b->term.n > DPI_MAX_TERM_BYTES) return;
-  if (xc_doc_add_term(c->doc, t, wdf, &c->xe)) c->rc = -1;
+  if (!t || c->b->term.n > DPI_MAX_TERM_BYTES)
+    return;
+  if (xc_doc_add_term(c->doc, t, wdf, &c->xe))
+    c->rc = -1;
 }
 
 /* Boolean term; long values are shortened with a hash (dpi_make_term). */
 static void add_bool(bctx *c, const char *prefix, const char *v) {
-  if (c->rc || !v || !*v) return;
+  if (c->rc || !v || !*v)
+    return;
   char *t = dpi_make_term(prefix, v);
   if (!t) {
     c->rc = -1;
     return;
   }
-  if (xc_doc_add_boolean_term(c->doc, t, &c->xe)) c->rc = -1;
+  if (xc_doc_add_boolean_term(c->doc, t, &c->xe))
+    c->rc = -1;
   free(t);
 }
 
 static void set_value(bctx *c, xc_slot slot, const char *v, size_t n) {
-  if (c->rc || !n) return;
-  if (xc_doc_set_value(c->doc, slot, v, n, &c->xe)) c->rc = -1;
+  if (c->rc || !n)
+    return;
+  if (xc_doc_set_value(c->doc, slot, v, n, &c->xe))
+    c->rc = -1;
 }
 
 /* Appends a field to the text buffer; *start = its offset. */
 static int add_field(dpi_str *t, const char *s, size_t *start, size_t *len) {
-  if (t->n && dpi_str_add(t, "\n\n", 2)) return -1;
+  if (t->n && dpi_str_add(t, "\n\n", 2))
+    return -1;
   *start = t->n;
   *len = s ? strlen(s) : 0;
   return dpi_str_add(t, s ? s : "", *len);
@@ -157,8 +168,10 @@ static int add_field(dpi_str *t, const char *s, size_t *start, size_t *len) {
 static int64_t analyze_field(dpi_builder *b, size_t start, size_t len,
                              uint32_t first_pos) {
   size_t before = b->toks.n;
-  uint32_t next = dp_analyze(b->an, b->text.p + start, len, first_pos, &b->toks);
-  if (next == (uint32_t)-1) return -1;
+  uint32_t next =
+      dp_analyze(b->an, b->text.p + start, len, first_pos, &b->toks);
+  if (next == (uint32_t)-1)
+    return -1;
   for (size_t i = before; i < b->toks.n; i++) {
     b->toks.v[i].start += start;
     b->toks.v[i].end += start;
@@ -187,8 +200,7 @@ static const char *entity_prefix(dp_entity_type t) {
 }
 
 int dpi_build(dpi_builder *b, const dpi_article *a, const dpi_origin *o,
-              const char *hash, xc_doc **out, dpi_idmap *spelling,
-              char **err) {
+              const char *hash, xc_doc **out, dpi_idmap *spelling, char **err) {
   bctx c = {b, NULL, XC_ERROR_INIT, 0};
   dp_record rec = {0};
   unsigned char *data = NULL;
@@ -210,14 +222,16 @@ int dpi_build(dpi_builder *b, const dpi_article *a, const dpi_origin *o,
     size_t before = b->toks.n;
     pos = analyze_field(b, f_start[f], f_len[f],
                         f == 0 ? 0 : (uint32_t)pos + DPI_FIELD_GAP);
-    if (pos < 0) goto oom;
+    if (pos < 0)
+      goto oom;
     f_ntok[f] = b->toks.n - before;
   }
   if (b->tagger &&
       dp_tag(b->tagger, b->text.p, b->text.n, &b->toks, &b->ents) != 0)
     goto oom;
 
-  if (xc_doc_new(&c.doc, &c.xe)) goto xerr;
+  if (xc_doc_new(&c.doc, &c.xe))
+    goto xerr;
 
   /* 2. words */
   size_t ti = 0;
@@ -225,18 +239,22 @@ int dpi_build(dpi_builder *b, const dpi_article *a, const dpi_origin *o,
     uint32_t wdf = f == 0 ? 1 + DP_TITLE_WDF_BOOST : 1;
     for (size_t k = 0; k < f_ntok[f] && !c.rc; k++, ti++) {
       const dp_token *t = &b->toks.v[ti];
-      if (t->flags & (DP_TOK_FURNITURE | DP_TOK_STOP)) continue;
+      if (t->flags & (DP_TOK_FURNITURE | DP_TOK_STOP))
+        continue;
       add_posting(&c, DP_PREFIX_STEM, t->stem, t->pos, wdf);
       add_term(&c, "", t->term, 1);
-      if (f == 0) add_term(&c, DP_PREFIX_TITLE, t->stem, 1);
+      if (f == 0)
+        add_term(&c, DP_PREFIX_TITLE, t->stem, 1);
       if (spelling && *t->term && !(t->flags & DP_TOK_NUMBER)) {
         uint64_t n = 0;
         dpi_idmap_get(spelling, t->term, &n);
-        if (dpi_idmap_put(spelling, t->term, n + 1)) goto oom;
+        if (dpi_idmap_put(spelling, t->term, n + 1))
+          goto oom;
       }
     }
   }
-  if (c.rc) goto fail;
+  if (c.rc)
+    goto fail;
 
   /* 3. metadata terms and values */
   add_bool(&c, DP_PREFIX_ID, a->id);
@@ -258,7 +276,8 @@ int dpi_build(dpi_builder *b, const dpi_article *a, const dpi_origin *o,
   }
   if (a->source && *a->source) {
     char *fs = dpi_fold(a->source, strlen(a->source));
-    if (!fs) goto oom;
+    if (!fs)
+      goto oom;
     add_bool(&c, DP_PREFIX_SOURCE, fs);
     set_value(&c, DP_SLOT_SOURCE, fs, strlen(fs));
     free(fs);
@@ -268,18 +287,21 @@ int dpi_build(dpi_builder *b, const dpi_article *a, const dpi_origin *o,
     set_value(&c, DP_SLOT_PATH, o->abspath, strlen(o->abspath));
   }
   set_value(&c, DP_SLOT_HASH, hash, strlen(hash));
-  if (c.rc) goto fail;
+  if (c.rc)
+    goto fail;
 
   /* 4. entities: terms, the facet slot, and the record's mentions */
   if (b->ents.n) {
     rec.entities = calloc(b->ents.n, sizeof *rec.entities);
-    if (!rec.entities) goto oom;
+    if (!rec.entities)
+      goto oom;
   }
   b->facet.n = 0;
   for (size_t i = 0; i < b->ents.n && !c.rc; i++) {
     const dp_entity *e = &b->ents.v[i];
     int f = e->start >= f_start[2] ? 2 : e->start >= f_start[1] ? 1 : 0;
-    if (e->end > f_start[f] + f_len[f] || e->end < e->start) continue;
+    if (e->end > f_start[f] + f_len[f] || e->end < e->start)
+      continue;
     dp_record_entity *re = &rec.entities[rec.n_entities++];
     re->field = (uint8_t)f;
     re->type = (uint8_t)e->type;
@@ -287,10 +309,12 @@ int dpi_build(dpi_builder *b, const dpi_article *a, const dpi_origin *o,
     re->end = (uint32_t)(e->end - f_start[f]);
     re->canonical = e->canonical;
     re->key = e->key;
-    if (!e->key || !*e->key) continue;
+    if (!e->key || !*e->key)
+      continue;
     /* one term and one facet key per distinct (type, key) */
     char *fk = dpi_fmt("%c:%s", entity_letter(e->type), e->key);
-    if (!fk) goto oom;
+    if (!fk)
+      goto oom;
     if (!dpi_idmap_get(&b->seen, fk, NULL)) {
       if (dpi_idmap_put(&b->seen, fk, 1) ||
           (b->facet.n && dpi_str_addc(&b->facet, DP_MULTI_SEP)) ||
@@ -304,7 +328,8 @@ int dpi_build(dpi_builder *b, const dpi_article *a, const dpi_origin *o,
   }
   dpi_idmap_free(&b->seen);
   set_value(&c, DP_SLOT_ENTITIES, b->facet.p, b->facet.n);
-  if (c.rc) goto fail;
+  if (c.rc)
+    goto fail;
 
   /* 5. the stored record */
   rec.id = a->id;
@@ -316,15 +341,18 @@ int dpi_build(dpi_builder *b, const dpi_article *a, const dpi_origin *o,
   rec.author = a->author;
   rec.lead = a->lead;
   rec.body = a->body;
-  if (dp_record_encode(&rec, &data, &datalen, err) != 0) goto done_err;
-  if (xc_doc_set_data(c.doc, (const char *)data, datalen, &c.xe)) goto xerr;
+  if (dp_record_encode(&rec, &data, &datalen, err) != 0)
+    goto done_err;
+  if (xc_doc_set_data(c.doc, (const char *)data, datalen, &c.xe))
+    goto xerr;
   free(data);
   free(rec.entities);
   *out = c.doc;
   return 0;
 
 fail:
-  if (c.xe.status != XC_OK) goto xerr;
+  if (c.xe.status != XC_OK)
+    goto xerr;
 oom:
   *err = dpi_fmt("out of memory");
   goto done_err;

@@ -51,10 +51,10 @@ uint64_t dpi_hash64(uint64_t h, const void *p, size_t n);
 /* Open-addressing map from string id to a 64-bit value. Not thread-safe
  * for writes; concurrent dpi_idmap_get calls are fine once filled. */
 typedef struct dpi_idmap {
-  char **keys;   /* malloc'd keys, NULL = empty slot */
+  char **keys; /* malloc'd keys, NULL = empty slot */
   uint64_t *vals;
-  size_t n;      /* keys stored */
-  size_t cap;    /* slots, a power of two */
+  size_t n;   /* keys stored */
+  size_t cap; /* slots, a power of two */
 } dpi_idmap;
 /* Sets key -> val (key copied). 0, or -1 on allocation failure. */
 int dpi_idmap_put(dpi_idmap *m, const char *key, uint64_t val);
@@ -79,14 +79,14 @@ char *dpi_make_term(const char *prefix, const char *value);
 /* One article as read, before analysis. Every string is malloc'd and owned
  * by the article (NULL = absent, except where noted). */
 typedef struct dpi_article {
-  char *id;       /* from the input (JSON id / url / header); NULL = derive */
+  char *id; /* from the input (JSON id / url / header); NULL = derive */
   char *title;
-  char *date;     /* normalised "YYYY-MM-DD" or NULL */
+  char *date; /* normalised "YYYY-MM-DD" or NULL */
   char *source;
   char *url;
   char *author;
   char *lang;
-  char *lead;     /* heading / summary / chapo */
+  char *lead; /* heading / summary / chapo */
   char *body;
   size_t n_repaired; /* invalid UTF-8 sequences replaced by U+FFFD */
 } dpi_article;
@@ -136,7 +136,7 @@ typedef enum dpi_format {
 
 /* One input file found under a root argument. */
 typedef struct dpi_input {
-  char *path;    /* as the user would name it: root joined with rel ("-" stdin) */
+  char *path; /* as the user would name it: root joined with rel ("-" stdin) */
   char *abspath; /* absolute path ("" for stdin) */
   char *rel;     /* relative to the root's directory (id fallback) */
   dpi_format fmt;
@@ -214,8 +214,7 @@ typedef struct dpi_origin {
 } dpi_origin;
 
 /* Content hash of an article as 16 lowercase hex digits (out[17]). */
-void dpi_article_hash(const dpi_article *a, const dpi_origin *o,
-                      char out[17]);
+void dpi_article_hash(const dpi_article *a, const dpi_origin *o, char out[17]);
 
 /* Builds the Xapian document of article a (id already set). Adds the
  * bare words to *spelling (a map word -> count) when spelling != NULL.
@@ -229,32 +228,32 @@ int dpi_build(dpi_builder *b, const dpi_article *a, const dpi_origin *o,
 /* ------------------------------------------------------------------ */
 
 typedef struct dpi_options {
-  const char *index;   /* index directory */
-  unsigned jobs;       /* worker threads (>= 1) */
-  unsigned batch;      /* documents per commit */
-  int quiet;           /* no progress, no summary line */
-  int verbose;         /* one line per commit (tests rely on it) */
-  int json;            /* summary as JSON on stdout */
-  int progress;        /* progress bar on stderr (a TTY) */
-  int spelling;        /* feed the spelling dictionary */
-  int prune;           /* remove articles of files gone under the roots */
-  int no_sync;         /* no fsync on commit */
+  const char *index; /* index directory */
+  unsigned jobs;     /* worker threads (>= 1) */
+  unsigned batch;    /* documents per commit */
+  int quiet;         /* no progress, no summary line */
+  int verbose;       /* one line per commit (tests rely on it) */
+  int json;          /* summary as JSON on stdout */
+  int progress;      /* progress bar on stderr (a TTY) */
+  int spelling;      /* feed the spelling dictionary */
+  int prune;         /* remove articles of files gone under the roots */
+  int no_sync;       /* no fsync on commit */
   volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM handlers */
 } dpi_options;
 
 typedef struct dpi_summary {
   uint64_t added, updated, unchanged, removed, rejected;
-  uint64_t repaired;   /* invalid UTF-8 sequences replaced */
-  uint64_t bytes;      /* uncompressed input bytes read */
+  uint64_t repaired; /* invalid UTF-8 sequences replaced */
+  uint64_t bytes;    /* uncompressed input bytes read */
   double seconds;
-  int interrupted;     /* stopped by a signal */
+  int interrupted; /* stopped by a signal */
 } dpi_summary;
 
 /* Indexes paths into opt->index. Reports rejected inputs on err as
  * "path:line: reason". Returns the exit status: 0, 1 (something was
  * rejected), 2 (fatal; one line on err), 130 (interrupted). */
-int dpi_index_paths(const dpi_options *opt, const char *const *paths,
-                    size_t n, dpi_summary *sum, FILE *err);
+int dpi_index_paths(const dpi_options *opt, const char *const *paths, size_t n,
+                    dpi_summary *sum, FILE *err);
 
 /* Prints the summary line (text) or JSON object. */
 void dpi_summary_print(const dpi_summary *s, int json, FILE *out);
@@ -269,15 +268,14 @@ xc_db *dpi_open_writable(const char *index, int no_sync, FILE *err);
 
 /* Removes articles by id; prints the count. Exit status 0/1 (some id
  * was unknown)/2. */
-int dpi_remove(const char *index, const char *const *ids, size_t n,
-               int json, int quiet, FILE *out, FILE *err);
+int dpi_remove(const char *index, const char *const *ids, size_t n, int json,
+               int quiet, FILE *out, FILE *err);
 /* Removes articles whose source file is gone under roots (all when
  * n == 0) from an open writable db; adds to *removed. 0 or -1. */
 int dpi_prune_db(xc_db *db, const char *const *roots_abs, size_t n,
                  uint64_t *removed, FILE *err);
 /* Compacts index into a fresh directory and swaps it in atomically. */
-int dpi_compact(const char *index, int json, int quiet, FILE *out,
-                FILE *err);
+int dpi_compact(const char *index, int json, int quiet, FILE *out, FILE *err);
 /* rm -rf path (no symlinks followed). 0 or -1. */
 int dpi_rm_rf(const char *path);
 /* Creates a fresh directory "INDEX.tmp-XXXXXX" next to the index;

@@ -38,7 +38,8 @@ static void usage(FILE *f) {
       "\n"
       "  -i, --index DIR     index directory (default: $DEPECHE_INDEX, else\n"
       "                      ./depeche.db); created when missing\n"
-      "  -j, --jobs N        worker threads for parsing, analysis, tagging and\n"
+      "  -j, --jobs N        worker threads for parsing, analysis, tagging "
+      "and\n"
       "                      compression (default: number of cores)\n"
       "  -b, --batch-size N  articles per commit (default: 2000)\n"
       "      --prune         also remove the articles whose source file is\n"
@@ -46,7 +47,8 @@ static void usage(FILE *f) {
       "      --remove        remove the articles with the given IDs\n"
       "      --compact       compact the index (after indexing, if PATHs are\n"
       "                      given) and swap it in atomically\n"
-      "      --stats         print statistics (articles, terms, size by table,\n"
+      "      --stats         print statistics (articles, terms, size by "
+      "table,\n"
       "                      last update, top entities)\n"
       "      --spelling      also feed Xapian's spelling dictionary (slower,\n"
       "                      bigger; see docs/indexing.md)\n"
@@ -71,7 +73,8 @@ static void usage(FILE *f) {
 static int parse_uint(const char *s, unsigned *out) {
   char *end;
   unsigned long v = strtoul(s, &end, 10);
-  if (!*s || *end || v == 0 || v > 1000000) return -1;
+  if (!*s || *end || v == 0 || v > 1000000)
+    return -1;
   *out = (unsigned)v;
   return 0;
 }
@@ -103,7 +106,8 @@ int main(int argc, char **argv) {
     }
     if (strncmp(argv[i], "--analyze=", 10) == 0)
       return dpi_analyze_command(argv[i] + 10, stdout, stderr);
-    if (strcmp(argv[i], "--") == 0) break;
+    if (strcmp(argv[i], "--") == 0)
+      break;
   }
 
   static const struct option opts[] = {
@@ -128,7 +132,8 @@ int main(int argc, char **argv) {
   opt.batch = 2000;
   opt.stop = &g_stop;
   const char *index = getenv("DEPECHE_INDEX");
-  if (!index || !*index) index = "./depeche.db";
+  if (!index || !*index)
+    index = "./depeche.db";
   int remove = 0, compact = 0, stats = 0, c;
   while ((c = getopt_long(argc, argv, "i:j:b:qvhV", opts, NULL)) != -1) {
     switch (c) {
@@ -170,7 +175,8 @@ int main(int argc, char **argv) {
   /* "db/" and "db" are the same index; temporary directories are made
    * next to it as "db.tmp-XXXXXX" */
   char *index_buf = strdup(index);
-  if (!index_buf) return 2;
+  if (!index_buf)
+    return 2;
   for (size_t n = strlen(index_buf); n > 1 && index_buf[n - 1] == '/'; n--)
     index_buf[n - 1] = 0;
   index = index_buf;
@@ -217,7 +223,8 @@ static int run(dpi_options *o, const char *index, int remove, int compact,
       /* --prune alone: every article whose file is gone */
       memset(&sum, 0, sizeof sum);
       xc_db *db = dpi_open_writable(index, opt.no_sync, stderr);
-      if (!db) return 2;
+      if (!db)
+        return 2;
       status = dpi_prune_db(db, NULL, 0, &sum.removed, stderr) ? 2 : 0;
       xc_error xe = XC_ERROR_INIT;
       if (xc_db_close(db, &xe) && !status) {
@@ -228,18 +235,23 @@ static int run(dpi_options *o, const char *index, int remove, int compact,
       xc_error_clear(&xe);
     }
     if (status != 2) {
-      if (opt.json) dpi_summary_print(&sum, 1, stdout);
-      else if (!opt.quiet) dpi_summary_print(&sum, 0, stdout);
+      if (opt.json)
+        dpi_summary_print(&sum, 1, stdout);
+      else if (!opt.quiet)
+        dpi_summary_print(&sum, 0, stdout);
     }
-    if (status == 2 || status == 130) return status;
+    if (status == 2 || status == 130)
+      return status;
   }
   if (compact) {
     int s = dpi_compact(index, opt.json && !nargs, opt.quiet, stdout, stderr);
-    if (s) return s;
+    if (s)
+      return s;
   }
   if (stats) {
     int s = dpi_stats(index, opt.json, stdout, stderr);
-    if (s) return s;
+    if (s)
+      return s;
   }
   return status;
 }

@@ -50,7 +50,8 @@ static int open_existing_writable(xc_db **db, const char *index, FILE *err) {
 int dpi_remove(const char *index, const char *const *ids, size_t n, int json,
                int quiet, FILE *out, FILE *err) {
   xc_db *db = NULL;
-  if (open_existing_writable(&db, index, err)) return 2;
+  if (open_existing_writable(&db, index, err))
+    return 2;
   xc_error xe = XC_ERROR_INIT;
   uint64_t removed = 0, unknown = 0;
   int status = 0;
@@ -79,7 +80,8 @@ int dpi_remove(const char *index, const char *const *ids, size_t n, int json,
     status = 2;
   }
   xc_error_clear(&xe);
-  if (status) return status;
+  if (status)
+    return status;
   if (json)
     fprintf(out, "{\"removed\":%llu,\"unknown\":%llu}\n",
             (unsigned long long)removed, (unsigned long long)unknown);
@@ -92,7 +94,8 @@ int dpi_remove(const char *index, const char *const *ids, size_t n, int json,
 
 static int under_root(const char *path, const char *root) {
   size_t n = strlen(root);
-  if (strncmp(path, root, n) != 0) return 0;
+  if (strncmp(path, root, n) != 0)
+    return 0;
   return path[n] == '/' || path[n] == 0 || (n && root[n - 1] == '/');
 }
 
@@ -110,10 +113,13 @@ int dpi_prune_db(xc_db *db, const char *const *roots, size_t n,
     xc_doc *doc = NULL;
     char *path = NULL;
     rc = xc_db_find_unique(&id, db, term, &xe);
-    if (!rc && id) rc = xc_db_get_document(&doc, db, id, &xe);
-    if (!rc && doc) rc = xc_doc_get_value(&path, NULL, doc, DP_SLOT_PATH, &xe);
+    if (!rc && id)
+      rc = xc_db_get_document(&doc, db, id, &xe);
+    if (!rc && doc)
+      rc = xc_doc_get_value(&path, NULL, doc, DP_SLOT_PATH, &xe);
     xc_doc_free(doc);
-    if (rc) break;
+    if (rc)
+      break;
     int in_roots = n == 0;
     for (size_t i = 0; i < n && !in_roots && path; i++)
       in_roots = under_root(path, roots[i]);
@@ -142,10 +148,13 @@ int dpi_prune_db(xc_db *db, const char *const *roots, size_t n,
   for (size_t i = 0; i < n_gone && rc >= 0; i++) {
     uint32_t freq = 0;
     rc = xc_db_term_freq(&freq, db, gone[i], &xe);
-    if (!rc) rc = xc_db_delete_by_term(db, gone[i], &xe);
-    if (!rc) *removed += freq;
+    if (!rc)
+      rc = xc_db_delete_by_term(db, gone[i], &xe);
+    if (!rc)
+      *removed += freq;
   }
-  for (size_t i = 0; i < n_gone; i++) free(gone[i]);
+  for (size_t i = 0; i < n_gone; i++)
+    free(gone[i]);
   free(gone);
   if (rc < 0) {
     fprintf(err, "depeche-index: cannot prune: %s\n",
@@ -172,7 +181,8 @@ int dpi_rm_rf(const char *path) {
 
 char *dpi_tmpdir_next_to(const char *index) {
   char *tmpl = dpi_fmt("%s.tmp-XXXXXX", index);
-  if (!tmpl) return NULL;
+  if (!tmpl)
+    return NULL;
   size_t n = strlen(tmpl) - strlen(".tmp-XXXXXX");
   while (n > 1 && tmpl[n - 1] == '/') { /* "db/" -> "db.tmp-..." */
     memmove(tmpl + n - 1, tmpl + n, strlen(tmpl + n) + 1);
@@ -189,7 +199,8 @@ void dpi_clean_stale(const char *index) {
   char *pat = dpi_fmt("%s.tmp-??????", index);
   glob_t g;
   if (pat && glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
-    for (size_t i = 0; i < g.gl_pathc; i++) dpi_rm_rf(g.gl_pathv[i]);
+    for (size_t i = 0; i < g.gl_pathc; i++)
+      dpi_rm_rf(g.gl_pathv[i]);
     globfree(&g);
   }
   free(pat);
@@ -210,7 +221,8 @@ static uint64_t dir_size(const char *path) {
  * what a held. */
 int dpi_swap_dirs(const char *a, const char *b, FILE *err) {
 #ifdef RENAME_EXCHANGE
-  if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0) return 0;
+  if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0)
+    return 0;
   if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
     fprintf(err, "depeche-index: cannot swap %s and %s: %s\n", a, b,
             strerror(errno));
@@ -218,7 +230,8 @@ int dpi_swap_dirs(const char *a, const char *b, FILE *err) {
   }
 #endif
   char *old = dpi_fmt("%s.old-%ld", a, (long)getpid());
-  if (!old) return -1;
+  if (!old)
+    return -1;
   int rc = 0;
   if (rename(a, old) != 0 || rename(b, a) != 0 || rename(old, b) != 0) {
     fprintf(err, "depeche-index: cannot swap %s and %s: %s\n", a, b,
@@ -229,12 +242,12 @@ int dpi_swap_dirs(const char *a, const char *b, FILE *err) {
   return rc;
 }
 
-int dpi_compact(const char *index, int json, int quiet, FILE *out,
-                FILE *err) {
+int dpi_compact(const char *index, int json, int quiet, FILE *out, FILE *err) {
   xc_db *db = NULL;
   /* holding the write lock: no article is lost between compaction and
    * the swap */
-  if (open_existing_writable(&db, index, err)) return 2;
+  if (open_existing_writable(&db, index, err))
+    return 2;
   uint64_t before = dir_size(index);
   dpi_clean_stale(index);
   char *tmpl = dpi_tmpdir_next_to(index);
@@ -260,7 +273,8 @@ int dpi_compact(const char *index, int json, int quiet, FILE *out,
   xc_error_clear(&xe);
   uint64_t after = status ? before : dir_size(index);
   free(tmpl);
-  if (status) return status;
+  if (status)
+    return status;
   if (json)
     fprintf(out, "{\"before\":%llu,\"after\":%llu}\n",
             (unsigned long long)before, (unsigned long long)after);
@@ -279,7 +293,8 @@ typedef struct top_ent {
 
 static int cmp_top(const void *a, const void *b) {
   const top_ent *x = a, *y = b;
-  if (x->freq != y->freq) return x->freq > y->freq ? -1 : 1;
+  if (x->freq != y->freq)
+    return x->freq > y->freq ? -1 : 1;
   return strcmp(x->term, y->term);
 }
 
@@ -306,9 +321,12 @@ int dpi_stats(const char *index, int json, FILE *out, FILE *err) {
   size_t n_top = 0, cap_top = 0;
   xc_termit *it = NULL;
   rc = xc_db_doc_count(&docs, db, &xe);
-  if (!rc) rc = xc_db_avg_length(&avglen, db, &xe);
-  if (!rc) rc = xc_db_get_metadata(&updated, NULL, db, DP_META_UPDATED, &xe);
-  if (!rc) rc = xc_db_terms(&it, db, NULL, &xe);
+  if (!rc)
+    rc = xc_db_avg_length(&avglen, db, &xe);
+  if (!rc)
+    rc = xc_db_get_metadata(&updated, NULL, db, DP_META_UPDATED, &xe);
+  if (!rc)
+    rc = xc_db_terms(&it, db, NULL, &xe);
   while (!rc && (rc = xc_termit_next(it, &xe)) == 1) {
     rc = 0;
     size_t len;
@@ -339,7 +357,8 @@ int dpi_stats(const char *index, int json, FILE *out, FILE *err) {
     n_top++;
     if (n_top >= 4096) { /* keep the list small: trim to the best */
       qsort(top, n_top, sizeof *top, cmp_top);
-      for (size_t i = TOP_N; i < n_top; i++) free(top[i].term);
+      for (size_t i = TOP_N; i < n_top; i++)
+        free(top[i].term);
       n_top = TOP_N;
     }
   }
@@ -347,14 +366,16 @@ int dpi_stats(const char *index, int json, FILE *out, FILE *err) {
   xc_table_size *sizes = NULL;
   size_t n_sizes = 0;
   uint64_t total = 0;
-  if (rc >= 0) rc = xc_db_table_sizes(&sizes, &n_sizes, &total, index, &xe);
+  if (rc >= 0)
+    rc = xc_db_table_sizes(&sizes, &n_sizes, &total, index, &xe);
   int status = 0;
   if (rc < 0) {
     fprintf(err, "depeche-index: cannot read %s: %s\n", index,
             xc_error_message(&xe));
     status = 2;
   } else {
-    if (n_top) qsort(top, n_top, sizeof *top, cmp_top);
+    if (n_top)
+      qsort(top, n_top, sizeof *top, cmp_top);
     size_t shown = n_top < TOP_N ? n_top : TOP_N;
     if (json) {
       json_t *o = json_object();
@@ -381,7 +402,8 @@ int dpi_stats(const char *index, int json, FILE *out, FILE *err) {
       }
       json_object_set_new(o, "top_entities", te);
       char *s = json_dumps(o, JSON_COMPACT);
-      if (s) fprintf(out, "%s\n", s);
+      if (s)
+        fprintf(out, "%s\n", s);
       free(s);
       json_decref(o);
     } else {
@@ -394,7 +416,8 @@ int dpi_stats(const char *index, int json, FILE *out, FILE *err) {
       for (size_t i = 0; i < n_sizes; i++)
         fprintf(out, "  %-20s %10.1f MB\n", sizes[i].name,
                 sizes[i].bytes / 1e6);
-      if (shown) fprintf(out, "top entities:\n");
+      if (shown)
+        fprintf(out, "top entities:\n");
       for (size_t i = 0; i < shown; i++) {
         const char *t = top[i].term;
         size_t pl = strncmp(t, DP_PREFIX_MISC, 5) == 0 ? 5 : 4;
@@ -403,7 +426,8 @@ int dpi_stats(const char *index, int json, FILE *out, FILE *err) {
       }
     }
   }
-  for (size_t i = 0; i < n_top; i++) free(top[i].term);
+  for (size_t i = 0; i < n_top; i++)
+    free(top[i].term);
   free(top);
   xc_table_sizes_free(sizes, n_sizes);
   free(updated);

@@ -34,68 +34,69 @@
 #include "dpi.h"
 #include "schema.h"
 
-#define RING_MIN 256            /* ring slots (classic mode) */
-#define RING_BYTES (64u << 20)  /* raw bytes the ring may hold */
-#define CHUNK 4000              /* units per run in the parallel mode */
+#define RING_MIN 256           /* ring slots (classic mode) */
+#define RING_BYTES (64u << 20) /* raw bytes the ring may hold */
+#define CHUNK 1000             /* units per run in the parallel mode */
 
 enum ukind { U_EMPTY = 0, U_LINE, U_TEXT, U_ARTICLE, U_ERROR };
 enum ustate { S_FREE = 0, S_READY, S_BUSY, S_DONE };
 enum uresult { R_NONE = 0, R_REJECT, R_UNCHANGED, R_DOC, R_FATAL };
 
 typedef struct unit {
-  int kind;              /* enum ukind */
-  int state;             /* enum ustate (under the mutex) */
-  const dpi_input *in;   /* where it came from */
-  char *data;            /* U_LINE, U_TEXT: the raw bytes (owned) */
+  int kind;            /* enum ukind */
+  int state;           /* enum ustate (under the mutex) */
+  const dpi_input *in; /* where it came from */
+  char *data;          /* U_LINE, U_TEXT: the raw bytes (owned) */
   size_t len;
-  size_t ring_len;       /* bytes counted in shared.ring_bytes */
-  size_t line;           /* 1-based line (JSONL) or 0 */
-  size_t index;          /* 1-based article index in a JSON array, or 0 */
-  dpi_article art;       /* U_ARTICLE: parsed by the reader; else by the worker */
+  size_t ring_len; /* bytes counted in shared.ring_bytes */
+  size_t line;     /* 1-based line (JSONL) or 0 */
+  size_t index;    /* 1-based article index in a JSON array, or 0 */
+  dpi_article art; /* U_ARTICLE: parsed by the reader; else by the worker */
   /* results, set by the worker */
-  int result;            /* enum uresult */
-  char *msg;             /* rejection "path:line: reason" (owned) */
-  char *qterm;           /* Q term (owned) */
+  int result;  /* enum uresult */
+  char *msg;   /* rejection "path:line: reason" (owned) */
+  char *qterm; /* Q term (owned) */
   char hash[17];
-  xc_doc *doc;           /* R_DOC (owned); NULL when written to a run */
-  uint64_t run;          /* parallel mode: 1 + run number it went to */
-  dpi_idmap words;       /* spelling words of the document */
+  xc_doc *doc;     /* R_DOC (owned); NULL when written to a run */
+  uint64_t run;    /* parallel mode: 1 + run number it went to */
+  dpi_idmap words; /* spelling words of the document */
 } unit;
 
 typedef struct shared {
   const dpi_options *opt;
   pthread_mutex_t mu;
-  pthread_cond_t cv_space;  /* reader waits for a free slot */
-  pthread_cond_t cv_work;   /* workers wait for a READY unit */
-  pthread_cond_t cv_done;   /* writer waits for the next DONE unit */
-  unit *ring;               /* ring_n slots */
+  pthread_cond_t cv_space; /* reader waits for a free slot */
+  pthread_cond_t cv_work;  /* workers wait for a READY unit */
+  pthread_cond_t cv_done;  /* writer waits for the next DONE unit */
+  unit *ring;              /* ring_n slots */
   size_t ring_n;
-  uint64_t ring_bytes;      /* raw bytes held by units not yet written */
-  int reader_waiting;       /* the reader waits for room */
+  uint64_t ring_bytes; /* raw bytes held by units not yet written */
+  int reader_waiting;  /* the reader waits for room */
   /* parallel mode (fresh index, several jobs, no stdin): each worker writes
    * runs of CHUNK consecutive units into its own database under tmpdir;
    * the writer merges them in order by compaction at the end */
   int parallel;
-  char *tmpdir;             /* INDEX.tmp-XXXXXX (owned) */
-  uint64_t next_run;        /* runs handed out */
-  uint64_t *del_run;        /* ids to delete from earlier runs (a later */
-  char **del_qterm;         /* run has the same id): n_del pairs */
+  size_t chunk;      /* units per run: CHUNK, or $DEPECHE_RUN_SIZE */
+  char *tmpdir;      /* INDEX.tmp-XXXXXX (owned) */
+  uint64_t next_run; /* runs handed out */
+  uint64_t *del_run; /* ids to delete from earlier runs (a later */
+  char **del_qterm;  /* run has the same id): n_del pairs */
   size_t n_del, cap_del;
-  uint64_t produced;        /* units put in the ring */
-  uint64_t claimed;         /* units taken by workers */
-  uint64_t written;         /* units consumed by the writer */
-  int reading_done;         /* the reader put its last unit */
-  int abort;                /* fatal error: stop everything */
+  uint64_t produced; /* units put in the ring */
+  uint64_t claimed;  /* units taken by workers */
+  uint64_t written;  /* units consumed by the writer */
+  int reading_done;  /* the reader put its last unit */
+  int abort;         /* fatal error: stop everything */
   const dp_tagger *tagger;
-  dpi_idmap snapshot;       /* Q term -> hash of the index at start */
+  dpi_idmap snapshot; /* Q term -> hash of the index at start */
   xc_db *db;
   FILE *err;
   /* progress (under the mutex) */
   uint64_t bytes_in, disk_in, disk_total;
   /* writer's results */
   dpi_summary *sum;
-  char *fatal;              /* malloc'd fatal message */
-  uint64_t saved;           /* documents committed */
+  char *fatal;    /* malloc'd fatal message */
+  uint64_t saved; /* documents committed */
   struct timespec t0;
 } shared;
 
@@ -141,8 +142,10 @@ static void slot_put(shared *sh, unit *u, uint64_t bytes, uint64_t disk) {
   sh->ring_bytes += u->len;
   sh->bytes_in += bytes;
   sh->disk_in += disk;
-  if (u->kind == U_ERROR) pthread_cond_signal(&sh->cv_done);
-  if (u->kind != U_ERROR || sh->parallel) pthread_cond_signal(&sh->cv_work);
+  if (u->kind == U_ERROR)
+    pthread_cond_signal(&sh->cv_done);
+  if (u->kind != U_ERROR || sh->parallel)
+    pthread_cond_signal(&sh->cv_work);
   pthread_mutex_unlock(&sh->mu);
 }
 
@@ -187,19 +190,25 @@ static int read_jsonl(shared *sh, const dpi_input *in, dpi_stream *s) {
   uint64_t disk = 0;
   char *err = NULL;
   int r;
-  while (!stopping(sh) && (r = dpi_stream_getline(s, &line, &len, &lineno, &err)) == 1) {
+  while (!stopping(sh) &&
+         (r = dpi_stream_getline(s, &line, &len, &lineno, &err)) == 1) {
     uint64_t d = dpi_stream_disk_bytes(s);
     size_t i = 0;
-    while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
-    if (i == len) continue; /* blank lines are allowed */
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+      i++;
+    if (i == len)
+      continue; /* blank lines are allowed */
     char *copy = dpi_strndup(line, len);
-    if (!copy) return put_error(sh, in, NULL);
-    if (put_data(sh, in, U_LINE, copy, len, lineno, d - disk)) return -1;
+    if (!copy)
+      return put_error(sh, in, NULL);
+    if (put_data(sh, in, U_LINE, copy, len, lineno, d - disk))
+      return -1;
     disk = d;
   }
   if (r < 0) {
-    int rc = put_error(sh, in, dpi_fmt("%s:%zu: %s", in->path, lineno + 1,
-                                       err ? err : "read error"));
+    int rc = put_error(
+        sh, in,
+        dpi_fmt("%s:%zu: %s", in->path, lineno + 1, err ? err : "read error"));
     free(err);
     return rc;
   }
@@ -230,8 +239,9 @@ static int read_json(shared *sh, const dpi_input *in, dpi_stream *s) {
   }
   free(data);
   if (!root)
-    return put_error(sh, in, dpi_fmt("%s:%d: invalid JSON: %s", in->path,
-                                      je.line > 0 ? je.line : 1, je.text));
+    return put_error(sh, in,
+                     dpi_fmt("%s:%d: invalid JSON: %s", in->path,
+                             je.line > 0 ? je.line : 1, je.text));
   size_t n = json_is_array(root) ? json_array_size(root) : 1;
   int rc = 0;
   for (size_t i = 0; i < n && !rc && !stopping(sh); i++) {
@@ -248,8 +258,9 @@ static int read_json(shared *sh, const dpi_input *in, dpi_stream *s) {
       dpi_article_clear(&u->art);
       u->kind = U_ERROR;
       u->result = R_REJECT;
-      u->msg = u->index ? dpi_fmt("%s: article %zu: %s", in->path, u->index, perr)
-                        : dpi_fmt("%s:1: %s", in->path, perr);
+      u->msg = u->index
+                   ? dpi_fmt("%s: article %zu: %s", in->path, u->index, perr)
+                   : dpi_fmt("%s:1: %s", in->path, perr);
       free(perr);
     } else {
       u->kind = U_ARTICLE;
@@ -280,7 +291,8 @@ static int read_all(shared *sh, const dpi_inputs *ins, const sigset_t *mask) {
     if (dpi_stream_open(&s, in->path, &err)) {
       int rc = put_error(sh, in, dpi_fmt("%s: %s", in->path, err));
       free(err);
-      if (rc) return -1;
+      if (rc)
+        return -1;
       continue;
     }
     dpi_stream_set_interrupt(s, sh->opt->stop, mask);
@@ -306,7 +318,8 @@ static int read_all(shared *sh, const dpi_inputs *ins, const sigset_t *mask) {
       rc = read_text(sh, in, s);
     }
     dpi_stream_close(s);
-    if (rc) return -1;
+    if (rc)
+      return -1;
   }
   return 0;
 }
@@ -314,11 +327,14 @@ static int read_all(shared *sh, const dpi_inputs *ins, const sigset_t *mask) {
 /* ---- workers ---- */
 
 static char *derive_id(const unit *u) {
-  if (u->art.id) return dpi_strdup0(u->art.id);
-  if (u->art.url) return dpi_strdup0(u->art.url);
+  if (u->art.id)
+    return dpi_strdup0(u->art.id);
+  if (u->art.url)
+    return dpi_strdup0(u->art.url);
   if (u->line && u->in->fmt != DPI_FMT_TEXT && u->kind == U_LINE)
     return dpi_fmt("%s:%zu", u->in->rel, u->line);
-  if (u->index) return dpi_fmt("%s#%zu", u->in->rel, u->index);
+  if (u->index)
+    return dpi_fmt("%s#%zu", u->in->rel, u->index);
   return dpi_strdup0(u->in->rel);
 }
 
@@ -328,7 +344,8 @@ static void work(shared *sh, dpi_builder *b, unit *u) {
   const char *where_fmt = "%s:%zu: %s";
   size_t where_line = u->line ? u->line : 1;
   if (u->kind == U_LINE) {
-    if (dpi_read_json_line(u->data, u->len, &u->art, &err)) goto reject;
+    if (dpi_read_json_line(u->data, u->len, &u->art, &err))
+      goto reject;
   } else if (u->kind == U_TEXT) {
     if (dpi_looks_binary(u->data, u->len)) {
       err = dpi_fmt("binary data");
@@ -340,8 +357,8 @@ static void work(shared *sh, dpi_builder *b, unit *u) {
       goto reject;
     }
     u->art.n_repaired += bad;
-    if (dpi_read_text(u->data, u->len, u->in->fmt == DPI_FMT_MARKDOWN,
-                      &u->art, &err))
+    if (dpi_read_text(u->data, u->len, u->in->fmt == DPI_FMT_MARKDOWN, &u->art,
+                      &err))
       goto reject;
   }
   free(u->data);
@@ -395,11 +412,13 @@ static void *worker_main(void *arg) {
   for (;;) {
     /* units before `written` are done (error units are skipped by the
      * writer without a worker) */
-    if (sh->claimed < sh->written) sh->claimed = sh->written;
+    if (sh->claimed < sh->written)
+      sh->claimed = sh->written;
     while (!sh->abort && sh->claimed < sh->produced &&
            sh->ring[sh->claimed % sh->ring_n].state != S_READY)
       sh->claimed++; /* error units are already DONE */
-    if (sh->abort || (sh->reading_done && sh->claimed >= sh->produced)) break;
+    if (sh->abort || (sh->reading_done && sh->claimed >= sh->produced))
+      break;
     if (sh->claimed >= sh->produced) {
       pthread_cond_wait(&sh->cv_work, &sh->mu);
       continue;
@@ -431,10 +450,12 @@ static int write_run(shared *sh, uint64_t first, size_t n, uint64_t run,
   int rc = path ? 0 : XC_ERR_NOMEM;
   for (size_t i = 0; i < n && !rc; i++) {
     unit *u = &sh->ring[(first + i) % sh->ring_n];
-    if (u->result != R_DOC) continue;
+    if (u->result != R_DOC)
+      continue;
     if (!db)
       rc = xc_db_open_writable(&db, path, XC_DB_CREATE | XC_DB_NO_SYNC, &xe);
-    if (!rc) rc = xc_db_replace_by_term(NULL, db, u->qterm, u->doc, &xe);
+    if (!rc)
+      rc = xc_db_replace_by_term(NULL, db, u->qterm, u->doc, &xe);
     for (size_t k = 0; k < u->words.cap && !rc; k++)
       if (u->words.keys[k])
         xc_db_add_spelling(db, u->words.keys[k], (uint32_t)u->words.vals[k],
@@ -443,9 +464,11 @@ static int write_run(shared *sh, uint64_t first, size_t n, uint64_t run,
     u->doc = NULL;
     u->run = run + 1;
   }
-  if (db && xc_db_close(db, rc ? NULL : &xe) && !rc) rc = xe.status;
-  if (rc) *err = dpi_fmt("cannot write run %s: %s", path ? path : "",
-                         xc_error_message(&xe));
+  if (db && xc_db_close(db, rc ? NULL : &xe) && !rc)
+    rc = xe.status;
+  if (rc)
+    *err = dpi_fmt("cannot write run %s: %s", path ? path : "",
+                   xc_error_message(&xe));
   xc_error_clear(&xe);
   free(path);
   return rc ? -1 : 0;
@@ -458,15 +481,18 @@ static void *run_worker_main(void *arg) {
   shared *sh = wa->sh;
   pthread_mutex_lock(&sh->mu);
   for (;;) {
-    if (sh->claimed < sh->written) sh->claimed = sh->written;
-    if (sh->abort || (sh->reading_done && sh->claimed >= sh->produced)) break;
+    if (sh->claimed < sh->written)
+      sh->claimed = sh->written;
+    if (sh->abort || (sh->reading_done && sh->claimed >= sh->produced))
+      break;
     size_t avail = (size_t)(sh->produced - sh->claimed);
     if (avail == 0 ||
-        (avail < CHUNK && !sh->reading_done && !sh->reader_waiting)) {
+        (avail < sh->chunk && !sh->reading_done && !sh->reader_waiting)) {
       pthread_cond_wait(&sh->cv_work, &sh->mu);
       continue;
     }
-    if (avail > CHUNK) avail = CHUNK;
+    if (avail > sh->chunk)
+      avail = sh->chunk;
     uint64_t first = sh->claimed;
     sh->claimed += avail;
     uint64_t run = sh->next_run++;
@@ -477,7 +503,8 @@ static void *run_worker_main(void *arg) {
     pthread_mutex_unlock(&sh->mu);
     for (size_t i = 0; i < avail; i++) {
       unit *u = &sh->ring[(first + i) % sh->ring_n];
-      if (u->kind != U_ERROR) work(sh, wa->b, u);
+      if (u->kind != U_ERROR)
+        work(sh, wa->b, u);
     }
     char *err = NULL;
     int rc = write_run(sh, first, avail, run, &err);
@@ -520,9 +547,11 @@ static void progress(shared *sh, int final) {
     snprintf(eta, sizeof eta, "  ETA %d:%02d", (int)left / 60, (int)left % 60);
   }
   int pct = total ? (int)(100.0 * (double)disk / (double)total) : 0;
-  if (pct > 100) pct = 100;
+  if (pct > 100)
+    pct = 100;
   char bar[21];
-  for (int i = 0; i < 20; i++) bar[i] = i < pct / 5 ? '#' : '.';
+  for (int i = 0; i < 20; i++)
+    bar[i] = i < pct / 5 ? '#' : '.';
   bar[20] = 0;
   fprintf(sh->err, "\r[%s] %3d%%  %llu articles  %.1f MB  %.1f MB/s%s\033[K",
           bar, pct, (unsigned long long)n, bytes / 1e6, mbs, eta);
@@ -546,7 +575,8 @@ static int commit(shared *sh, uint64_t *pending) {
   }
   sh->saved += *pending;
   if (sh->opt->verbose && *pending) {
-    if (sh->opt->progress) progress(sh, 1);
+    if (sh->opt->progress)
+      progress(sh, 1);
     fprintf(sh->err, "depeche-index: committed %llu articles\n",
             (unsigned long long)sh->saved);
     fflush(sh->err);
@@ -556,8 +586,8 @@ static int commit(shared *sh, uint64_t *pending) {
 }
 
 /* Writes one unit. Returns 0 or -1 (fatal, sh->fatal set). */
-static int write_unit(shared *sh, unit *u, dpi_idmap *written,
-                      dpi_builder **wb, uint64_t *pending) {
+static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
+                      uint64_t *pending) {
   dpi_summary *s = sh->sum;
   xc_error xe = XC_ERROR_INIT;
   if (u->result == R_FATAL) {
@@ -565,7 +595,8 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written,
     return -1;
   }
   if (u->result == R_REJECT) {
-    if (sh->opt->progress) progress(sh, 1);
+    if (sh->opt->progress)
+      progress(sh, 1);
     fprintf(sh->err, "%s\n", u->msg);
     s->rejected++;
     return 0;
@@ -580,9 +611,11 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written,
       if (sh->n_del == sh->cap_del) {
         size_t cap = sh->cap_del ? sh->cap_del * 2 : 16;
         uint64_t *r = realloc(sh->del_run, cap * sizeof *r);
-        if (r) sh->del_run = r;
+        if (r)
+          sh->del_run = r;
         char **q = realloc(sh->del_qterm, cap * sizeof *q);
-        if (q) sh->del_qterm = q;
+        if (q)
+          sh->del_qterm = q;
         if (!r || !q) {
           sh->fatal = dpi_fmt("out of memory");
           return -1;
@@ -594,9 +627,12 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written,
       u->qterm = NULL;
       sh->n_del++;
     }
-    if (seen) s->updated++;
-    else s->added++;
-    if (dpi_idmap_put(written, u->qterm ? u->qterm : sh->del_qterm[sh->n_del - 1],
+    if (seen)
+      s->updated++;
+    else
+      s->added++;
+    if (dpi_idmap_put(written,
+                      u->qterm ? u->qterm : sh->del_qterm[sh->n_del - 1],
                       u->run)) {
       sh->fatal = dpi_fmt("out of memory");
       return -1;
@@ -632,21 +668,25 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written,
     xc_error_clear(&xe);
     return -1;
   }
-  if (seen || dpi_idmap_get(&sh->snapshot, u->qterm, NULL)) s->updated++;
-  else s->added++;
+  if (seen || dpi_idmap_get(&sh->snapshot, u->qterm, NULL))
+    s->updated++;
+  else
+    s->added++;
   if (dpi_idmap_put(written, u->qterm, 1)) {
     sh->fatal = dpi_fmt("out of memory");
     return -1;
   }
   for (size_t i = 0; i < u->words.cap; i++) {
-    if (!u->words.keys[i]) continue;
-    if (xc_db_add_spelling(sh->db, u->words.keys[i],
-                           (uint32_t)u->words.vals[i], &xe)) {
+    if (!u->words.keys[i])
+      continue;
+    if (xc_db_add_spelling(sh->db, u->words.keys[i], (uint32_t)u->words.vals[i],
+                           &xe)) {
       xc_error_clear(&xe); /* a spelling entry is never worth failing */
     }
   }
   (*pending)++;
-  if (*pending >= sh->opt->batch) return commit(sh, pending);
+  if (*pending >= sh->opt->batch)
+    return commit(sh, pending);
   return 0;
 }
 
@@ -661,36 +701,44 @@ static int merge_runs(shared *sh, uint64_t *pending) {
   size_t n = 0;
   char *merged = dpi_fmt("%s/merged", sh->tmpdir);
   xc_db *rdb = NULL, *ndb = NULL, *old = NULL;
-  if (!paths || !merged) rc = XC_ERR_NOMEM;
+  if (!paths || !merged)
+    rc = XC_ERR_NOMEM;
   for (size_t i = 0; i < sh->n_del && !rc; i++) {
     char *p = run_path(sh, sh->del_run[i]);
     xc_db *db = NULL;
     rc = p ? xc_db_open_writable(&db, p, XC_DB_OPEN | XC_DB_NO_SYNC, &xe)
            : XC_ERR_NOMEM;
-    if (!rc) rc = xc_db_delete_by_term(db, sh->del_qterm[i], &xe);
-    if (db && xc_db_close(db, rc ? NULL : &xe) && !rc) rc = xe.status;
+    if (!rc)
+      rc = xc_db_delete_by_term(db, sh->del_qterm[i], &xe);
+    if (db && xc_db_close(db, rc ? NULL : &xe) && !rc)
+      rc = xe.status;
     free(p);
   }
   for (uint64_t r = 0; r < sh->next_run && !rc; r++) {
     char *p = run_path(sh, r);
     struct stat st;
-    if (!p) rc = XC_ERR_NOMEM;
-    else if (stat(p, &st) == 0) paths[n++] = p; /* runs of only errors: none */
-    else free(p);
+    if (!p)
+      rc = XC_ERR_NOMEM;
+    else if (stat(p, &st) == 0)
+      paths[n++] = p; /* runs of only errors: none */
+    else
+      free(p);
   }
-  if (!rc && n) rc = xc_db_open_shards(&rdb, (const char *const *)paths, n, &xe);
-  if (!rc && n) rc = xc_db_compact(rdb, merged, 0, &xe);
+  if (!rc && n)
+    rc = xc_db_open_shards(&rdb, (const char *const *)paths, n, &xe);
+  if (!rc && n)
+    rc = xc_db_compact(rdb, merged, 0, &xe);
   xc_db_free(rdb);
   if (!rc && n)
-    rc = xc_db_open_writable(&ndb, merged,
-                             XC_DB_OPEN | (sh->opt->no_sync ? XC_DB_NO_SYNC : 0),
-                             &xe);
-  for (size_t i = 0; i < n; i++) free(paths[i]);
+    rc = xc_db_open_writable(
+        &ndb, merged, XC_DB_OPEN | (sh->opt->no_sync ? XC_DB_NO_SYNC : 0), &xe);
+  for (size_t i = 0; i < n; i++)
+    free(paths[i]);
   free(paths);
   if (rc) {
-    sh->fatal = dpi_fmt("cannot merge the runs of %s: %s", sh->opt->index,
-                        rc == XC_ERR_NOMEM ? "out of memory"
-                                           : xc_error_message(&xe));
+    sh->fatal =
+        dpi_fmt("cannot merge the runs of %s: %s", sh->opt->index,
+                rc == XC_ERR_NOMEM ? "out of memory" : xc_error_message(&xe));
     xc_error_clear(&xe);
     free(merged);
     return -1;
@@ -719,8 +767,7 @@ static int merge_runs(shared *sh, uint64_t *pending) {
     /* lock the new index before letting go of the old one's lock */
     ndb = NULL;
     if (xc_db_open_writable(&ndb, sh->opt->index,
-                            XC_DB_OPEN |
-                                (sh->opt->no_sync ? XC_DB_NO_SYNC : 0),
+                            XC_DB_OPEN | (sh->opt->no_sync ? XC_DB_NO_SYNC : 0),
                             &xe)) {
       sh->fatal = dpi_fmt("cannot reopen %s: %s", sh->opt->index,
                           xc_error_message(&xe));
@@ -746,28 +793,34 @@ static void *writer_main(void *arg) {
     pthread_mutex_lock(&sh->mu);
     unit *u = NULL;
     for (;;) {
-      if (sh->abort) break;
+      if (sh->abort)
+        break;
       if (sh->written < sh->produced &&
           sh->ring[sh->written % sh->ring_n].state == S_DONE) {
         u = &sh->ring[sh->written % sh->ring_n];
         break;
       }
-      if (sh->reading_done && sh->written == sh->produced) break;
+      if (sh->reading_done && sh->written == sh->produced)
+        break;
       pthread_cond_wait(&sh->cv_done, &sh->mu);
     }
     pthread_mutex_unlock(&sh->mu);
-    if (!u) break;
+    if (!u)
+      break;
     rc = write_unit(sh, u, &written, &wb, &pending);
     size_t ring_len = u->ring_len;
     unit_clear(u);
     pthread_mutex_lock(&sh->mu);
     sh->ring_bytes -= ring_len;
     sh->written++;
-    if (rc) sh->abort = 1;
+    if (rc)
+      sh->abort = 1;
     pthread_cond_broadcast(&sh->cv_space);
-    if (rc) pthread_cond_broadcast(&sh->cv_work);
+    if (rc)
+      pthread_cond_broadcast(&sh->cv_work);
     pthread_mutex_unlock(&sh->mu);
-    if (rc) break;
+    if (rc)
+      break;
     if (sh->opt->progress) {
       double t = elapsed(&sh->t0);
       if (t - last >= 0.2) {
@@ -779,7 +832,8 @@ static void *writer_main(void *arg) {
   if (!rc && !sh->abort)
     rc = sh->parallel && sh->next_run ? merge_runs(sh, &pending)
                                       : commit(sh, &pending);
-  if (sh->opt->progress) progress(sh, 1);
+  if (sh->opt->progress)
+    progress(sh, 1);
   if (rc) {
     pthread_mutex_lock(&sh->mu);
     sh->abort = 1;
@@ -805,8 +859,10 @@ static int load_snapshot(shared *sh, char **fatal) {
     char *v = NULL;
     size_t vn = 0;
     rc = xc_db_find_unique(&id, sh->db, term, &xe);
-    if (!rc && id) rc = xc_db_get_document(&doc, sh->db, id, &xe);
-    if (!rc && doc) rc = xc_doc_get_value(&v, &vn, doc, DP_SLOT_HASH, &xe);
+    if (!rc && id)
+      rc = xc_db_get_document(&doc, sh->db, id, &xe);
+    if (!rc && doc)
+      rc = xc_doc_get_value(&v, &vn, doc, DP_SLOT_HASH, &xe);
     if (!rc && doc) {
       uint64_t h = vn == 16 ? strtoull(v, NULL, 16) : 0;
       if (dpi_idmap_put(&sh->snapshot, term, h)) {
@@ -819,8 +875,8 @@ static int load_snapshot(shared *sh, char **fatal) {
   }
   xc_termit_free(it);
   if (rc < 0) {
-    *fatal = dpi_fmt("cannot read %s: %s", sh->opt->index,
-                     xc_error_message(&xe));
+    *fatal =
+        dpi_fmt("cannot read %s: %s", sh->opt->index, xc_error_message(&xe));
     xc_error_clear(&xe);
     return -1;
   }
@@ -833,8 +889,8 @@ static void report_walk(void *ctx, const char *msg) {
   fprintf((FILE *)ctx, "%s\n", msg);
 }
 
-int dpi_index_paths(const dpi_options *opt, const char *const *paths,
-                    size_t n, dpi_summary *sum, FILE *err) {
+int dpi_index_paths(const dpi_options *opt, const char *const *paths, size_t n,
+                    dpi_summary *sum, FILE *err) {
   memset(sum, 0, sizeof *sum);
   shared *sh = calloc(1, sizeof *sh);
   if (!sh) {
@@ -867,7 +923,8 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths,
     goto done;
   }
   sum->rejected += n_bad;
-  for (size_t i = 0; i < ins.n; i++) sh->disk_total += ins.v[i].size;
+  for (size_t i = 0; i < ins.n; i++)
+    sh->disk_total += ins.v[i].size;
 
   sh->db = dpi_open_writable(opt->index, opt->no_sync, err);
   if (!sh->db) {
@@ -879,11 +936,11 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths,
     fflush(err);
   }
   dpi_clean_stale(opt->index);
-  if (load_snapshot(sh, &fatal)) goto done;
+  if (load_snapshot(sh, &fatal))
+    goto done;
   char *terr = NULL;
   if (dp_tagger_new(&tagger, &terr)) {
-    fatal = dpi_fmt("cannot load the entity tagger: %s",
-                    terr ? terr : "error");
+    fatal = dpi_fmt("cannot load the entity tagger: %s", terr ? terr : "error");
     free(terr);
     goto done;
   }
@@ -893,11 +950,17 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths,
   uint32_t ndocs = 1;
   int from_stdin = 0;
   for (size_t i = 0; i < ins.n; i++)
-    if (strcmp(ins.v[i].path, "-") == 0) from_stdin = 1;
+    if (strcmp(ins.v[i].path, "-") == 0)
+      from_stdin = 1;
   xc_db_doc_count(&ndocs, sh->db, NULL);
   /* a fresh build from files with several workers: parallel runs */
   sh->parallel = jobs >= 2 && ndocs == 0 && !from_stdin && ins.n > 0;
-  sh->ring_n = sh->parallel ? (size_t)(jobs + 1) * CHUNK : RING_MIN;
+  /* DEPECHE_RUN_SIZE: a testing knob (small runs exercise the merge) */
+  const char *rs = getenv("DEPECHE_RUN_SIZE");
+  sh->chunk = rs && atoi(rs) > 0 ? (size_t)atoi(rs) : CHUNK;
+  sh->ring_n = sh->parallel ? (size_t)(jobs + 1) * sh->chunk : RING_MIN;
+  if (sh->ring_n < RING_MIN)
+    sh->ring_n = RING_MIN;
   sh->ring = calloc(sh->ring_n, sizeof *sh->ring);
   if (!sh->ring) {
     fatal = dpi_fmt("out of memory");
@@ -918,7 +981,8 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths,
     goto done;
   }
   for (unsigned i = 0; i < jobs; i++) {
-    if (dpi_builder_new(&builders[i], tagger, &fatal)) goto done;
+    if (dpi_builder_new(&builders[i], tagger, &fatal))
+      goto done;
     args[i].sh = sh;
     args[i].b = builders[i];
   }
@@ -933,7 +997,8 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths,
   sigdelset(&wait_mask, SIGINT);
   sigdelset(&wait_mask, SIGTERM);
 
-  if (pthread_create(&wtid, NULL, writer_main, sh) == 0) writer_started = 1;
+  if (pthread_create(&wtid, NULL, writer_main, sh) == 0)
+    writer_started = 1;
   for (unsigned i = 0; i < jobs && writer_started; i++) {
     if (pthread_create(&tids[i], NULL,
                        sh->parallel ? run_worker_main : worker_main,
@@ -955,8 +1020,10 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths,
   pthread_cond_broadcast(&sh->cv_work);
   pthread_cond_broadcast(&sh->cv_done);
   pthread_mutex_unlock(&sh->mu);
-  for (unsigned i = 0; i < started; i++) pthread_join(tids[i], NULL);
-  if (writer_started) pthread_join(wtid, NULL);
+  for (unsigned i = 0; i < started; i++)
+    pthread_join(tids[i], NULL);
+  if (writer_started)
+    pthread_join(wtid, NULL);
   /* a signal that came during the final commit is taken now */
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (sh->fatal && !fatal) {
@@ -974,7 +1041,8 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths,
       sh->fatal = NULL;
     }
   }
-  if (*opt->stop) sum->interrupted = 1;
+  if (*opt->stop)
+    sum->interrupted = 1;
 
 done:
   if (sh->db) {
@@ -986,9 +1054,11 @@ done:
   for (size_t i = 0; sh->ring && i < sh->ring_n; i++)
     unit_clear(&sh->ring[i]);
   free(sh->ring);
-  if (sh->tmpdir) dpi_rm_rf(sh->tmpdir);
+  if (sh->tmpdir)
+    dpi_rm_rf(sh->tmpdir);
   free(sh->tmpdir);
-  for (size_t i = 0; i < sh->n_del; i++) free(sh->del_qterm[i]);
+  for (size_t i = 0; i < sh->n_del; i++)
+    free(sh->del_qterm[i]);
   free(sh->del_qterm);
   free(sh->del_run);
   if (builders)

@@ -35,13 +35,17 @@ size_t dpi_utf8_repair(char **s, size_t *len) {
       continue;
     }
     utf8proc_int32_t cp;
-    utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
-    if (k < 0) break;
+    utf8proc_ssize_t k =
+        utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+    if (k < 0)
+      break;
     i += (size_t)k;
   }
-  if (i == n) return 0;
+  if (i == n)
+    return 0;
   dpi_str out = {0};
-  if (dpi_str_add(&out, *s, i)) return (size_t)-1;
+  if (dpi_str_add(&out, *s, i))
+    return (size_t)-1;
   while (i < n) {
     utf8proc_int32_t cp;
     utf8proc_ssize_t k =
@@ -49,12 +53,15 @@ size_t dpi_utf8_repair(char **s, size_t *len) {
                     : utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
     if (k < 0) {
       bad++;
-      if (dpi_str_add(&out, "\xEF\xBF\xBD", 3)) goto oom;
+      if (dpi_str_add(&out, "\xEF\xBF\xBD", 3))
+        goto oom;
       i++;
       /* skip continuation bytes of the same broken sequence */
-      while (i < n && (p[i] & 0xc0) == 0x80) i++;
+      while (i < n && (p[i] & 0xc0) == 0x80)
+        i++;
     } else {
-      if (dpi_str_add(&out, (const char *)p + i, (size_t)k)) goto oom;
+      if (dpi_str_add(&out, (const char *)p + i, (size_t)k))
+        goto oom;
       i += (size_t)k;
     }
   }
@@ -70,7 +77,8 @@ oom:
 int dpi_looks_binary(const char *data, size_t len) {
   const unsigned char *p = (const unsigned char *)data;
   size_t n = len < 8192 ? len : 8192, bad = 0, i = 0;
-  if (memchr(p, 0, n)) return 1;
+  if (memchr(p, 0, n))
+    return 1;
   while (i < n) {
     if (p[i] < 0x80) {
       if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' && p[i] != '\t' &&
@@ -80,10 +88,12 @@ int dpi_looks_binary(const char *data, size_t len) {
       continue;
     }
     utf8proc_int32_t cp;
-    utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+    utf8proc_ssize_t k =
+        utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
     if (k < 0) {
       /* a sequence cut by the 8 KiB window is not an error */
-      if (n - i < 4 && n < len) break;
+      if (n - i < 4 && n < len)
+        break;
       bad++;
       i++;
     } else {
@@ -98,7 +108,8 @@ int dpi_looks_binary(const char *data, size_t len) {
 
 static int days_in_month(int y, int m) {
   static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    return 29;
   return d[m - 1];
 }
 
@@ -138,20 +149,21 @@ static int month_from_name(const char *s, size_t *used) {
     const char *name;
     int m;
   } names[] = {
-      {"janvier", 1},  {"fevrier", 2},  {"février", 2},   {"mars", 3},
-      {"avril", 4},    {"mai", 5},      {"juin", 6},      {"juillet", 7},
-      {"aout", 8},     {"août", 8},     {"septembre", 9}, {"octobre", 10},
+      {"janvier", 1},   {"fevrier", 2},   {"février", 2},   {"mars", 3},
+      {"avril", 4},     {"mai", 5},       {"juin", 6},      {"juillet", 7},
+      {"aout", 8},      {"août", 8},      {"septembre", 9}, {"octobre", 10},
       {"novembre", 11}, {"decembre", 12}, {"décembre", 12}, {"january", 1},
-      {"february", 2}, {"march", 3},    {"april", 4},     {"may", 5},
-      {"june", 6},     {"july", 7},     {"august", 8},    {"september", 9},
-      {"october", 10}, {"november", 11}, {"december", 12}, {"jan", 1},
-      {"feb", 2},      {"mar", 3},      {"apr", 4},       {"jun", 6},
-      {"jul", 7},      {"aug", 8},      {"sep", 9},       {"sept", 9},
-      {"oct", 10},     {"nov", 11},     {"dec", 12},      {"déc", 12},
-      {"fév", 2},      {"janv", 1},     {"févr", 2},      {"avr", 4},
+      {"february", 2},  {"march", 3},     {"april", 4},     {"may", 5},
+      {"june", 6},      {"july", 7},      {"august", 8},    {"september", 9},
+      {"october", 10},  {"november", 11}, {"december", 12}, {"jan", 1},
+      {"feb", 2},       {"mar", 3},       {"apr", 4},       {"jun", 6},
+      {"jul", 7},       {"aug", 8},       {"sep", 9},       {"sept", 9},
+      {"oct", 10},      {"nov", 11},      {"dec", 12},      {"déc", 12},
+      {"fév", 2},       {"janv", 1},      {"févr", 2},      {"avr", 4},
       {"juil", 7}};
   size_t k = 0;
-  while (isalpha((unsigned char)s[k]) || (unsigned char)s[k] >= 0x80) k++;
+  while (isalpha((unsigned char)s[k]) || (unsigned char)s[k] >= 0x80)
+    k++;
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     if (strlen(names[i].name) == k && strncasecmp(s, names[i].name, k) == 0) {
       *used = k;
@@ -163,7 +175,8 @@ static int month_from_name(const char *s, size_t *used) {
 
 int dpi_parse_date(const char *s, char out[11]) {
   int y, m, d;
-  while (*s == ' ' || *s == '\t') s++;
+  while (*s == ' ' || *s == '\t')
+    s++;
   const char *p = s;
   /* ISO 8601: YYYY-MM-DD, optionally followed by T/space/time; or
    * YYYYMMDD */
@@ -173,7 +186,8 @@ int dpi_parse_date(const char *s, char out[11]) {
       if (read_num(&p, 2, &m) != 2 || *p++ != '-' || read_num(&p, 2, &d) != 2)
         return -1;
     } else {
-      if (read_num(&p, 2, &m) != 2 || read_num(&p, 2, &d) != 2) return -1;
+      if (read_num(&p, 2, &m) != 2 || read_num(&p, 2, &d) != 2)
+        return -1;
     }
     if (*p && *p != 'T' && *p != 't' && *p != ' ' && *p != 'Z' && *p != '+')
       return -1;
@@ -190,23 +204,33 @@ int dpi_parse_date(const char *s, char out[11]) {
   /* RFC 2822 "Thu, 02 Jul 2020 10:00:00 +0200" and French "jeudi 2
    * juillet 2020", "1er juillet 2020": skip a leading day name */
   p = s;
-  while (isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80) p++;
+  while (isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80)
+    p++;
   if (p != s) {
-    if (*p == ',') p++;
-    while (*p == ' ') p++;
+    if (*p == ',')
+      p++;
+    while (*p == ' ')
+      p++;
   } else {
     p = s;
   }
-  if (read_num(&p, 2, &d) < 1) return -1;
-  if (strncmp(p, "er", 2) == 0) p += 2;
-  while (*p == ' ') p++;
+  if (read_num(&p, 2, &d) < 1)
+    return -1;
+  if (strncmp(p, "er", 2) == 0)
+    p += 2;
+  while (*p == ' ')
+    p++;
   size_t used;
   m = month_from_name(p, &used);
-  if (!m) return -1;
+  if (!m)
+    return -1;
   p += used;
-  if (*p == '.') p++;
-  while (*p == ' ') p++;
-  if (read_num(&p, 4, &y) != 4) return -1;
+  if (*p == '.')
+    p++;
+  while (*p == ' ')
+    p++;
+  if (read_num(&p, 4, &y) != 4)
+    return -1;
   return set_date(y, m, d, out);
 }
 
@@ -224,39 +248,53 @@ static line get_line(const char *data, size_t len, size_t off) {
   size_t end = nl ? (size_t)(nl - data) : len;
   l.next = nl ? end + 1 : len;
   l.n = end - off;
-  if (l.n && l.p[l.n - 1] == '\r') l.n--;
+  if (l.n && l.p[l.n - 1] == '\r')
+    l.n--;
   return l;
 }
 
 static int is_blank(const char *p, size_t n) {
   for (size_t i = 0; i < n; i++)
-    if (!isspace((unsigned char)p[i])) return 0;
+    if (!isspace((unsigned char)p[i]))
+      return 0;
   return 1;
 }
 
 static void trim(const char **p, size_t *n) {
-  while (*n && isspace((unsigned char)**p)) (*p)++, (*n)--;
-  while (*n && isspace((unsigned char)(*p)[*n - 1])) (*n)--;
+  while (*n && isspace((unsigned char)**p))
+    (*p)++, (*n)--;
+  while (*n && isspace((unsigned char)(*p)[*n - 1]))
+    (*n)--;
 }
 
-enum hkey { H_NONE, H_TITLE, H_DATE, H_SOURCE, H_URL, H_AUTHOR, H_ID,
-            H_LANG, H_LEAD };
+enum hkey {
+  H_NONE,
+  H_TITLE,
+  H_DATE,
+  H_SOURCE,
+  H_URL,
+  H_AUTHOR,
+  H_ID,
+  H_LANG,
+  H_LEAD
+};
 
 static enum hkey header_key(const char *k, size_t n) {
   static const struct {
     const char *name;
     enum hkey key;
-  } keys[] = {{"title", H_TITLE},    {"titre", H_TITLE},   {"date", H_DATE},
-              {"source", H_SOURCE},  {"site", H_SOURCE},   {"url", H_URL},
-              {"lien", H_URL},       {"author", H_AUTHOR}, {"auteur", H_AUTHOR},
-              {"id", H_ID},          {"lang", H_LANG},     {"langue", H_LANG},
-              {"summary", H_LEAD},   {"chapo", H_LEAD},    {"chapeau", H_LEAD},
-              {"heading", H_LEAD},   {"resume", H_LEAD}};
+  } keys[] = {{"title", H_TITLE},   {"titre", H_TITLE},   {"date", H_DATE},
+              {"source", H_SOURCE}, {"site", H_SOURCE},   {"url", H_URL},
+              {"lien", H_URL},      {"author", H_AUTHOR}, {"auteur", H_AUTHOR},
+              {"id", H_ID},         {"lang", H_LANG},     {"langue", H_LANG},
+              {"summary", H_LEAD},  {"chapo", H_LEAD},    {"chapeau", H_LEAD},
+              {"heading", H_LEAD},  {"resume", H_LEAD}};
   char *f = dpi_fold(k, n);
   enum hkey r = H_NONE;
   if (f) {
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-      if (strcmp(f, keys[i].name) == 0) r = keys[i].key;
+      if (strcmp(f, keys[i].name) == 0)
+        r = keys[i].key;
   }
   free(f);
   return r;
@@ -267,19 +305,26 @@ static enum hkey header_key(const char *k, size_t n) {
  * the line is not a header line at all. */
 static int header_line(line l, const char **v, size_t *vn) {
   const char *colon = memchr(l.p, ':', l.n);
-  if (!colon || colon == l.p || colon - l.p > 32) return -1;
+  if (!colon || colon == l.p || colon - l.p > 32)
+    return -1;
   /* French typography puts a (no-break) space before the colon */
   const char *kend = colon;
   for (;;) {
-    if (kend > l.p && kend[-1] == ' ') kend--;
-    else if (kend - l.p >= 2 && memcmp(kend - 2, "\xc2\xa0", 2) == 0) kend -= 2;
-    else if (kend - l.p >= 3 && memcmp(kend - 3, "\xe2\x80\xaf", 3) == 0) kend -= 3;
-    else break;
+    if (kend > l.p && kend[-1] == ' ')
+      kend--;
+    else if (kend - l.p >= 2 && memcmp(kend - 2, "\xc2\xa0", 2) == 0)
+      kend -= 2;
+    else if (kend - l.p >= 3 && memcmp(kend - 3, "\xe2\x80\xaf", 3) == 0)
+      kend -= 3;
+    else
+      break;
   }
-  if (kend == l.p || kend - l.p > 24) return -1;
+  if (kend == l.p || kend - l.p > 24)
+    return -1;
   for (const char *k = l.p; k < kend; k++) {
     unsigned char ch = (unsigned char)*k;
-    if (!(isalnum(ch) || ch == '-' || ch == '_' || ch >= 0x80)) return -1;
+    if (!(isalnum(ch) || ch == '-' || ch == '_' || ch >= 0x80))
+      return -1;
   }
   if (colon + 1 < l.p + l.n && colon[1] != ' ' && colon[1] != '\t')
     return -1; /* "https://..." or "12:30" */
@@ -299,20 +344,24 @@ static int looks_like_title(line l) {
   const char *p = l.p;
   size_t n = l.n;
   trim(&p, &n);
-  if (!n || n > 200) return 0;
+  if (!n || n > 200)
+    return 0;
   if (p[n - 1] == '.' && !(n >= 3 && p[n - 2] == '.' && p[n - 3] == '.'))
     return 0; /* a sentence, unless it ends with an ellipsis */
-  if (p[n - 1] == ':' || p[n - 1] == ',' || p[n - 1] == ';') return 0;
+  if (p[n - 1] == ':' || p[n - 1] == ',' || p[n - 1] == ';')
+    return 0;
   return 1;
 }
 
 int dpi_read_text(const char *data, size_t len, int markdown, dpi_article *a,
                   char **err) {
   size_t off = 0;
-  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) off = 3; /* BOM */
+  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+    off = 3;          /* BOM */
   while (off < len) { /* leading blank lines */
     line l = get_line(data, len, off);
-    if (!is_blank(l.p, l.n)) break;
+    if (!is_blank(l.p, l.n))
+      break;
     off = l.next;
   }
   /* 1. a header block: every line up to the first blank one is a known
@@ -321,7 +370,8 @@ int dpi_read_text(const char *data, size_t len, int markdown, dpi_article *a,
   int known = 0, header = 1;
   while (o < len) {
     line l = get_line(data, len, o);
-    if (is_blank(l.p, l.n)) break;
+    if (is_blank(l.p, l.n))
+      break;
     const char *v;
     size_t vn;
     int k = header_line(l, &v, &vn);
@@ -329,7 +379,8 @@ int dpi_read_text(const char *data, size_t len, int markdown, dpi_article *a,
       header = 0;
       break;
     }
-    if (k != H_NONE) known++;
+    if (k != H_NONE)
+      known++;
     o = l.next;
   }
   if (header && known > 0) {
@@ -337,7 +388,8 @@ int dpi_read_text(const char *data, size_t len, int markdown, dpi_article *a,
     while (off < len) {
       line l = get_line(data, len, off);
       off = l.next;
-      if (is_blank(l.p, l.n)) break;
+      if (is_blank(l.p, l.n))
+        break;
       const char *v;
       size_t vn;
       int rc = 0;
@@ -351,14 +403,17 @@ int dpi_read_text(const char *data, size_t len, int markdown, dpi_article *a,
       case H_LEAD: rc = set_field(&a->lead, v, vn); break;
       case H_DATE: {
         char *tmp = dpi_strndup(v, vn);
-        if (!tmp) rc = -1;
-        else if (dpi_parse_date(tmp, date) == 0) rc = set_field(&a->date, date, 10);
+        if (!tmp)
+          rc = -1;
+        else if (dpi_parse_date(tmp, date) == 0)
+          rc = set_field(&a->date, date, 10);
         free(tmp);
         break;
       }
       default: break;
       }
-      if (rc) goto oom;
+      if (rc)
+        goto oom;
     }
   } else if (off < len) {
     /* 2. a title line: short, no final full stop, followed by text */
@@ -367,11 +422,14 @@ int dpi_read_text(const char *data, size_t len, int markdown, dpi_article *a,
     size_t n = l.n;
     int md_title = markdown && n && p[0] == '#';
     if (md_title) {
-      while (n && *p == '#') p++, n--;
+      while (n && *p == '#')
+        p++, n--;
     }
     trim(&p, &n);
-    if ((md_title || looks_like_title(l)) && !is_blank(data + l.next, len - l.next)) {
-      if (set_field(&a->title, p, n)) goto oom;
+    if ((md_title || looks_like_title(l)) &&
+        !is_blank(data + l.next, len - l.next)) {
+      if (set_field(&a->title, p, n))
+        goto oom;
       off = l.next;
     }
   }
@@ -382,7 +440,8 @@ int dpi_read_text(const char *data, size_t len, int markdown, dpi_article *a,
     *err = dpi_fmt("missing body");
     return -1;
   }
-  if (set_field(&a->body, b, bn)) goto oom;
+  if (set_field(&a->body, b, bn))
+    goto oom;
   return 0;
 oom:
   *err = dpi_fmt("out of memory");
@@ -394,12 +453,14 @@ oom:
 static int json_field(json_t *o, const char *const *names, char **out) {
   for (size_t i = 0; names[i]; i++) {
     json_t *v = json_object_get(o, names[i]);
-    if (!v || json_is_null(v)) continue;
+    if (!v || json_is_null(v))
+      continue;
     if (json_is_string(v)) {
       const char *s = json_string_value(v);
       size_t n = json_string_length(v);
       trim(&s, &n);
-      if (!n) continue;
+      if (!n)
+        continue;
       *out = dpi_strndup(s, n);
     } else if (json_is_integer(v)) {
       *out = dpi_fmt("%lld", (long long)json_integer_value(v));
@@ -409,9 +470,12 @@ static int json_field(json_t *o, const char *const *names, char **out) {
       size_t idx;
       json_t *e;
       json_array_foreach(v, idx, e) {
-        if (!json_is_string(e)) continue;
-        if (s.n && dpi_str_adds(&s, ", ")) break;
-        if (dpi_str_add(&s, json_string_value(e), json_string_length(e))) break;
+        if (!json_is_string(e))
+          continue;
+        if (s.n && dpi_str_adds(&s, ", "))
+          break;
+        if (dpi_str_add(&s, json_string_value(e), json_string_length(e)))
+          break;
       }
       if (!s.n) {
         dpi_str_free(&s);
@@ -443,14 +507,22 @@ int dpi_read_json_object(const void *obj, dpi_article *a, char **err) {
   static const char *const f_body[] = {"body", "text", "content", NULL};
   char *date = NULL;
   int rc = json_field(o, f_id, &a->id);
-  if (!rc) rc = json_field(o, f_url, &a->url);
-  if (!rc) rc = json_field(o, f_title, &a->title);
-  if (!rc) rc = json_field(o, f_date, &date);
-  if (!rc) rc = json_field(o, f_source, &a->source);
-  if (!rc) rc = json_field(o, f_author, &a->author);
-  if (!rc) rc = json_field(o, f_lang, &a->lang);
-  if (!rc) rc = json_field(o, f_lead, &a->lead);
-  if (!rc) rc = json_field(o, f_body, &a->body);
+  if (!rc)
+    rc = json_field(o, f_url, &a->url);
+  if (!rc)
+    rc = json_field(o, f_title, &a->title);
+  if (!rc)
+    rc = json_field(o, f_date, &date);
+  if (!rc)
+    rc = json_field(o, f_source, &a->source);
+  if (!rc)
+    rc = json_field(o, f_author, &a->author);
+  if (!rc)
+    rc = json_field(o, f_lang, &a->lang);
+  if (!rc)
+    rc = json_field(o, f_lead, &a->lead);
+  if (!rc)
+    rc = json_field(o, f_body, &a->body);
   if (rc) {
     free(date);
     *err = dpi_fmt("out of memory");
@@ -458,14 +530,16 @@ int dpi_read_json_object(const void *obj, dpi_article *a, char **err) {
   }
   if (date) {
     char d[11];
-    if (dpi_parse_date(date, d) == 0) a->date = dpi_strndup(d, 10);
+    if (dpi_parse_date(date, d) == 0)
+      a->date = dpi_strndup(d, 10);
     free(date);
   }
   if (!a->body && !a->lead) {
     *err = dpi_fmt("missing body");
     return -1;
   }
-  if (!a->body) a->body = dpi_strdup0(""); /* the lead is the text */
+  if (!a->body)
+    a->body = dpi_strdup0(""); /* the lead is the text */
   return a->body ? 0 : -1;
 }
 

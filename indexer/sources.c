@@ -37,7 +37,8 @@ static dpi_format format_of(const char *name, int *gz) {
     return DPI_FMT_MARKDOWN;
   if (ends_with(name, n, ".jsonl") || ends_with(name, n, ".ndjson"))
     return DPI_FMT_JSONL;
-  if (ends_with(name, n, ".json")) return DPI_FMT_JSON;
+  if (ends_with(name, n, ".json"))
+    return DPI_FMT_JSON;
   return DPI_FMT_UNKNOWN;
 }
 
@@ -70,7 +71,8 @@ static int add_input(walker *w, const char *path, const char *abspath,
   if (o->n == o->cap) {
     size_t cap = o->cap ? o->cap * 2 : 64;
     dpi_input *v = realloc(o->v, cap * sizeof *v);
-    if (!v) return -1;
+    if (!v)
+      return -1;
     o->v = v;
     o->cap = cap;
   }
@@ -82,7 +84,8 @@ static int add_input(walker *w, const char *path, const char *abspath,
   in->gz = gz;
   in->size = size;
   o->n++;
-  if (!in->path || !in->abspath || !in->rel) return -1;
+  if (!in->path || !in->abspath || !in->rel)
+    return -1;
   return 0;
 }
 
@@ -98,7 +101,8 @@ static int walk_dir(walker *w, const char *path, const char *abspath,
   if (w->n_seen == w->cap_seen) {
     size_t cap = w->cap_seen ? w->cap_seen * 2 : 16;
     void *p = realloc(w->seen, cap * sizeof *w->seen);
-    if (!p) return -1;
+    if (!p)
+      return -1;
     w->seen = p;
     w->cap_seen = cap;
   }
@@ -116,7 +120,8 @@ static int walk_dir(walker *w, const char *path, const char *abspath,
   struct dirent *e;
   int rc = 0;
   while ((e = readdir(d))) {
-    if (e->d_name[0] == '.') continue; /* hidden, . and .. */
+    if (e->d_name[0] == '.')
+      continue; /* hidden, . and .. */
     if (n == cap) {
       cap = cap ? cap * 2 : 64;
       char **p = realloc(names, cap * sizeof *names);
@@ -133,7 +138,8 @@ static int walk_dir(walker *w, const char *path, const char *abspath,
     n++;
   }
   closedir(d);
-  if (!rc && n) qsort(names, n, sizeof *names, cmp_str);
+  if (!rc && n)
+    qsort(names, n, sizeof *names, cmp_str);
   for (size_t i = 0; i < n && !rc; i++) {
     const char *sep = path[strlen(path) - 1] == '/' ? "" : "/";
     char *cpath = dpi_fmt("%s%s%s", path, sep, names[i]);
@@ -157,19 +163,24 @@ static int walk_dir(walker *w, const char *path, const char *abspath,
     free(cpath);
     free(cabs);
     free(crel);
-    if (w->oom) rc = -1;
+    if (w->oom)
+      rc = -1;
   }
-  for (size_t i = 0; i < n; i++) free(names[i]);
+  for (size_t i = 0; i < n; i++)
+    free(names[i]);
   free(names);
   return rc;
 }
 
 static char *absolute(const char *path) {
   char *r = realpath(path, NULL);
-  if (r) return r;
-  if (path[0] == '/') return dpi_strdup0(path);
+  if (r)
+    return r;
+  if (path[0] == '/')
+    return dpi_strdup0(path);
   char *cwd = getcwd(NULL, 0);
-  if (!cwd) return NULL;
+  if (!cwd)
+    return NULL;
   char *a = dpi_fmt("%s/%s", cwd, path);
   free(cwd);
   return a;
@@ -177,9 +188,11 @@ static char *absolute(const char *path) {
 
 static int add_root(dpi_inputs *o, const char *abs) {
   char **r = realloc(o->roots_abs, (o->n_roots + 1) * sizeof *r);
-  if (!r) return -1;
+  if (!r)
+    return -1;
   o->roots_abs = r;
-  if (!(r[o->n_roots] = dpi_strdup0(abs))) return -1;
+  if (!(r[o->n_roots] = dpi_strdup0(abs)))
+    return -1;
   o->n_roots++;
   return 0;
 }
@@ -198,7 +211,8 @@ int dpi_walk(const char *const *paths, size_t n, dpi_inputs *out,
     struct stat st;
     if (stat(p, &st) != 0) {
       report(&w, dpi_fmt("%s: %s", p, strerror(errno)));
-      if (w.oom) rc = -1;
+      if (w.oom)
+        rc = -1;
       continue;
     }
     char *abs = absolute(p);
@@ -208,7 +222,8 @@ int dpi_walk(const char *const *paths, size_t n, dpi_inputs *out,
     }
     if (S_ISDIR(st.st_mode)) {
       rc = add_root(out, abs);
-      if (!rc) rc = walk_dir(&w, p, abs, "", &st);
+      if (!rc)
+        rc = walk_dir(&w, p, abs, "", &st);
     } else {
       /* a file named explicitly: any extension (sniffed when unknown);
        * its id fallback is its name, as when found in its directory */
@@ -233,7 +248,8 @@ void dpi_inputs_free(dpi_inputs *in) {
     free(in->v[i].rel);
   }
   free(in->v);
-  for (size_t i = 0; i < in->n_roots; i++) free(in->roots_abs[i]);
+  for (size_t i = 0; i < in->n_roots; i++)
+    free(in->roots_abs[i]);
   free(in->roots_abs);
   memset(in, 0, sizeof *in);
 }
@@ -259,23 +275,26 @@ struct dpi_stream {
   int zstarted;      /* inflate initialised */
   uint64_t out_bytes, disk_bytes;
   size_t lineno;
-  char *path;        /* for messages */
-  char *errmsg;      /* the first error, repeated to later calls */
+  char *path;                  /* for messages */
+  char *errmsg;                /* the first error, repeated to later calls */
   volatile sig_atomic_t *stop; /* stop flag set by a signal handler */
-  sigset_t mask;     /* signal mask while waiting for input */
+  sigset_t mask;               /* signal mask while waiting for input */
 };
 
 void dpi_stream_set_interrupt(dpi_stream *s, volatile sig_atomic_t *stop,
                               const sigset_t *mask) {
   s->stop = stop;
-  if (mask) s->mask = *mask;
+  if (mask)
+    s->mask = *mask;
 }
 
 /* Records the stream's error (msg malloc'd, owned by the stream) and
  * gives the caller a copy. Returns -1. */
 static int fail(dpi_stream *s, char **err, char *msg) {
-  if (!s->errmsg) s->errmsg = msg ? msg : dpi_fmt("out of memory");
-  else free(msg);
+  if (!s->errmsg)
+    s->errmsg = msg ? msg : dpi_fmt("out of memory");
+  else
+    free(msg);
   s->err = 1;
   *err = dpi_strdup0(s->errmsg ? s->errmsg : "out of memory");
   return -1;
@@ -284,9 +303,11 @@ static int fail(dpi_stream *s, char **err, char *msg) {
 int dpi_stream_open(dpi_stream **out, const char *path, char **err) {
   *out = NULL;
   dpi_stream *s = calloc(1, sizeof *s);
-  if (!s) goto oom;
+  if (!s)
+    goto oom;
   s->path = dpi_strdup0(path);
-  if (!s->path) goto oom;
+  if (!s->path)
+    goto oom;
   if (strcmp(path, "-") == 0) {
     s->fd = 0;
   } else {
@@ -310,7 +331,8 @@ int dpi_stream_open(dpi_stream **out, const char *path, char **err) {
   *out = s;
   return 0;
 oom:
-  if (s) free(s->path);
+  if (s)
+    free(s->path);
   free(s);
   *err = dpi_fmt("out of memory");
   return -1;
@@ -346,8 +368,10 @@ static ssize_t raw_read(dpi_stream *s, char **err) {
 /* Makes room and appends more decompressed bytes to buf. Returns 1 when
  * bytes were added, 0 at end, -1 on error. */
 static int fill(dpi_stream *s, char **err) {
-  if (s->err) return fail(s, err, NULL);
-  if (s->eof) return 0;
+  if (s->err)
+    return fail(s, err, NULL);
+  if (s->eof)
+    return 0;
   if (s->start > 0) { /* move the unread part to the front */
     memmove(s->buf, s->buf + s->start, s->end - s->start);
     s->end -= s->start;
@@ -356,7 +380,8 @@ static int fill(dpi_stream *s, char **err) {
   if (s->cap - s->end < DPI_CHUNK) {
     size_t cap = s->cap * 2;
     char *b = realloc(s->buf, cap);
-    if (!b) return fail(s, err, dpi_fmt("out of memory"));
+    if (!b)
+      return fail(s, err, dpi_fmt("out of memory"));
     s->buf = b;
     s->cap = cap;
   }
@@ -364,7 +389,8 @@ static int fill(dpi_stream *s, char **err) {
     if (s->gz != 1 || s->zs.avail_in == 0) {
       char *rerr = NULL;
       ssize_t r = raw_read(s, &rerr);
-      if (r < 0) return fail(s, err, rerr);
+      if (r < 0)
+        return fail(s, err, rerr);
       if (r == 0) {
         s->eof = 1;
         if (s->gz == 1 && s->zstarted == 1 && !s->interrupted)
@@ -400,11 +426,12 @@ static int fill(dpi_stream *s, char **err) {
     if (zr == Z_STREAM_END) {
       s->zstarted = 2;
     } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
-      return fail(s, err,
-                  dpi_fmt("corrupt gzip data: %s",
-                          s->zs.msg ? s->zs.msg : "error"));
+      return fail(
+          s, err,
+          dpi_fmt("corrupt gzip data: %s", s->zs.msg ? s->zs.msg : "error"));
     }
-    if (got) return 1;
+    if (got)
+      return 1;
   }
 }
 
@@ -417,20 +444,24 @@ int dpi_stream_getline(dpi_stream *s, const char **line, size_t *len,
       size_t n = (size_t)(nl - (s->buf + s->start));
       *line = s->buf + s->start;
       s->start += n + 1;
-      if (n && (*line)[n - 1] == '\r') n--;
+      if (n && (*line)[n - 1] == '\r')
+        n--;
       *len = n;
       *lineno = ++s->lineno;
       return 1;
     }
     size_t have = s->end - s->start;
     int r = fill(s, err);
-    if (r < 0) return -1;
+    if (r < 0)
+      return -1;
     scan = s->start + have;
     if (r == 0) {
-      if (s->end == s->start) return 0;
+      if (s->end == s->start)
+        return 0;
       *line = s->buf + s->start; /* a last line without "\n" */
       *len = s->end - s->start;
-      if (*len && (*line)[*len - 1] == '\r') (*len)--;
+      if (*len && (*line)[*len - 1] == '\r')
+        (*len)--;
       s->start = s->end;
       *lineno = ++s->lineno;
       return 1;
@@ -442,7 +473,8 @@ int dpi_stream_read_all(dpi_stream *s, char **data, size_t *len, char **err) {
   int r;
   while ((r = fill(s, err)) > 0) {
   }
-  if (r < 0) return -1;
+  if (r < 0)
+    return -1;
   size_t n = s->end - s->start;
   char *d = malloc(n + 1);
   if (!d) {
@@ -472,7 +504,8 @@ int dpi_stream_peek(dpi_stream *s) {
     int r = fill(s, &err);
     free(err); /* the error is reported again by the next read */
     err = NULL;
-    if (r <= 0) return -1;
+    if (r <= 0)
+      return -1;
     i = s->start + off;
   }
 }
@@ -490,9 +523,12 @@ int dpi_stream_interrupted(const dpi_stream *s) {
 }
 
 void dpi_stream_close(dpi_stream *s) {
-  if (!s) return;
-  if (s->own_fd) close(s->fd);
-  if (s->zstarted) inflateEnd(&s->zs);
+  if (!s)
+    return;
+  if (s->own_fd)
+    close(s->fd);
+  if (s->zstarted)
+    inflateEnd(&s->zs);
   free(s->buf);
   free(s->in);
   free(s->path);

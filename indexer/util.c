@@ -11,9 +11,11 @@ char *dpi_fmt(const char *fmt, ...) {
   va_start(ap, fmt);
   int n = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
-  if (n < 0) return NULL;
+  if (n < 0)
+    return NULL;
   char *s = malloc((size_t)n + 1);
-  if (!s) return NULL;
+  if (!s)
+    return NULL;
   va_start(ap, fmt);
   vsnprintf(s, (size_t)n + 1, fmt, ap);
   va_end(ap);
@@ -22,8 +24,10 @@ char *dpi_fmt(const char *fmt, ...) {
 
 char *dpi_strndup(const char *s, size_t n) {
   char *d = malloc(n + 1);
-  if (!d) return NULL;
-  if (n) memcpy(d, s, n);
+  if (!d)
+    return NULL;
+  if (n)
+    memcpy(d, s, n);
   d[n] = 0;
   return d;
 }
@@ -35,13 +39,16 @@ char *dpi_strdup0(const char *s) {
 int dpi_str_add(dpi_str *s, const char *b, size_t n) {
   if (s->n + n + 1 > s->cap) {
     size_t cap = s->cap ? s->cap : 64;
-    while (cap < s->n + n + 1) cap *= 2;
+    while (cap < s->n + n + 1)
+      cap *= 2;
     char *p = realloc(s->p, cap);
-    if (!p) return -1;
+    if (!p)
+      return -1;
     s->p = p;
     s->cap = cap;
   }
-  if (n) memcpy(s->p + s->n, b, n);
+  if (n)
+    memcpy(s->p + s->n, b, n);
   s->n += n;
   s->p[s->n] = 0;
   return 0;
@@ -75,21 +82,23 @@ uint64_t dpi_hash64(uint64_t h, const void *p, size_t n) {
 static size_t idmap_slot(const dpi_idmap *m, const char *key) {
   uint64_t h = dpi_hash64(DPI_HASH_INIT, key, strlen(key));
   size_t i = (size_t)(h ^ (h >> 29)) & (m->cap - 1);
-  while (m->keys[i] && strcmp(m->keys[i], key) != 0) i = (i + 1) & (m->cap - 1);
+  while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+    i = (i + 1) & (m->cap - 1);
   return i;
 }
 
 static int idmap_grow(dpi_idmap *m) {
   size_t cap = m->cap ? m->cap * 2 : 1024;
-  dpi_idmap n = {calloc(cap, sizeof(char *)), calloc(cap, sizeof(uint64_t)),
-                 0, cap};
+  dpi_idmap n = {calloc(cap, sizeof(char *)), calloc(cap, sizeof(uint64_t)), 0,
+                 cap};
   if (!n.keys || !n.vals) {
     free(n.keys);
     free(n.vals);
     return -1;
   }
   for (size_t i = 0; i < m->cap; i++) {
-    if (!m->keys[i]) continue;
+    if (!m->keys[i])
+      continue;
     size_t j = idmap_slot(&n, m->keys[i]);
     n.keys[j] = m->keys[i];
     n.vals[j] = m->vals[i];
@@ -102,11 +111,13 @@ static int idmap_grow(dpi_idmap *m) {
 }
 
 int dpi_idmap_put(dpi_idmap *m, const char *key, uint64_t val) {
-  if ((m->n + 1) * 2 > m->cap && idmap_grow(m)) return -1;
+  if ((m->n + 1) * 2 > m->cap && idmap_grow(m))
+    return -1;
   size_t i = idmap_slot(m, key);
   if (!m->keys[i]) {
     m->keys[i] = dpi_strdup0(key);
-    if (!m->keys[i]) return -1;
+    if (!m->keys[i])
+      return -1;
     m->n++;
   }
   m->vals[i] = val;
@@ -114,15 +125,19 @@ int dpi_idmap_put(dpi_idmap *m, const char *key, uint64_t val) {
 }
 
 int dpi_idmap_get(const dpi_idmap *m, const char *key, uint64_t *val) {
-  if (!m->cap) return 0;
+  if (!m->cap)
+    return 0;
   size_t i = idmap_slot(m, key);
-  if (!m->keys[i]) return 0;
-  if (val) *val = m->vals[i];
+  if (!m->keys[i])
+    return 0;
+  if (val)
+    *val = m->vals[i];
   return 1;
 }
 
 void dpi_idmap_free(dpi_idmap *m) {
-  for (size_t i = 0; i < m->cap; i++) free(m->keys[i]);
+  for (size_t i = 0; i < m->cap; i++)
+    free(m->keys[i]);
   free(m->keys);
   free(m->vals);
   memset(m, 0, sizeof *m);
@@ -132,7 +147,8 @@ void dpi_idmap_free(dpi_idmap *m) {
 
 char *dpi_fold(const char *s, size_t len) {
   char *f = dp_text_fold_dup(s, len);
-  if (!f) return NULL;
+  if (!f)
+    return NULL;
   /* collapse runs of white space (incl. no-break spaces, folded by NFKC
    * to U+0020) and trim */
   char *w = f;
@@ -140,14 +156,16 @@ char *dpi_fold(const char *s, size_t len) {
   for (const char *r = f; *r; r++) {
     int sp = *r == ' ' || *r == '\t' || *r == '\n' || *r == '\r';
     if (sp) {
-      if (!space) *w++ = ' ';
+      if (!space)
+        *w++ = ' ';
       space = 1;
     } else {
       *w++ = *r;
       space = 0;
     }
   }
-  if (w > f && w[-1] == ' ') w--;
+  if (w > f && w[-1] == ' ')
+    w--;
   *w = 0;
   return f;
 }
@@ -156,9 +174,11 @@ char *dpi_fold(const char *s, size_t len) {
 
 char *dpi_make_term(const char *prefix, const char *value) {
   size_t pl = strlen(prefix), vl = strlen(value);
-  if (pl + vl <= DPI_MAX_TERM) return dpi_fmt("%s%s", prefix, value);
+  if (pl + vl <= DPI_MAX_TERM)
+    return dpi_fmt("%s%s", prefix, value);
   size_t keep = DPI_MAX_TERM - pl - 17;
-  while (keep > 0 && ((unsigned char)value[keep] & 0xc0) == 0x80) keep--;
+  while (keep > 0 && ((unsigned char)value[keep] & 0xc0) == 0x80)
+    keep--;
   uint64_t h = dpi_hash64(DPI_HASH_INIT, value, vl);
   return dpi_fmt("%s%.*s#%016llx", prefix, (int)keep, value,
                  (unsigned long long)h);

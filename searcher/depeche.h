@@ -118,8 +118,11 @@ typedef struct dp_search_options {
   int no_suggest;            /* 1: no spelling suggestion */
 } dp_search_options;
 
-#define DP_SEARCH_OPTIONS_INIT \
-  {DP_SEARCH_OPTIONS_VERSION, 0, 10, DP_SORT_RELEVANCE, 0, NULL, 1, 2, 150, 0, 10, 0, 0, 0}
+#define DP_SEARCH_OPTIONS_INIT                                                 \
+  {                                                                            \
+    DP_SEARCH_OPTIONS_VERSION, 0, 10, DP_SORT_RELEVANCE, 0, NULL, 1, 2, 150,   \
+        0, 10, 0, 0, 0                                                         \
+  }
 
 /* Fills opts with the defaults (same as DP_SEARCH_OPTIONS_INIT) for
  * callers that cannot use the macro (FFI). version must be
@@ -143,18 +146,18 @@ typedef struct dp_result_entity {
 /* One result. Every pointer is owned by the dp_results it came from and
  * valid until dp_results_free; strings are "" when absent, never NULL. */
 typedef struct dp_result {
-  unsigned rank;          /* 1-based rank in the whole result list */
-  const char *id;         /* unique article id */
+  unsigned rank;  /* 1-based rank in the whole result list */
+  const char *id; /* unique article id */
   const char *title;
-  const char *date;       /* "YYYY-MM-DD" or "" */
+  const char *date; /* "YYYY-MM-DD" or "" */
   const char *source;
   const char *url;
-  const char *path;       /* source file, or "" */
-  double score;           /* relevance weight (0 when sorted by date only) */
-  const char *snippet;    /* passages joined by " … " ("" if no snippets) */
-  const dp_span *highlights;        /* byte ranges into snippet */
+  const char *path;    /* source file, or "" */
+  double score;        /* relevance weight (0 when sorted by date only) */
+  const char *snippet; /* passages joined by " … " ("" if no snippets) */
+  const dp_span *highlights; /* byte ranges into snippet */
   size_t n_highlights;
-  const dp_span *title_highlights;  /* byte ranges into title */
+  const dp_span *title_highlights; /* byte ranges into title */
   size_t n_title_highlights;
   const dp_result_entity *entities; /* the article's distinct entities */
   size_t n_entities;
@@ -206,8 +209,7 @@ DP_EXPORT char *dp_results_json(const dp_results *r);
  * the markers. Malloc'd (free with dp_free); NULL when out of range or
  * out of memory. */
 DP_EXPORT char *dp_results_marked(const dp_results *r, size_t i, int title,
-                                  const char *pre, const char *post,
-                                  int html);
+                                  const char *pre, const char *post, int html);
 
 /* Frees results (NULL ok). */
 DP_EXPORT void dp_results_free(dp_results *r);

@@ -37,7 +37,8 @@ static void usage(FILE *f) {
       "  source:NAME          from that source\n"
       "  entity:NAME per: org: loc: misc:   articles naming that entity\n"
       "  date:FROM..TO since:DATE until:DATE   (YYYY, YYYY-MM, YYYY-MM-DD)\n"
-      "Accents, case and elision (l', d', qu'...) never matter.\n"
+      "Accents, case and elision (l', d', qu'...) never matter. A query that\n"
+      "starts with '-' follows '--': depeche-search -- -word other.\n"
       "\n"
       "Options:\n"
       "  -i, --index DIR       index to search (default: $DEPECHE_INDEX,\n"
@@ -86,8 +87,7 @@ static int parse_uint(const char *s, const char *opt, int *out) {
   return 0;
 }
 
-static char *marked(const dp_results *r, size_t i, int title,
-                    enum hl_mode m) {
+static char *marked(const dp_results *r, size_t i, int title, enum hl_mode m) {
   switch (m) {
   case HL_ANSI: return dp_results_marked(r, i, title, "\033[1m", "\033[0m", 0);
   case HL_HTML: return dp_results_marked(r, i, title, "<b>", "</b>", 1);
@@ -98,7 +98,8 @@ static char *marked(const dp_results *r, size_t i, int title,
 }
 
 static int month_num(const char *ym, int *y, int *m) {
-  if (strlen(ym) != 7 || ym[4] != '-') return -1;
+  if (strlen(ym) != 7 || ym[4] != '-')
+    return -1;
   *y = atoi(ym);
   *m = atoi(ym + 5);
   return (*m >= 1 && *m <= 12) ? 0 : -1;
@@ -110,10 +111,12 @@ static void print_facets(const dp_results *r, unsigned facets, FILE *o) {
     const char *label;
   } lists[] = {{DP_FACET_SOURCE, "Sources"}, {DP_FACET_ENTITY, "Entités"}};
   for (size_t l = 0; l < 2; l++) {
-    if (!(facets & lists[l].bit)) continue;
+    if (!(facets & lists[l].bit))
+      continue;
     size_t n = dp_results_facet_count(r, lists[l].bit);
     fprintf(o, "%s :", lists[l].label);
-    if (n == 0) fprintf(o, " (aucune)");
+    if (n == 0)
+      fprintf(o, " (aucune)");
     for (size_t i = 0; i < n; i++) {
       const char *v, *t;
       uint32_t c;
@@ -130,7 +133,8 @@ static void print_facets(const dp_results *r, unsigned facets, FILE *o) {
     for (size_t i = 0; i < n; i++) {
       uint32_t c;
       dp_results_facet(r, DP_FACET_MONTH, i, NULL, &c, NULL);
-      if (c > max) max = c;
+      if (c > max)
+        max = c;
     }
     int py = 0, pm = 0, have = 0;
     for (size_t i = 0; i < n; i++) {
@@ -138,19 +142,23 @@ static void print_facets(const dp_results *r, unsigned facets, FILE *o) {
       uint32_t c;
       dp_results_facet(r, DP_FACET_MONTH, i, &v, &c, NULL);
       int y, m;
-      if (month_num(v, &y, &m)) continue;
+      if (month_num(v, &y, &m))
+        continue;
       /* empty months between two dated ones, so gaps show (up to 3 years) */
       if (have && (y - py) * 12 + (m - pm) <= 36) {
         int gy = py, gm = pm + 1;
-        if (gm > 12) gm = 1, gy++;
+        if (gm > 12)
+          gm = 1, gy++;
         while (gy < y || (gy == y && gm < m)) {
           fprintf(o, "  %04d-%02d │\n", gy, gm);
-          if (++gm > 12) gm = 1, gy++;
+          if (++gm > 12)
+            gm = 1, gy++;
         }
       }
       unsigned w = (unsigned)((c * 40ull + max - 1) / max);
       fprintf(o, "  %s │", v);
-      for (unsigned k = 0; k < w; k++) fputs("█", o);
+      for (unsigned k = 0; k < w; k++)
+        fputs("█", o);
       fprintf(o, " %u\n", c);
       py = y, pm = m, have = 1;
     }
@@ -159,8 +167,20 @@ static void print_facets(const dp_results *r, unsigned facets, FILE *o) {
 
 int main(int argc, char **argv) {
   enum {
-    O_JSON = 256, O_COUNT, O_IDS, O_OFFSET, O_SORT, O_RECENT, O_FACETS,
-    O_FLIMIT, O_HL, O_PASSAGES, O_SCHARS, O_NOSNIP, O_NORELAX, O_DEBUG,
+    O_JSON = 256,
+    O_COUNT,
+    O_IDS,
+    O_OFFSET,
+    O_SORT,
+    O_RECENT,
+    O_FACETS,
+    O_FLIMIT,
+    O_HL,
+    O_PASSAGES,
+    O_SCHARS,
+    O_NOSNIP,
+    O_NORELAX,
+    O_DEBUG,
     O_SERVE
   };
   static const struct option opts[] = {
@@ -185,27 +205,32 @@ int main(int argc, char **argv) {
       {"version", no_argument, 0, 'V'},
       {0, 0, 0, 0}};
   const char *index = getenv("DEPECHE_INDEX");
-  if (!index || !*index) index = "depeche.db";
+  if (!index || !*index)
+    index = "depeche.db";
   dp_search_options so = DP_SEARCH_OPTIONS_INIT;
   int json = 0, count = 0, ids = 0, debug = 0, serve = 0, v;
   const char *nc = getenv("NO_COLOR");
-  enum hl_mode hl =
-      (isatty(STDOUT_FILENO) && !(nc && *nc)) ? HL_ANSI : HL_NONE;
+  enum hl_mode hl = (isatty(STDOUT_FILENO) && !(nc && *nc)) ? HL_ANSI : HL_NONE;
   int c;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "+i:n:hV", opts, NULL)) != -1) {
     switch (c) {
     case 'i': index = optarg; break;
     case 'n':
-      if (parse_uint(optarg, "--limit", &so.limit)) return 2;
+      if (parse_uint(optarg, "--limit", &so.limit))
+        return 2;
       break;
     case O_OFFSET:
-      if (parse_uint(optarg, "--offset", &so.offset)) return 2;
+      if (parse_uint(optarg, "--offset", &so.offset))
+        return 2;
       break;
     case O_SORT:
-      if (strcmp(optarg, "relevance") == 0) so.sort = DP_SORT_RELEVANCE;
-      else if (strcmp(optarg, "date") == 0) so.sort = DP_SORT_DATE;
-      else if (strcmp(optarg, "date-asc") == 0) so.sort = DP_SORT_DATE_ASC;
+      if (strcmp(optarg, "relevance") == 0)
+        so.sort = DP_SORT_RELEVANCE;
+      else if (strcmp(optarg, "date") == 0)
+        so.sort = DP_SORT_DATE;
+      else if (strcmp(optarg, "date-asc") == 0)
+        so.sort = DP_SORT_DATE_ASC;
       else {
         fprintf(stderr,
                 "depeche-search: --sort: expected relevance, date or "
@@ -220,8 +245,10 @@ int main(int argc, char **argv) {
     case O_IDS: ids = 1; break;
     case O_FACETS: {
       char *s = strdup(optarg), *save = NULL;
-      if (!s) return 2;
-      for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+      if (!s)
+        return 2;
+      for (char *t = strtok_r(s, ",", &save); t;
+           t = strtok_r(NULL, ",", &save)) {
         if (strcmp(t, "entity") == 0 || strcmp(t, "entities") == 0)
           so.facets |= DP_FACET_ENTITY;
         else if (strcmp(t, "source") == 0 || strcmp(t, "sources") == 0)
@@ -241,14 +268,19 @@ int main(int argc, char **argv) {
       break;
     }
     case O_FLIMIT:
-      if (parse_uint(optarg, "--facet-limit", &v)) return 2;
+      if (parse_uint(optarg, "--facet-limit", &v))
+        return 2;
       so.facet_limit = (unsigned)v;
       break;
     case O_HL:
-      if (strcmp(optarg, "ansi") == 0) hl = HL_ANSI;
-      else if (strcmp(optarg, "html") == 0) hl = HL_HTML;
-      else if (strcmp(optarg, "plain") == 0) hl = HL_PLAIN;
-      else if (strcmp(optarg, "none") == 0) hl = HL_NONE;
+      if (strcmp(optarg, "ansi") == 0)
+        hl = HL_ANSI;
+      else if (strcmp(optarg, "html") == 0)
+        hl = HL_HTML;
+      else if (strcmp(optarg, "plain") == 0)
+        hl = HL_PLAIN;
+      else if (strcmp(optarg, "none") == 0)
+        hl = HL_NONE;
       else {
         fprintf(stderr,
                 "depeche-search: --highlight: expected ansi, html, plain or "
@@ -258,7 +290,8 @@ int main(int argc, char **argv) {
       }
       break;
     case O_PASSAGES:
-      if (parse_uint(optarg, "--passages", &v)) return 2;
+      if (parse_uint(optarg, "--passages", &v))
+        return 2;
       if (v < 1 || v > 16) {
         fprintf(stderr, "depeche-search: --passages: expected 1 to 16\n");
         return 2;
@@ -266,7 +299,8 @@ int main(int argc, char **argv) {
       so.snippet_passages = (unsigned)v;
       break;
     case O_SCHARS:
-      if (parse_uint(optarg, "--snippet-chars", &v)) return 2;
+      if (parse_uint(optarg, "--snippet-chars", &v))
+        return 2;
       if (v < 20) {
         fprintf(stderr, "depeche-search: --snippet-chars: at least 20\n");
         return 2;
@@ -304,20 +338,25 @@ int main(int argc, char **argv) {
   }
   /* the query: every remaining argument, joined by spaces */
   size_t qlen = 0;
-  for (int i = optind; i < argc; i++) qlen += strlen(argv[i]) + 1;
+  for (int i = optind; i < argc; i++)
+    qlen += strlen(argv[i]) + 1;
   char *query = malloc(qlen + 1);
-  if (!query) return 2;
+  if (!query)
+    return 2;
   query[0] = '\0';
   for (int i = optind; i < argc; i++) {
-    if (i > optind) strcat(query, " ");
+    if (i > optind)
+      strcat(query, " ");
     strcat(query, argv[i]);
   }
-  if (count || ids) so.snippets = 0;
+  if (count || ids)
+    so.snippets = 0;
   if (count) {
     so.exact_total = 1;
     so.limit = 0;
   }
-  if (json) so.snippets = so.snippets && 1;
+  if (json)
+    so.snippets = so.snippets && 1;
 
   char *err = NULL;
   dp_index *ix = dp_open(index, &err);
@@ -338,7 +377,8 @@ int main(int argc, char **argv) {
   }
   uint64_t total = dp_results_total(r);
   FILE *o = stdout;
-  if (debug) fprintf(stderr, "query: %s\n", dp_results_query_description(r));
+  if (debug)
+    fprintf(stderr, "query: %s\n", dp_results_query_description(r));
   if (json) {
     char *s = dp_results_json(r);
     if (!s) {
@@ -359,11 +399,14 @@ int main(int argc, char **argv) {
     if (dp_results_relaxed(r))
       fprintf(o, "Aucun article ne contient tous les mots : voici ceux qui en "
                  "contiennent au moins un.\n");
-    if (sug) fprintf(o, "Essayez : %s\n", sug);
-    if (total == 0) fprintf(o, "Aucun résultat.\n");
+    if (sug)
+      fprintf(o, "Essayez : %s\n", sug);
+    if (total == 0)
+      fprintf(o, "Aucun résultat.\n");
     if (so.facets) {
       print_facets(r, so.facets, o);
-      if (dp_results_count(r)) fputc('\n', o);
+      if (dp_results_count(r))
+        fputc('\n', o);
     }
     for (size_t i = 0; i < dp_results_count(r); i++) {
       const dp_result *p = dp_results_get(r, i);
@@ -372,8 +415,10 @@ int main(int argc, char **argv) {
       dp_free(t);
       fprintf(o, "   ");
       int sep = 0;
-      if (*p->date) fprintf(o, "%s", p->date), sep = 1;
-      if (*p->source) fprintf(o, "%s%s", sep ? " · " : "", p->source), sep = 1;
+      if (*p->date)
+        fprintf(o, "%s", p->date), sep = 1;
+      if (*p->source)
+        fprintf(o, "%s%s", sep ? " · " : "", p->source), sep = 1;
       fprintf(o, "%s%s", sep ? " · " : "", p->id);
       if (*p->path && !strstr(p->path, ".json")) /* one article per file */
         fprintf(o, " · %s", p->path);
@@ -397,6 +442,7 @@ int main(int argc, char **argv) {
   dp_results_free(r);
   dp_close(ix);
   free(query);
-  if (rc) return 2;
+  if (rc)
+    return 2;
   return total > 0 ? 0 : 1;
 }

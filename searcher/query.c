@@ -51,8 +51,10 @@ typedef struct ltoks {
  * thin space, zero-width space, ideographic space), else 0. */
 static size_t space_len(const unsigned char *s, size_t i, size_t n) {
   unsigned char c = s[i];
-  if (c <= 0x20 || c == 0x7f) return 1;
-  if (c == 0xc2 && i + 1 < n && s[i + 1] == 0xa0) return 2;
+  if (c <= 0x20 || c == 0x7f)
+    return 1;
+  if (c == 0xc2 && i + 1 < n && s[i + 1] == 0xa0)
+    return 2;
   if (c == 0xe2 && i + 2 < n && s[i + 1] == 0x80 &&
       (s[i + 2] == 0xaf || s[i + 2] == 0x89 || s[i + 2] == 0x8b ||
        s[i + 2] == 0x87 || s[i + 2] == 0x82 || s[i + 2] == 0x83))
@@ -65,7 +67,8 @@ static size_t space_len(const unsigned char *s, size_t i, size_t n) {
 /* Bytes of a quotation mark at s[i] (" « » “ ” „), else 0. */
 static size_t quote_len(const unsigned char *s, size_t i, size_t n) {
   unsigned char c = s[i];
-  if (c == '"') return 1;
+  if (c == '"')
+    return 1;
   if (c == 0xc2 && i + 1 < n && (s[i + 1] == 0xab || s[i + 1] == 0xbb))
     return 2;
   if (c == 0xe2 && i + 2 < n && s[i + 1] == 0x80 &&
@@ -75,15 +78,15 @@ static size_t quote_len(const unsigned char *s, size_t i, size_t n) {
 }
 
 static int is_break(const unsigned char *s, size_t i, size_t n) {
-  return space_len(s, i, n) || quote_len(s, i, n) || s[i] == '(' ||
-         s[i] == ')';
+  return space_len(s, i, n) || quote_len(s, i, n) || s[i] == '(' || s[i] == ')';
 }
 
 static int lpush(ltoks *L, ltok t) {
   if (L->n == L->cap) {
     size_t cap = L->cap ? L->cap * 2 : 16;
     ltok *v = realloc(L->v, cap * sizeof *v);
-    if (!v) return -1;
+    if (!v)
+      return -1;
     L->v = v;
     L->cap = cap;
   }
@@ -95,19 +98,20 @@ static const struct {
   const char *name;
   int field;
 } field_names[] = {
-    {"title", LF_TITLE},        {"titre", LF_TITLE},
-    {"source", DPS_F_SOURCE},   {"entity", DPS_F_ENTITY},
-    {"entite", DPS_F_ENTITY},   {"per", DPS_F_PER},
-    {"org", DPS_F_ORG},         {"loc", DPS_F_LOC},
-    {"misc", DPS_F_MISC},       {"date", LF_DATE},
-    {"since", LF_SINCE},        {"depuis", LF_SINCE},
-    {"until", LF_UNTIL},        {"jusqua", LF_UNTIL},
+    {"title", LF_TITLE},      {"titre", LF_TITLE},
+    {"source", DPS_F_SOURCE}, {"entity", DPS_F_ENTITY},
+    {"entite", DPS_F_ENTITY}, {"per", DPS_F_PER},
+    {"org", DPS_F_ORG},       {"loc", DPS_F_LOC},
+    {"misc", DPS_F_MISC},     {"date", LF_DATE},
+    {"since", LF_SINCE},      {"depuis", LF_SINCE},
+    {"until", LF_UNTIL},      {"jusqua", LF_UNTIL},
 };
 
 static int field_lookup(const char *s, size_t n) {
   for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++) {
     const char *f = field_names[i].name;
-    if (strlen(f) == n && strncasecmp(f, s, n) == 0) return field_names[i].field;
+    if (strlen(f) == n && strncasecmp(f, s, n) == 0)
+      return field_names[i].field;
   }
   return -1;
 }
@@ -127,7 +131,8 @@ static int lex(const char *text, size_t n, ltoks *L) {
       t.s = text + i;
       t.n = 1;
       i++;
-      if (lpush(L, t)) return -1;
+      if (lpush(L, t))
+        return -1;
       continue;
     }
     /* + - = prefixes, only when something follows */
@@ -146,24 +151,28 @@ static int lex(const char *text, size_t n, ltoks *L) {
       t.s = text + i;
       t.n = 1;
       i++;
-      if (lpush(L, t)) return -1;
+      if (lpush(L, t))
+        return -1;
       continue;
     }
     size_t q = quote_len(s, i, n);
     if (q) {
       size_t start = i + q, j = start;
-      while (j < n && !quote_len(s, j, n)) j++;
+      while (j < n && !quote_len(s, j, n))
+        j++;
       t.t = L_PHRASE;
       t.s = text + start;
       t.n = j - start;
       i = j < n ? j + quote_len(s, j, n) : n;
-      if (lpush(L, t)) return -1;
+      if (lpush(L, t))
+        return -1;
       continue;
     }
     /* field name? */
     if (!t.exact) {
       size_t j = i;
-      while (j < n && j - i < 16 && isalpha(s[j])) j++;
+      while (j < n && j - i < 16 && isalpha(s[j]))
+        j++;
       if (j > i && j < n && s[j] == ':') {
         int f = field_lookup(text + i, j - i);
         if (f >= 0) {
@@ -173,13 +182,15 @@ static int lex(const char *text, size_t n, ltoks *L) {
           t.field = f;
           t.adjacent = j + 1 < n && !space_len(s, j + 1, n);
           i = j + 1;
-          if (lpush(L, t)) return -1;
+          if (lpush(L, t))
+            return -1;
           continue;
         }
       }
     }
     size_t j = i;
-    while (j < n && !is_break(s, j, n)) j++;
+    while (j < n && !is_break(s, j, n))
+      j++;
     if (j == i) { /* a lone prefix char before a break */
       i++;
       continue;
@@ -188,9 +199,12 @@ static int lex(const char *text, size_t n, ltoks *L) {
     t.s = text + i;
     t.n = j - i;
     if (!t.mod && !t.exact) {
-      if (t.n == 3 && memcmp(t.s, "AND", 3) == 0) t.t = L_AND;
-      else if (t.n == 2 && memcmp(t.s, "OR", 2) == 0) t.t = L_OR;
-      else if (t.n == 3 && memcmp(t.s, "NOT", 3) == 0) t.t = L_NOT;
+      if (t.n == 3 && memcmp(t.s, "AND", 3) == 0)
+        t.t = L_AND;
+      else if (t.n == 2 && memcmp(t.s, "OR", 2) == 0)
+        t.t = L_OR;
+      else if (t.n == 3 && memcmp(t.s, "NOT", 3) == 0)
+        t.t = L_NOT;
       else if (t.n >= 4 && memcmp(t.s, "NEAR", 4) == 0) {
         if (t.n == 4) {
           t.t = L_NEAR;
@@ -208,7 +222,8 @@ static int lex(const char *text, size_t n, ltoks *L) {
       }
     }
     i = j;
-    if (lpush(L, t)) return -1;
+    if (lpush(L, t))
+      return -1;
   }
   ltok e = {0};
   e.t = L_EOF;
@@ -221,8 +236,10 @@ static int lex(const char *text, size_t n, ltoks *L) {
 /* ------------------------------------------------------------------ */
 
 void dps_qnode_free(dps_qnode *n) {
-  if (!n) return;
-  for (size_t i = 0; i < n->nkids; i++) dps_qnode_free(n->kids[i]);
+  if (!n)
+    return;
+  for (size_t i = 0; i < n->nkids; i++)
+    dps_qnode_free(n->kids[i]);
   free(n->kids);
   free(n->term);
   free(n->hi);
@@ -242,7 +259,8 @@ static int node_add(dps_qnode *p, dps_qnode *kid) {
   if (p->nkids == p->capkids) {
     size_t cap = p->capkids ? p->capkids * 2 : 4;
     dps_qnode **v = realloc(p->kids, cap * sizeof *v);
-    if (!v) return -1;
+    if (!v)
+      return -1;
     p->kids = v;
     p->capkids = cap;
   }
@@ -259,7 +277,8 @@ static const char *tprefix(dps_tkind k) {
 static dps_qnode *term_new(dps_tkind k, const char *s, uint32_t pos,
                            uint32_t flags) {
   dps_qnode *n = node_new(DPS_Q_TERM);
-  if (!n) return NULL;
+  if (!n)
+    return NULL;
   const char *p = tprefix(k);
   size_t pl = strlen(p), sl = strlen(s);
   n->term = malloc(pl + sl + 1);
@@ -293,7 +312,8 @@ typedef struct P {
 } P;
 
 static void set_oom(P *p) {
-  if (p->rc) return;
+  if (p->rc)
+    return;
   p->rc = -1;
   p->errmsg = dps_strndup("out of memory", 13);
 }
@@ -312,36 +332,38 @@ static int can_start_item(const ltok *t) {
  * on PIAF, each is found in under a third of the answering paragraphs.
  * Dropped from natural-language questions only. */
 static const char *const question_words[] = {
-    "quel",    "quels",    "quelle",   "quelles",  "combien",   "quand",
-    "ou",      "comment",  "pourquoi", "quoi",     "lequel",    "laquelle",
-    "lesquels", "lesquelles", "qui",   "que",      "qu",        "est",
-    "ce",      "a",        "t",        "nom",      "appelle",   "appele",
-    "appellent", "annee",  "date",     "lieu",     "autre",     "type",
-    "trouve",  "situe",    "signifie", "fait",     "peut",      NULL};
+    "quel",      "quels",      "quelle",   "quelles", "combien", "quand",
+    "ou",        "comment",    "pourquoi", "quoi",    "lequel",  "laquelle",
+    "lesquels",  "lesquelles", "qui",      "que",     "qu",      "est",
+    "ce",        "a",          "t",        "nom",     "appelle", "appele",
+    "appellent", "annee",      "date",     "lieu",    "autre",   "type",
+    "trouve",    "situe",      "signifie", "fait",    "peut",    NULL};
 
 /* Words that make a text a question wherever they are. */
 static const char *const question_starts[] = {
-    "quel",    "quels",   "quelle",   "quelles", "combien", "quand",
-    "comment", "pourquoi", "lequel",  "laquelle", "lesquels", "lesquelles",
-    "quoi",    NULL};
+    "quel",     "quels",      "quelle",   "quelles", "combien",
+    "quand",    "comment",    "pourquoi", "lequel",  "laquelle",
+    "lesquels", "lesquelles", "quoi",     NULL};
 
 int dps_query_is_question(dp_analyzer *a, const char *text, size_t len) {
   size_t e = len;
   while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '\t' ||
                    text[e - 1] == '\n' || text[e - 1] == '\r'))
     e--;
-  if (e > 0 && text[e - 1] == '?') return 1;
+  if (e > 0 && text[e - 1] == '?')
+    return 1;
   dp_tokens T = {0};
   int q = 0;
   if (dp_analyze(a, text, len, 0, &T) != (uint32_t)-1) {
     for (size_t i = 0; i < T.n && !q; i++) {
       for (size_t k = 0; question_starts[k]; k++)
-        if (strcmp(T.v[i].term, question_starts[k]) == 0) q = 1;
+        if (strcmp(T.v[i].term, question_starts[k]) == 0)
+          q = 1;
       /* "Qui ...", "Où ...", "Qu'est-ce ...": a question word first */
-      if (i == 0 && (dps_is_question_word(T.v[i].term) &&
-                     (strcmp(T.v[i].term, "qui") == 0 ||
-                      strcmp(T.v[i].term, "ou") == 0 ||
-                      (T.v[i].flags & DP_TOK_ELIDED))))
+      if (i == 0 &&
+          (dps_is_question_word(T.v[i].term) &&
+           (strcmp(T.v[i].term, "qui") == 0 || strcmp(T.v[i].term, "ou") == 0 ||
+            (T.v[i].flags & DP_TOK_ELIDED))))
         q = 1;
     }
   }
@@ -351,7 +373,8 @@ int dps_query_is_question(dp_analyzer *a, const char *text, size_t len) {
 
 int dps_is_question_word(const char *folded) {
   for (size_t i = 0; question_words[i]; i++)
-    if (strcmp(question_words[i], folded) == 0) return 1;
+    if (strcmp(question_words[i], folded) == 0)
+      return 1;
   return 0;
 }
 
@@ -366,7 +389,8 @@ static int analyze(P *p, const char *s, size_t n) {
 
 /* Wraps kids: a kind node of one kid is the kid itself; none is NULL. */
 static dps_qnode *simplify(dps_qnode *g) {
-  if (!g) return NULL;
+  if (!g)
+    return NULL;
   if (g->nkids == 0) {
     dps_qnode_free(g);
     return NULL;
@@ -376,9 +400,11 @@ static dps_qnode *simplify(dps_qnode *g) {
     dps_qnode *k = g->kids[0];
     if (g->kind == DPS_Q_DEFAULT || g->kind == DPS_Q_AND ||
         g->kind == DPS_Q_OR) {
-      if (k->mod == '+') k->mod = 0;
+      if (k->mod == '+')
+        k->mod = 0;
     }
-    if (g->mod) k->mod = g->mod;
+    if (g->mod)
+      k->mod = g->mod;
     g->nkids = 0;
     dps_qnode_free(g);
     return k;
@@ -395,25 +421,31 @@ static dps_qnode *tokens_node(P *p, dps_tkind k, int phrase, int free_word) {
   for (size_t i = 0; i < T->n; i++) {
     const dp_token *t = &T->v[i];
     if (t->flags & DP_TOK_JOINED) {
-      if (!joined) joined = t;
+      if (!joined)
+        joined = t;
       continue;
     }
     nplain++;
-    if (t->flags & DP_TOK_PART) nparts++;
-    if (!(t->flags & DP_TOK_STOP)) nkept++;
+    if (t->flags & DP_TOK_PART)
+      nparts++;
+    if (!(t->flags & DP_TOK_STOP))
+      nkept++;
   }
-  if (nplain == 0) return NULL;
+  if (nplain == 0)
+    return NULL;
   if (!phrase && nplain == 1) {
     const dp_token *t = NULL;
     for (size_t i = 0; i < T->n; i++)
-      if (!(T->v[i].flags & DP_TOK_JOINED)) t = &T->v[i];
-    if ((t->flags & DP_TOK_STOP) && k != DPS_T_EXACT) return NULL;
-    if (free_word && p->o.drop_question_words &&
-        dps_is_question_word(t->term))
+      if (!(T->v[i].flags & DP_TOK_JOINED))
+        t = &T->v[i];
+    if ((t->flags & DP_TOK_STOP) && k != DPS_T_EXACT)
       return NULL;
-    dps_qnode *n = term_new(k, k == DPS_T_EXACT ? t->term : t->stem, 0,
-                            t->flags);
-    if (!n) set_oom(p);
+    if (free_word && p->o.drop_question_words && dps_is_question_word(t->term))
+      return NULL;
+    dps_qnode *n =
+        term_new(k, k == DPS_T_EXACT ? t->term : t->stem, 0, t->flags);
+    if (!n)
+      set_oom(p);
     return n;
   }
   /* several tokens: a phrase (positions) or, without positions, an AND */
@@ -427,9 +459,12 @@ static dps_qnode *tokens_node(P *p, dps_tkind k, int phrase, int free_word) {
   int have = 0;
   for (size_t i = 0; i < T->n; i++) {
     const dp_token *t = &T->v[i];
-    if (t->flags & DP_TOK_JOINED) continue;
-    if ((t->flags & DP_TOK_STOP) && k != DPS_T_EXACT) continue;
-    if (!have) first = t->pos;
+    if (t->flags & DP_TOK_JOINED)
+      continue;
+    if ((t->flags & DP_TOK_STOP) && k != DPS_T_EXACT)
+      continue;
+    if (!have)
+      first = t->pos;
     have = 1;
     last = t->pos;
     dps_qnode *kid = term_new(k, k == DPS_T_EXACT ? t->term : t->stem,
@@ -450,7 +485,8 @@ static dps_qnode *tokens_node(P *p, dps_tkind k, int phrase, int free_word) {
     dps_qnode *jt = term_new(k, k == DPS_T_EXACT ? joined->term : joined->stem,
                              0, joined->flags);
     if (!alt || !jt || (seq && node_add(alt, seq)) || node_add(alt, jt)) {
-      if (alt && alt->nkids && alt->kids[alt->nkids - 1] == seq) seq = NULL;
+      if (alt && alt->nkids && alt->kids[alt->nkids - 1] == seq)
+        seq = NULL;
       dps_qnode_free(alt);
       dps_qnode_free(jt);
       dps_qnode_free(seq);
@@ -468,8 +504,10 @@ static dps_qnode *tokens_node(P *p, dps_tkind k, int phrase, int free_word) {
 static dps_qnode *split_code(P *p, dps_qnode *term, const char *s, size_t n) {
   const char *w = term->term + 1; /* after "Z" */
   size_t i = 0, l = strlen(w);
-  while (i < l && w[i] >= 'a' && w[i] <= 'z') i++;
-  if (i == 0 || i == l || !is_digits(w + i, l - i)) return term;
+  while (i < l && w[i] >= 'a' && w[i] <= 'z')
+    i++;
+  if (i == 0 || i == l || !is_digits(w + i, l - i))
+    return term;
   dps_buf sp = {0};
   dps_buf_add(&sp, w, i);
   dps_buf_putc(&sp, ' ');
@@ -537,19 +575,24 @@ static dps_qnode *word_node(P *p, const ltok *t, dps_tkind k) {
     n--;
     wild = 1;
   }
-  if (n == 0) return NULL;
-  if (analyze(p, s, n)) return NULL;
+  if (n == 0)
+    return NULL;
+  if (analyze(p, s, n))
+    return NULL;
   if (wild) {
     const dp_token *last = NULL, *joined = NULL;
     for (size_t i = 0; i < p->toks.n; i++) {
-      if (p->toks.v[i].flags & DP_TOK_JOINED) joined = &p->toks.v[i];
-      else last = &p->toks.v[i];
+      if (p->toks.v[i].flags & DP_TOK_JOINED)
+        joined = &p->toks.v[i];
+      else
+        last = &p->toks.v[i];
     }
     const dp_token *use = joined ? joined : last;
     if (use && strlen(use->term) >= DPS_WILDCARD_MIN &&
         use->end == n) { /* the star followed the word directly */
       dps_qnode *w = node_new(DPS_Q_WILDCARD);
-      if (w) w->term = dps_strndup(use->term, strlen(use->term));
+      if (w)
+        w->term = dps_strndup(use->term, strlen(use->term));
       if (!w || !w->term) {
         dps_qnode_free(w);
         set_oom(p);
@@ -570,23 +613,29 @@ static dps_qnode *word_node(P *p, const ltok *t, dps_tkind k) {
 }
 
 static dps_qnode *phrase_node(P *p, const ltok *t, dps_tkind k) {
-  if (analyze(p, t->s, t->n)) return NULL;
+  if (analyze(p, t->s, t->n))
+    return NULL;
   return tokens_node(p, t->exact ? DPS_T_EXACT : k, 1, 0);
 }
 
 static int is_digits(const char *s, size_t n) {
-  if (n == 0) return 0;
+  if (n == 0)
+    return 0;
   for (size_t i = 0; i < n; i++)
-    if (!isdigit((unsigned char)s[i])) return 0;
+    if (!isdigit((unsigned char)s[i]))
+      return 0;
   return 1;
 }
 
 /* dd: 1-2 digits into *v within [lo,hi] */
 static int num(const char *s, size_t n, int lo, int hi, int *v) {
-  if (!is_digits(s, n)) return -1;
+  if (!is_digits(s, n))
+    return -1;
   int x = 0;
-  for (size_t i = 0; i < n; i++) x = x * 10 + (s[i] - '0');
-  if (x < lo || x > hi) return -1;
+  for (size_t i = 0; i < n; i++)
+    x = x * 10 + (s[i] - '0');
+  if (x < lo || x > hi)
+    return -1;
   *v = x;
   return 0;
 }
@@ -597,13 +646,15 @@ int dps_parse_date(const char *s, size_t len, int is_hi, char out[9]) {
   size_t nc = 0;
   for (size_t i = 0; i < len; i++) {
     if (s[i] == '-' || s[i] == '/') {
-      if (nc == 2) return -1;
+      if (nc == 2)
+        return -1;
       cut[nc++] = i;
     }
   }
   int y = 0, m = 0, d = 0;
   if (nc == 0) {
-    if (len != 4 || num(s, 4, 1000, 2999, &y)) return -1;
+    if (len != 4 || num(s, 4, 1000, 2999, &y))
+      return -1;
     m = is_hi ? 12 : 1;
     d = is_hi ? 31 : 1;
   } else if (nc == 1) {
@@ -625,7 +676,8 @@ int dps_parse_date(const char *s, size_t len, int is_hi, char out[9]) {
         return -1;
     }
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (d > mdays[m - 1]) return -1;
+    if (d > mdays[m - 1])
+      return -1;
   }
   out[0] = (char)('0' + y / 1000);
   out[1] = (char)('0' + y / 100 % 10);
@@ -640,7 +692,8 @@ int dps_parse_date(const char *s, size_t len, int is_hi, char out[9]) {
 }
 
 static void date_error(P *p, const char *field, const ltok *v) {
-  if (p->rc) return;
+  if (p->rc)
+    return;
   dps_buf b = {0};
   dps_buf_printf(&b,
                  "invalid date in %s:%.*s (expected YYYY, YYYY-MM or "
@@ -651,8 +704,9 @@ static void date_error(P *p, const char *field, const ltok *v) {
 }
 
 static dps_qnode *date_node(P *p, int field, const ltok *v) {
-  const char *fname =
-      field == LF_DATE ? "date" : field == LF_SINCE ? "since" : "until";
+  const char *fname = field == LF_DATE    ? "date"
+                      : field == LF_SINCE ? "since"
+                                          : "until";
   dps_qnode *d = node_new(DPS_Q_DATE);
   if (!d) {
     set_oom(p);
@@ -679,7 +733,8 @@ static dps_qnode *date_node(P *p, int field, const ltok *v) {
       bad |= dps_parse_date(dots + 2, b, 1, hi) != 0;
       have_hi = 1;
     }
-    if (!a && !b) bad = 1;
+    if (!a && !b)
+      bad = 1;
   } else if (field == LF_DATE) {
     bad |= dps_parse_date(s, n, 0, lo) != 0;
     bad |= dps_parse_date(s, n, 1, hi) != 0;
@@ -696,8 +751,10 @@ static dps_qnode *date_node(P *p, int field, const ltok *v) {
     date_error(p, fname, v);
     return NULL;
   }
-  if (have_lo) d->term = dps_strndup(lo, 8);
-  if (have_hi) d->hi = dps_strndup(hi, 8);
+  if (have_lo)
+    d->term = dps_strndup(lo, 8);
+  if (have_hi)
+    d->hi = dps_strndup(hi, 8);
   if ((have_lo && !d->term) || (have_hi && !d->hi)) {
     dps_qnode_free(d);
     set_oom(p);
@@ -724,11 +781,13 @@ static dps_qnode *parse_item(P *p, dps_tkind k) {
   case L_RPAREN: return NULL;
   case L_LPAREN: {
     p->i++;
-    if (p->depth >= DPS_QUERY_MAX_DEPTH) return NULL; /* flatten */
+    if (p->depth >= DPS_QUERY_MAX_DEPTH)
+      return NULL; /* flatten */
     p->depth++;
     dps_qnode *g = parse_group(p, k);
     p->depth--;
-    if (peek(p, 0)->t == L_RPAREN) p->i++;
+    if (peek(p, 0)->t == L_RPAREN)
+      p->i++;
     return simplify(g);
   }
   case L_PHRASE: p->i++; return phrase_node(p, t, k);
@@ -742,18 +801,23 @@ static dps_qnode *parse_item(P *p, dps_tkind k) {
     const ltok *v = peek(p, 0);
     int f = t->field;
     if (f == LF_TITLE) {
-      if (!can_start_item(v)) return literal(p, t, k);
+      if (!can_start_item(v))
+        return literal(p, t, k);
       return parse_item(p, DPS_T_TITLE);
     }
-    if (v->t != L_WORD && v->t != L_PHRASE) return literal(p, t, k);
+    if (v->t != L_WORD && v->t != L_PHRASE)
+      return literal(p, t, k);
     p->i++;
     if (f == LF_DATE || f == LF_SINCE || f == LF_UNTIL)
       return date_node(p, f, v);
     size_t vn = v->n;
-    while (vn > 0 && v->s[vn - 1] == '*') vn--;
-    if (vn == 0) return NULL;
+    while (vn > 0 && v->s[vn - 1] == '*')
+      vn--;
+    if (vn == 0)
+      return NULL;
     dps_qnode *fl = node_new(DPS_Q_FILTER);
-    if (fl) fl->term = dps_strndup(v->s, vn);
+    if (fl)
+      fl->term = dps_strndup(v->s, vn);
     if (!fl || !fl->term) {
       dps_qnode_free(fl);
       set_oom(p);
@@ -770,7 +834,8 @@ static dps_qnode *parse_unary(P *p, dps_tkind k) {
   const ltok *t = peek(p, 0);
   char mod = t->mod;
   dps_qnode *n = parse_item(p, k);
-  if (n && mod) n->mod = mod;
+  if (n && mod)
+    n->mod = mod;
   return n;
 }
 
@@ -779,17 +844,20 @@ static dps_qnode *parse_unary(P *p, dps_tkind k) {
 static int near_take(P *p, dps_qnode *near, dps_qnode *n) {
   if (n->kind == DPS_Q_TERM && n->tkind == DPS_T_STEM) {
     dps_qnode *c = term_new(DPS_T_EXACT, n->term, 0, n->tflags);
-    if (!c) return set_oom(p), 0;
+    if (!c)
+      return set_oom(p), 0;
     c->tkind = DPS_T_STEM;
-    if (node_add(near, c)) return dps_qnode_free(c), set_oom(p), 0;
+    if (node_add(near, c))
+      return dps_qnode_free(c), set_oom(p), 0;
     return 1;
   }
-  if (n->kind == DPS_Q_OR && n->nkids == 2 &&
-      n->kids[1]->kind == DPS_Q_TERM && n->kids[1]->tkind == DPS_T_STEM)
+  if (n->kind == DPS_Q_OR && n->nkids == 2 && n->kids[1]->kind == DPS_Q_TERM &&
+      n->kids[1]->tkind == DPS_T_STEM)
     return near_take(p, near, n->kids[1]);
   if (n->kind == DPS_Q_PHRASE || n->kind == DPS_Q_NEAR) {
     for (size_t i = 0; i < n->nkids; i++)
-      if (!near_take(p, near, n->kids[i])) return 0;
+      if (!near_take(p, near, n->kids[i]))
+        return 0;
     return 1;
   }
   return 0;
@@ -802,8 +870,10 @@ static dps_qnode *parse_near(P *p, dps_tkind k) {
     p->i++;
     dps_qnode *right = parse_unary(p, k);
     if (!left || !right) {
-      if (!left) left = right;
-      else dps_qnode_free(right);
+      if (!left)
+        left = right;
+      else
+        dps_qnode_free(right);
       continue;
     }
     dps_qnode *near = node_new(DPS_Q_NEAR);
@@ -840,7 +910,8 @@ static dps_qnode *parse_or(P *p, dps_tkind k) {
   while (!p->rc && peek(p, 0)->t == L_OR && can_start_item(peek(p, 1))) {
     p->i++;
     dps_qnode *right = parse_near(p, k);
-    if (!right) continue;
+    if (!right)
+      continue;
     if (!left) {
       left = right;
       continue;
@@ -873,7 +944,8 @@ static void join_pairs(P *p, dps_qnode *g, const char *const *spans,
                        const size_t *lens) {
   for (size_t i = 0; !p->rc && i + 1 < g->nkids; i++) {
     dps_qnode *a = g->kids[i], *b = g->kids[i + 1];
-    if (!spans[i] || !spans[i + 1]) continue;
+    if (!spans[i] || !spans[i + 1])
+      continue;
     if (a->kind != DPS_Q_TERM || b->kind != DPS_Q_TERM || a->mod || b->mod ||
         a->tkind != DPS_T_STEM || b->tkind != DPS_T_STEM)
       continue;
@@ -906,8 +978,10 @@ static void join_pairs(P *p, dps_qnode *g, const char *const *spans,
         node_add(ph, a) || node_add(ph, b) || node_add(alt, ph) ||
         (jterm && node_add(alt, jterm)) || node_add(alt, ent)) {
       /* on failure, a and b stay owned by g (remove them from ph) */
-      if (ph) ph->nkids = 0;
-      if (alt && alt->nkids && alt->kids[0] == ph) alt->kids[0] = NULL;
+      if (ph)
+        ph->nkids = 0;
+      if (alt && alt->nkids && alt->kids[0] == ph)
+        alt->kids[0] = NULL;
       dps_qnode_free(ph);
       dps_qnode_free(alt);
       dps_qnode_free(jterm);
@@ -935,16 +1009,19 @@ static dps_qnode *parse_group(P *p, dps_tkind k) {
   int pending_and = 0;
   while (!p->rc) {
     const ltok *t = peek(p, 0);
-    if (t->t == L_EOF) break;
+    if (t->t == L_EOF)
+      break;
     if (t->t == L_RPAREN) {
-      if (p->depth > 0) break;
+      if (p->depth > 0)
+        break;
       p->i++; /* stray ')' at top level */
       continue;
     }
     char force = 0;
     if (t->t == L_AND && can_start_item(peek(p, 1)) && g->nkids > 0) {
       p->i++;
-      if (g->kids[g->nkids - 1]->mod == 0) g->kids[g->nkids - 1]->mod = '+';
+      if (g->kids[g->nkids - 1]->mod == 0)
+        g->kids[g->nkids - 1]->mod = '+';
       pending_and = 1;
       continue;
     }
@@ -955,16 +1032,21 @@ static dps_qnode *parse_group(P *p, dps_tkind k) {
     const ltok *first = peek(p, 0);
     size_t before = p->i;
     dps_qnode *n = parse_or(p, k);
-    if (!n) continue;
-    if (force) n->mod = '-';
-    else if (pending_and && n->mod == 0) n->mod = '+';
+    if (!n)
+      continue;
+    if (force)
+      n->mod = '-';
+    else if (pending_and && n->mod == 0)
+      n->mod = '+';
     pending_and = 0;
     if (g->nkids + 1 > cap) {
       size_t nc = cap ? cap * 2 : 8;
       const char **s2 = realloc(spans, nc * sizeof *s2);
-      if (s2) spans = s2;
+      if (s2)
+        spans = s2;
       size_t *l2 = s2 ? realloc(lens, nc * sizeof *l2) : NULL;
-      if (l2) lens = l2;
+      if (l2)
+        lens = l2;
       if (!s2 || !l2) {
         dps_qnode_free(n);
         set_oom(p);
@@ -982,7 +1064,8 @@ static dps_qnode *parse_group(P *p, dps_tkind k) {
       break;
     }
   }
-  if (!p->rc && k == DPS_T_STEM) join_pairs(p, g, spans, lens);
+  if (!p->rc && k == DPS_T_STEM)
+    join_pairs(p, g, spans, lens);
   free(spans);
   free(lens);
   return g;
@@ -991,14 +1074,17 @@ static dps_qnode *parse_group(P *p, dps_tkind k) {
 int dps_query_parse(dps_qnode **out, dp_analyzer *a, const char *text,
                     size_t len, const dps_parse_opts *o, char **errmsg) {
   *out = NULL;
-  if (errmsg) *errmsg = NULL;
+  if (errmsg)
+    *errmsg = NULL;
   ltoks L = {0};
   P p = {0};
   p.a = a;
-  if (o) p.o = *o;
+  if (o)
+    p.o = *o;
   if (lex(text ? text : "", text ? len : 0, &L)) {
     free(L.v);
-    if (errmsg) *errmsg = dps_strndup("out of memory", 13);
+    if (errmsg)
+      *errmsg = dps_strndup("out of memory", 13);
     return -1;
   }
   p.t = L.v;
@@ -1009,8 +1095,10 @@ int dps_query_parse(dps_qnode **out, dp_analyzer *a, const char *text,
   free(L.v);
   if (p.rc) {
     dps_qnode_free(g);
-    if (errmsg) *errmsg = p.errmsg;
-    else free(p.errmsg);
+    if (errmsg)
+      *errmsg = p.errmsg;
+    else
+      free(p.errmsg);
     return -1;
   }
   *out = simplify(g);
@@ -1035,11 +1123,13 @@ static const char *field_name(dps_field f) {
 }
 
 static void describe(dps_buf *b, const dps_qnode *n) {
-  if (n->mod) dps_buf_putc(b, n->mod);
+  if (n->mod)
+    dps_buf_putc(b, n->mod);
   const char *op = NULL;
   switch (n->kind) {
   case DPS_Q_TERM:
-    if (n->tkind == DPS_T_EXACT) dps_buf_putc(b, '=');
+    if (n->tkind == DPS_T_EXACT)
+      dps_buf_putc(b, '=');
     dps_buf_puts(b, n->term);
     return;
   case DPS_Q_WILDCARD: dps_buf_printf(b, "%s*", n->term); return;
@@ -1056,7 +1146,8 @@ static void describe(dps_buf *b, const dps_qnode *n) {
   case DPS_Q_OR: op = "(OR"; break;
   case DPS_Q_DEFAULT: op = "(DEFAULT"; break;
   }
-  if (op) dps_buf_puts(b, op);
+  if (op)
+    dps_buf_puts(b, op);
   for (size_t i = 0; i < n->nkids; i++) {
     dps_buf_putc(b, ' ');
     describe(b, n->kids[i]);
@@ -1066,7 +1157,9 @@ static void describe(dps_buf *b, const dps_qnode *n) {
 
 char *dps_query_describe(const dps_qnode *n) {
   dps_buf b = {0};
-  if (!n) dps_buf_puts(&b, "(EMPTY)");
-  else describe(&b, n);
+  if (!n)
+    dps_buf_puts(&b, "(EMPTY)");
+  else
+    describe(&b, n);
   return dps_buf_take(&b);
 }

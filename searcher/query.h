@@ -65,20 +65,20 @@ typedef enum dps_field {
 } dps_field;
 
 typedef struct dps_qnode {
-  dps_qkind kind;         /* what this node is */
-  char mod;               /* 0, '+' (required) or '-' (excluded) */
-  dps_tkind tkind;        /* TERM: which term family */
-  char *term;             /* TERM: full term ("Zminister"); WILDCARD: folded
-                             prefix; FILTER: user's value; DATE: low bound
-                             "YYYYMMDD" or NULL (all malloc'd) */
-  char *hi;               /* DATE: high bound or NULL (malloc'd) */
-  dps_field field;        /* FILTER: which filter */
-  uint32_t pos;           /* TERM in a PHRASE/NEAR: relative position */
-  uint32_t window;        /* PHRASE/NEAR: window in positions */
-  uint32_t tflags;        /* TERM: analyzer flags of the word */
-  long src_start;         /* TERM from one plain word: its byte offset in
-                             the query text (spelling), else -1 */
-  size_t src_len;         /* bytes of that word */
+  dps_qkind kind;          /* what this node is */
+  char mod;                /* 0, '+' (required) or '-' (excluded) */
+  dps_tkind tkind;         /* TERM: which term family */
+  char *term;              /* TERM: full term ("Zminister"); WILDCARD: folded
+                              prefix; FILTER: user's value; DATE: low bound
+                              "YYYYMMDD" or NULL (all malloc'd) */
+  char *hi;                /* DATE: high bound or NULL (malloc'd) */
+  dps_field field;         /* FILTER: which filter */
+  uint32_t pos;            /* TERM in a PHRASE/NEAR: relative position */
+  uint32_t window;         /* PHRASE/NEAR: window in positions */
+  uint32_t tflags;         /* TERM: analyzer flags of the word */
+  long src_start;          /* TERM from one plain word: its byte offset in
+                              the query text (spelling), else -1 */
+  size_t src_len;          /* bytes of that word */
   struct dps_qnode **kids; /* children (owned) */
   size_t nkids;            /* number of children */
   size_t capkids;          /* allocated children */

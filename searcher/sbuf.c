@@ -6,8 +6,10 @@
 #include <string.h>
 
 static int grow(dps_buf *b, size_t extra) {
-  if (b->oom) return -1;
-  if (b->len + extra + 1 <= b->cap) return 0;
+  if (b->oom)
+    return -1;
+  if (b->len + extra + 1 <= b->cap)
+    return 0;
   size_t cap = b->cap ? b->cap : 64;
   while (cap < b->len + extra + 1) {
     if (cap > ((size_t)-1) / 2) {
@@ -27,15 +29,21 @@ static int grow(dps_buf *b, size_t extra) {
 }
 
 void dps_buf_add(dps_buf *b, const char *p, size_t n) {
-  if (grow(b, n) != 0) return;
-  if (n) memcpy(b->s + b->len, p, n);
+  if (grow(b, n) != 0)
+    return;
+  if (n)
+    memcpy(b->s + b->len, p, n);
   b->len += n;
   b->s[b->len] = '\0';
 }
 
-void dps_buf_puts(dps_buf *b, const char *s) { dps_buf_add(b, s, strlen(s)); }
+void dps_buf_puts(dps_buf *b, const char *s) {
+  dps_buf_add(b, s, strlen(s));
+}
 
-void dps_buf_putc(dps_buf *b, char c) { dps_buf_add(b, &c, 1); }
+void dps_buf_putc(dps_buf *b, char c) {
+  dps_buf_add(b, &c, 1);
+}
 
 void dps_buf_printf(dps_buf *b, const char *fmt, ...) {
   va_list ap;
@@ -83,7 +91,8 @@ char *dps_buf_take(dps_buf *b) {
     return NULL;
   }
   char *s = b->s;
-  if (!s) s = calloc(1, 1);
+  if (!s)
+    s = calloc(1, 1);
   b->s = NULL;
   b->len = b->cap = 0;
   return s;
@@ -98,8 +107,10 @@ void dps_buf_free(dps_buf *b) {
 
 char *dps_strndup(const char *s, size_t n) {
   char *p = malloc(n + 1);
-  if (!p) return NULL;
-  if (n) memcpy(p, s, n);
+  if (!p)
+    return NULL;
+  if (n)
+    memcpy(p, s, n);
   p[n] = '\0';
   return p;
 }

@@ -24,16 +24,16 @@
 #include "xapian_c.h"
 
 struct dp_index {
-  char *path;          /* as given to dp_open */
-  xc_db *db;           /* read-only handle */
-  dp_analyzer *an;     /* the same analyzer as the indexer */
-  dp_tagger *tagger;   /* created on first use (entity filters) */
-  dps_tuning tune;     /* ranking knobs */
+  char *path;        /* as given to dp_open */
+  xc_db *db;         /* read-only handle */
+  dp_analyzer *an;   /* the same analyzer as the indexer */
+  dp_tagger *tagger; /* created on first use (entity filters) */
+  dps_tuning tune;   /* ranking knobs */
 };
 
 typedef struct facet_val {
-  char *value;  /* owned */
-  char *type;   /* static type name or NULL */
+  char *value; /* owned */
+  char *type;  /* static type name or NULL */
   uint32_t count;
 } facet_val;
 
@@ -52,23 +52,26 @@ typedef struct result_int {
 } result_int;
 
 struct dp_results {
-  char *query;        /* the query text */
-  char *description;  /* parsed tree */
+  char *query;       /* the query text */
+  char *description; /* parsed tree */
   uint64_t total;
   int relaxed;
-  char *suggestion;   /* or NULL */
+  char *suggestion; /* or NULL */
   result_int *v;
   size_t n;
   unsigned facets_asked;
   facet_list facets[3]; /* source, month, entity */
 };
 
-static char *xstrdup(const char *s) { return dps_strndup(s, strlen(s)); }
+static char *xstrdup(const char *s) {
+  return dps_strndup(s, strlen(s));
+}
 
 static void set_err(char **errmsg, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void set_err(char **errmsg, const char *fmt, ...) {
-  if (!errmsg) return;
+  if (!errmsg)
+    return;
   va_list ap;
   va_start(ap, fmt);
   char tmp[1];
@@ -78,7 +81,8 @@ static void set_err(char **errmsg, const char *fmt, ...) {
   va_end(ap);
   if (n >= 0) {
     char *s = malloc((size_t)n + 1);
-    if (s) vsnprintf(s, (size_t)n + 1, fmt, ap2);
+    if (s)
+      vsnprintf(s, (size_t)n + 1, fmt, ap2);
     *errmsg = s;
   } else {
     *errmsg = NULL;
@@ -101,10 +105,13 @@ static int map_xc(int st) {
 /* Open / close                                                        */
 /* ------------------------------------------------------------------ */
 
-DP_EXPORT void dp_free(void *p) { free(p); }
+DP_EXPORT void dp_free(void *p) {
+  free(p);
+}
 
 DP_EXPORT dp_index *dp_open(const char *path, char **errmsg) {
-  if (errmsg) *errmsg = NULL;
+  if (errmsg)
+    *errmsg = NULL;
   if (!path || !*path) {
     set_err(errmsg, "no index path given");
     return NULL;
@@ -141,7 +148,8 @@ DP_EXPORT dp_index *dp_open(const char *path, char **errmsg) {
 }
 
 DP_EXPORT void dp_close(dp_index *ix) {
-  if (!ix) return;
+  if (!ix)
+    return;
   xc_db_free(ix->db);
   dp_analyzer_free(ix->an);
   dp_tagger_free(ix->tagger);
@@ -150,12 +158,14 @@ DP_EXPORT void dp_close(dp_index *ix) {
 }
 
 void dps_index_set_tuning(dp_index *ix, const dps_tuning *t) {
-  if (ix && t) ix->tune = *t;
+  if (ix && t)
+    ix->tune = *t;
 }
 
 DP_EXPORT int dp_search_options_init(dp_search_options *opts,
                                      unsigned int version) {
-  if (!opts || version != DP_SEARCH_OPTIONS_VERSION) return DP_EINVAL;
+  if (!opts || version != DP_SEARCH_OPTIONS_VERSION)
+    return DP_EINVAL;
   dp_search_options d = DP_SEARCH_OPTIONS_INIT;
   *opts = d;
   return 0;
@@ -178,20 +188,23 @@ typedef struct bctx {
 } bctx;
 
 static void bfail_xc(bctx *c) {
-  if (c->rc) return;
+  if (c->rc)
+    return;
   c->rc = map_xc(c->xe.status);
   c->err = xstrdup(xc_error_message(&c->xe));
 }
 
 static void bfail_oom(bctx *c) {
-  if (c->rc) return;
+  if (c->rc)
+    return;
   c->rc = DP_ENOMEM;
   c->err = xstrdup("out of memory");
 }
 
 static double idf(bctx *c, const char *term) {
   uint32_t tf = 0;
-  if (xc_db_term_freq(&tf, c->ix->db, term, NULL)) tf = 0;
+  if (xc_db_term_freq(&tf, c->ix->db, term, NULL))
+    tf = 0;
   double n = c->ndocs ? c->ndocs : 1;
   double w = log(1.0 + (n - tf + 0.5) / (tf + 0.5));
   return w > 0.05 ? w : 0.05;
@@ -199,19 +212,22 @@ static double idf(bctx *c, const char *term) {
 
 static xc_query *q_term(bctx *c, const char *t) {
   xc_query *q = NULL;
-  if (!c->rc && xc_query_term(&q, t, 1, 0, &c->xe)) bfail_xc(c);
+  if (!c->rc && xc_query_term(&q, t, 1, 0, &c->xe))
+    bfail_xc(c);
   return q;
 }
 
 static xc_query *q_nothing(bctx *c) {
   xc_query *q = NULL;
-  if (!c->rc && xc_query_match_nothing(&q, &c->xe)) bfail_xc(c);
+  if (!c->rc && xc_query_match_nothing(&q, &c->xe))
+    bfail_xc(c);
   return q;
 }
 
 static xc_query *q_all(bctx *c) {
   xc_query *q = NULL;
-  if (!c->rc && xc_query_match_all(&q, &c->xe)) bfail_xc(c);
+  if (!c->rc && xc_query_match_all(&q, &c->xe))
+    bfail_xc(c);
   return q;
 }
 
@@ -220,41 +236,47 @@ static xc_query *q_combine(bctx *c, xc_op op, xc_query **subs, size_t n,
                            uint32_t param) {
   size_t m = 0;
   for (size_t i = 0; i < n; i++)
-    if (subs[i]) subs[m++] = subs[i];
+    if (subs[i])
+      subs[m++] = subs[i];
   xc_query *q = NULL;
   if (!c->rc && m == 1 && op != XC_OP_ELITE_SET) {
     q = subs[0];
     subs[0] = NULL;
   } else if (!c->rc && m > 0 &&
-             xc_query_combine(&q, op, (const xc_query *const *)subs, m,
-                              param, &c->xe)) {
+             xc_query_combine(&q, op, (const xc_query *const *)subs, m, param,
+                              &c->xe)) {
     bfail_xc(c);
   }
-  for (size_t i = 0; i < m; i++) xc_query_free(subs[i]);
+  for (size_t i = 0; i < m; i++)
+    xc_query_free(subs[i]);
   return q;
 }
 
 static xc_query *q_scale(bctx *c, xc_query *sub, double f) {
   xc_query *q = NULL;
-  if (!c->rc && sub && xc_query_scale(&q, sub, f, &c->xe)) bfail_xc(c);
+  if (!c->rc && sub && xc_query_scale(&q, sub, f, &c->xe))
+    bfail_xc(c);
   xc_query_free(sub);
   return q;
 }
 
 static int hl_term(bctx *c, const dps_qnode *n, int neg) {
-  if (neg || !c->hl) return -1;
+  if (neg || !c->hl)
+    return -1;
   const char *text = n->tkind == DPS_T_EXACT ? n->term : n->term + 1;
   long k = dps_hl_add_term(c->hl,
                            n->tkind == DPS_T_EXACT ? DPS_HL_EXACT : DPS_HL_STEM,
-                           text, idf(c, n->term));
-  if (k < 0) bfail_oom(c);
+                           text, pow(idf(c, n->term), c->ix->tune.snip_idf_power));
+  if (k < 0)
+    bfail_oom(c);
   return (int)k;
 }
 
 /* Alphanumeric-only folded form, for loose name matching. */
 static char *alnum_form(const char *s) {
   char *f = dp_text_fold_dup(s, strlen(s));
-  if (!f) return NULL;
+  if (!f)
+    return NULL;
   size_t o = 0;
   for (size_t i = 0; f[i]; i++) {
     unsigned char ch = (unsigned char)f[i];
@@ -279,20 +301,40 @@ static int loose_terms(bctx *c, const char *prefix, const char *want,
   while ((r = xc_termit_next(it, &c->xe)) == 1) {
     const char *t = xc_termit_term(it, NULL);
     char *f = alnum_form(t + pl);
-    if (!f) break;
+    if (!f)
+      break;
     int ok = strcmp(f, want) == 0 ||
              (prefix_ok && wl >= 3 && strncmp(f, want, wl) == 0);
     free(f);
-    if (!ok) continue;
+    if (!ok && prefix_ok && wl >= 2) {
+      /* initials: "afp" for "agence france-presse" */
+      char ini[64];
+      size_t ni = 0;
+      int at_start = 1;
+      for (const char *q = t + pl; *q && ni < sizeof ini - 1; q++) {
+        int alnum = (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9');
+        if (alnum && at_start)
+          ini[ni++] = *q;
+        at_start = *q == ' ' || *q == '-';
+      }
+      ini[ni] = '\0';
+      ok = ni >= 2 && strcmp(ini, want) == 0;
+    }
+    if (!ok)
+      continue;
     char **v = realloc(*list, (*n + 1) * sizeof *v);
-    if (!v) break;
+    if (!v)
+      break;
     *list = v;
-    if (!(v[*n] = xstrdup(t))) break;
+    if (!(v[*n] = xstrdup(t)))
+      break;
     (*n)++;
-    if (*n >= 64) break;
+    if (*n >= 64)
+      break;
   }
   xc_termit_free(it);
-  if (r < 0) bfail_xc(c);
+  if (r < 0)
+    bfail_xc(c);
   return 0;
 }
 
@@ -306,7 +348,8 @@ static xc_query *build_filter(bctx *c, const dps_qnode *n, int neg) {
   if (n->field == DPS_F_SOURCE) {
     char *f = dp_text_fold_dup(n->term, strlen(n->term));
     char *loose = alnum_form(n->term);
-    if (!f || !loose) bfail_oom(c);
+    if (!f || !loose)
+      bfail_oom(c);
     else if (*loose)
       loose_terms(c, DP_PREFIX_SOURCE, loose, 1, &terms, &nt);
     free(f);
@@ -324,20 +367,20 @@ static xc_query *build_filter(bctx *c, const dps_qnode *n, int neg) {
     if (!c->rc && dp_entity_canonical_key(c->ix->tagger, n->term,
                                           strlen(n->term), &key, &type))
       bfail_oom(c);
-    int only = n->field == DPS_F_PER   ? DP_ENT_PER
-               : n->field == DPS_F_ORG ? DP_ENT_ORG
-               : n->field == DPS_F_LOC ? DP_ENT_LOC
+    int only = n->field == DPS_F_PER    ? DP_ENT_PER
+               : n->field == DPS_F_ORG  ? DP_ENT_ORG
+               : n->field == DPS_F_LOC  ? DP_ENT_LOC
                : n->field == DPS_F_MISC ? DP_ENT_MISC
                                         : -1;
     char *loose = key ? alnum_form(key) : NULL;
     for (int t = 0; key && loose && !c->rc && t < 4; t++) {
-      if (only >= 0 && t != only) continue;
+      if (only >= 0 && t != only)
+        continue;
       dps_buf tb = {0};
       dps_buf_puts(&tb, ent_prefix[t]);
       dps_buf_puts(&tb, key);
       int ex = 0;
-      if (!tb.oom && xc_db_term_exists(&ex, c->ix->db, tb.s, NULL) == 0 &&
-          ex) {
+      if (!tb.oom && xc_db_term_exists(&ex, c->ix->db, tb.s, NULL) == 0 && ex) {
         char **v = realloc(terms, (nt + 1) * sizeof *v);
         if (v) {
           terms = v;
@@ -351,12 +394,14 @@ static xc_query *build_filter(bctx *c, const dps_qnode *n, int neg) {
         memcpy(pfx, ent_prefix[t], pl);
         size_t kl = 0;
         /* first byte of the key (ASCII) narrows the scan */
-        if ((unsigned char)key[0] < 0x80 && key[0]) pfx[pl + kl++] = key[0];
+        if ((unsigned char)key[0] < 0x80 && key[0])
+          pfx[pl + kl++] = key[0];
         pfx[pl + kl] = '\0';
         loose_terms(c, pfx, loose, 0, &terms, &nt);
       }
       dps_buf_free(&tb);
-      if (!neg && c->hl && dps_hl_add_entity(c->hl, t, key, 2.0)) bfail_oom(c);
+      if (!neg && c->hl && dps_hl_add_entity(c->hl, t, key, 2.0))
+        bfail_oom(c);
     }
     free(loose);
     free(key);
@@ -366,14 +411,17 @@ static xc_query *build_filter(bctx *c, const dps_qnode *n, int neg) {
       q = q_nothing(c);
     } else {
       xc_query **subs = calloc(nt, sizeof *subs);
-      if (!subs) bfail_oom(c);
-      for (size_t i = 0; subs && i < nt; i++) subs[i] = q_term(c, terms[i]);
+      if (!subs)
+        bfail_oom(c);
+      for (size_t i = 0; subs && i < nt; i++)
+        subs[i] = q_term(c, terms[i]);
       q = subs ? q_combine(c, XC_OP_OR, subs, nt, 0) : NULL;
       free(subs);
       q = q_scale(c, q, 0.0);
     }
   }
-  for (size_t i = 0; i < nt; i++) free(terms[i]);
+  for (size_t i = 0; i < nt; i++)
+    free(terms[i]);
   free(terms);
   return q;
 }
@@ -390,17 +438,17 @@ static xc_query *build_group(bctx *c, const dps_qnode *n, int neg, int top) {
   xc_query **pos = calloc(k + 1, sizeof *pos);
   xc_query **req = calloc(k + 1, sizeof *req);
   xc_query **flt = calloc(k + 2, sizeof *flt);
-  xc_query **not = calloc(k + 2, sizeof *not);
+  xc_query **not = calloc(k + 2, sizeof *not );
   size_t np = 0, nr = 0, nf = 0, nn = 0;
   xc_query *q = NULL;
-  if (!pos || !req || !flt || !not) {
+  if (!pos || !req || !flt || !not ) {
     bfail_oom(c);
     goto done;
   }
   for (size_t i = 0; i < k && !c->rc; i++) {
     const dps_qnode *kid = n->kids[i];
     if (kid->mod == '-') {
-      not[nn++] = build(c, kid, !neg, 0);
+      not [nn++] = build(c, kid, !neg, 0);
     } else if (is_filter(kid)) {
       flt[nf++] = build(c, kid, neg, 0);
     } else if (kid->mod == '+' || n->kind == DPS_Q_AND) {
@@ -409,20 +457,24 @@ static xc_query *build_group(bctx *c, const dps_qnode *n, int neg, int top) {
       pos[np++] = build(c, kid, neg, 0);
     }
   }
-  if (c->rc) goto done;
+  if (c->rc)
+    goto done;
   xc_query *base = NULL;
   const dps_tuning *t = &c->ix->tune;
   if (np + nr == 0) {
     base = q_all(c);
   } else if (top && c->relaxed) {
-    for (size_t i = 0; i < nr; i++) pos[np++] = req[i];
+    for (size_t i = 0; i < nr; i++)
+      pos[np++] = req[i];
     nr = 0;
     base = q_combine(c, XC_OP_OR, pos, np, 0);
     np = 0;
   } else if (!top || n->kind == DPS_Q_AND ||
              (np <= t->short_max && !c->question)) {
-    if (top && np + nr > 1) c->strict_used = 1;
-    for (size_t i = 0; i < nr; i++) pos[np++] = req[i];
+    if (top && np + nr > 1)
+      c->strict_used = 1;
+    for (size_t i = 0; i < nr; i++)
+      pos[np++] = req[i];
     nr = 0;
     base = q_combine(c, XC_OP_AND, pos, np, 0);
     np = 0;
@@ -456,26 +508,31 @@ static xc_query *build_group(bctx *c, const dps_qnode *n, int neg, int top) {
     free(v);
   }
   if (nn) {
-    memmove(not + 1, not, nn * sizeof *not);
-    not[0] = base;
+    memmove(not +1, not, nn * sizeof *not );
+    not [0] = base;
     base = q_combine(c, XC_OP_AND_NOT, not, nn + 1, 0);
     nn = 0;
   }
   q = base;
 done:
-  for (size_t i = 0; pos && i < np; i++) xc_query_free(pos[i]);
-  for (size_t i = 0; req && i < nr; i++) xc_query_free(req[i]);
-  for (size_t i = 0; flt && i < nf; i++) xc_query_free(flt[i]);
-  for (size_t i = 0; not && i < nn; i++) xc_query_free(not[i]);
+  for (size_t i = 0; pos && i < np; i++)
+    xc_query_free(pos[i]);
+  for (size_t i = 0; req && i < nr; i++)
+    xc_query_free(req[i]);
+  for (size_t i = 0; flt && i < nf; i++)
+    xc_query_free(flt[i]);
+  for (size_t i = 0; not &&i < nn; i++)
+    xc_query_free(not [i]);
   free(pos);
   free(req);
   free(flt);
-  free(not);
+  free(not );
   return q;
 }
 
 static xc_query *build(bctx *c, const dps_qnode *n, int neg, int top) {
-  if (c->rc) return NULL;
+  if (c->rc)
+    return NULL;
   switch (n->kind) {
   case DPS_Q_TERM: {
     hl_term(c, n, neg);
@@ -490,8 +547,8 @@ static xc_query *build(bctx *c, const dps_qnode *n, int neg, int top) {
         bfail_oom(c);
         return q;
       }
-      xc_query *two[2] = {q, q_scale(c, q_term(c, sb.s),
-                                     c->ix->tune.title_boost)};
+      xc_query *two[2] = {q,
+                          q_scale(c, q_term(c, sb.s), c->ix->tune.title_boost)};
       dps_buf_free(&sb);
       q = q_combine(c, XC_OP_AND_MAYBE, two, 2, 0);
     }
@@ -510,7 +567,8 @@ static xc_query *build(bctx *c, const dps_qnode *n, int neg, int top) {
       for (size_t i = 0; i < n->nkids; i++) {
         terms[i] = n->kids[i]->term;
         int k = hl_term(c, n->kids[i], neg);
-        if (k < 0) ok = 0;
+        if (k < 0)
+          ok = 0;
         idx[i] = (size_t)(k < 0 ? 0 : k);
         ps[i] = n->kids[i]->pos;
       }
@@ -520,7 +578,8 @@ static xc_query *build(bctx *c, const dps_qnode *n, int neg, int top) {
       int r = n->kind == DPS_Q_PHRASE
                   ? xc_query_phrase(&q, terms, n->nkids, n->window, &c->xe)
                   : xc_query_near(&q, terms, n->nkids, n->window, &c->xe);
-      if (!c->rc && r) bfail_xc(c);
+      if (!c->rc && r)
+        bfail_xc(c);
     }
     free(terms);
     free(idx);
@@ -542,7 +601,8 @@ static xc_query *build(bctx *c, const dps_qnode *n, int neg, int top) {
     return q;
   }
   case DPS_Q_WILDCARD: {
-    if (!neg && c->hl && dps_hl_add_term(c->hl, DPS_HL_PREFIX, n->term, 1.0) < 0)
+    if (!neg && c->hl &&
+        dps_hl_add_term(c->hl, DPS_HL_PREFIX, n->term, 1.0) < 0)
       bfail_oom(c);
     xc_query *q = NULL;
     if (!c->rc && xc_query_wildcard(&q, n->term, 100,
@@ -568,10 +628,13 @@ static xc_query *build(bctx *c, const dps_qnode *n, int neg, int top) {
 /* Levenshtein distance over bytes, giving up above max. */
 static unsigned edit_distance(const char *a, size_t la, const char *b,
                               size_t lb, unsigned max) {
-  if ((la > lb ? la - lb : lb - la) > max) return max + 1;
+  if ((la > lb ? la - lb : lb - la) > max)
+    return max + 1;
   unsigned row[64];
-  if (lb >= 63 || la >= 63) return max + 1;
-  for (size_t j = 0; j <= lb; j++) row[j] = (unsigned)j;
+  if (lb >= 63 || la >= 63)
+    return max + 1;
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = (unsigned)j;
   for (size_t i = 1; i <= la; i++) {
     unsigned prev = row[0], best;
     row[0] = (unsigned)i;
@@ -579,13 +642,17 @@ static unsigned edit_distance(const char *a, size_t la, const char *b,
     for (size_t j = 1; j <= lb; j++) {
       unsigned cur = row[j];
       unsigned v = prev + (a[i - 1] != b[j - 1]);
-      if (row[j] + 1 < v) v = row[j] + 1;
-      if (row[j - 1] + 1 < v) v = row[j - 1] + 1;
+      if (row[j] + 1 < v)
+        v = row[j] + 1;
+      if (row[j - 1] + 1 < v)
+        v = row[j - 1] + 1;
       row[j] = v;
       prev = cur;
-      if (v < best) best = v;
+      if (v < best)
+        best = v;
     }
-    if (best > max) return max + 1;
+    if (best > max)
+      return max + 1;
   }
   return row[lb];
 }
@@ -593,11 +660,13 @@ static unsigned edit_distance(const char *a, size_t la, const char *b,
 /* Best vocabulary word for a folded word that matches nothing. */
 static char *correct_word(bctx *c, const char *w) {
   size_t wl = strlen(w);
-  if (wl < 3 || wl > 40) return NULL;
+  if (wl < 3 || wl > 40)
+    return NULL;
   unsigned max = wl <= 4 ? 1 : 2;
   char pfx[2] = {w[0], 0};
   xc_termit *it = NULL;
-  if (xc_db_terms(&it, c->ix->db, pfx, NULL)) return NULL;
+  if (xc_db_terms(&it, c->ix->db, pfx, NULL))
+    return NULL;
   char *best = NULL;
   unsigned bestd = max + 1;
   uint32_t bestf = 0;
@@ -606,10 +675,12 @@ static char *correct_word(bctx *c, const char *w) {
     const char *t = xc_termit_term(it, &tl);
     uint32_t f = xc_termit_termfreq(it);
     unsigned d = edit_distance(w, wl, t, tl, max);
-    if (d == 0 || d > max) continue;
+    if (d == 0 || d > max)
+      continue;
     if (d < bestd || (d == bestd && f > bestf)) {
       char *nb = xstrdup(t);
-      if (!nb) break;
+      if (!nb)
+        break;
       free(best);
       best = nb;
       bestd = d;
@@ -632,14 +703,17 @@ static char *suggest(bctx *c, const dps_qnode *root, const char *qtext) {
   size_t sp = 0;
   fix fx[32];
   size_t nf = 0;
-  if (!root) return NULL;
+  if (!root)
+    return NULL;
   stack[sp++] = root;
   while (sp && nf < 32) {
     const dps_qnode *n = stack[--sp];
     if (n->kind == DPS_Q_TERM) {
-      if (n->src_start < 0 || n->mod == '-') continue;
+      if (n->src_start < 0 || n->mod == '-')
+        continue;
       int ex = 1;
-      if (xc_db_term_exists(&ex, c->ix->db, n->term, NULL) || ex) continue;
+      if (xc_db_term_exists(&ex, c->ix->db, n->term, NULL) || ex)
+        continue;
       dp_tokens T = {0};
       if (dp_analyze(c->ix->an, qtext + n->src_start, n->src_len, 0, &T) ==
               (uint32_t)-1 ||
@@ -657,20 +731,24 @@ static char *suggest(bctx *c, const dps_qnode *root, const char *qtext) {
       dp_tokens_free(&T);
       continue;
     }
-    for (size_t i = n->nkids; i > 0 && sp < 256; i--) stack[sp++] = n->kids[i - 1];
+    for (size_t i = n->nkids; i > 0 && sp < 256; i--)
+      stack[sp++] = n->kids[i - 1];
   }
-  if (nf == 0) return NULL;
+  if (nf == 0)
+    return NULL;
   /* fixes come in query order (stack walk is left to right) */
   dps_buf b = {0};
   long at = 0;
   for (size_t i = 0; i < nf; i++) {
-    if (fx[i].start < at) continue;
+    if (fx[i].start < at)
+      continue;
     dps_buf_add(&b, qtext + at, (size_t)(fx[i].start - at));
     dps_buf_puts(&b, fx[i].word);
     at = fx[i].start + (long)fx[i].len;
   }
   dps_buf_puts(&b, qtext + at);
-  for (size_t i = 0; i < nf; i++) free(fx[i].word);
+  for (size_t i = 0; i < nf; i++)
+    free(fx[i].word);
   return dps_buf_take(&b);
 }
 
@@ -687,11 +765,14 @@ static void result_free(result_int *r) {
 }
 
 DP_EXPORT void dp_results_free(dp_results *r) {
-  if (!r) return;
-  for (size_t i = 0; i < r->n; i++) result_free(&r->v[i]);
+  if (!r)
+    return;
+  for (size_t i = 0; i < r->n; i++)
+    result_free(&r->v[i]);
   free(r->v);
   for (int f = 0; f < 3; f++) {
-    for (size_t i = 0; i < r->facets[f].n; i++) free(r->facets[f].v[i].value);
+    for (size_t i = 0; i < r->facets[f].n; i++)
+      free(r->facets[f].v[i].value);
     free(r->facets[f].v);
   }
   free(r->query);
@@ -700,7 +781,9 @@ DP_EXPORT void dp_results_free(dp_results *r) {
   free(r);
 }
 
-DP_EXPORT size_t dp_results_count(const dp_results *r) { return r ? r->n : 0; }
+DP_EXPORT size_t dp_results_count(const dp_results *r) {
+  return r ? r->n : 0;
+}
 
 DP_EXPORT const dp_result *dp_results_get(const dp_results *r, size_t i) {
   return r && i < r->n ? &r->v[i].pub : NULL;
@@ -738,18 +821,22 @@ DP_EXPORT int dp_results_facet(const dp_results *r, unsigned facet, size_t i,
                                const char **value, uint32_t *count,
                                const char **type) {
   int f = facet_index(facet);
-  if (!r || f < 0 || i >= r->facets[f].n) return DP_EINVAL;
+  if (!r || f < 0 || i >= r->facets[f].n)
+    return DP_EINVAL;
   const facet_val *v = &r->facets[f].v[i];
-  if (value) *value = v->value;
-  if (count) *count = v->count;
-  if (type) *type = v->type;
+  if (value)
+    *value = v->value;
+  if (count)
+    *count = v->count;
+  if (type)
+    *type = v->type;
   return 0;
 }
 
 DP_EXPORT char *dp_results_marked(const dp_results *r, size_t i, int title,
-                                  const char *pre, const char *post,
-                                  int html) {
-  if (!r || i >= r->n) return NULL;
+                                  const char *pre, const char *post, int html) {
+  if (!r || i >= r->n)
+    return NULL;
   const dp_result *p = &r->v[i].pub;
   const char *text = title ? p->title : p->snippet;
   const dp_span *sp = title ? p->title_highlights : p->highlights;
@@ -760,7 +847,8 @@ DP_EXPORT char *dp_results_marked(const dp_results *r, size_t i, int title,
 
 static int cmp_facet_count(const void *x, const void *y) {
   const facet_val *a = x, *b = y;
-  if (a->count != b->count) return a->count > b->count ? -1 : 1;
+  if (a->count != b->count)
+    return a->count > b->count ? -1 : 1;
   return strcmp(a->value, b->value);
 }
 
@@ -783,7 +871,8 @@ static const char *type_of_letter(char l) {
 static int take_facet(facet_list *fl, const xc_spy *spy, int which,
                       unsigned limit, xc_error *xe) {
   xc_facets *fs = NULL;
-  if (xc_spy_top(&fs, spy, 0, xe)) return -1;
+  if (xc_spy_top(&fs, spy, 0, xe))
+    return -1;
   fl->v = calloc(fs->n ? fs->n : 1, sizeof *fl->v);
   if (!fl->v) {
     xc_facets_free(fs);
@@ -793,7 +882,8 @@ static int take_facet(facet_list *fl, const xc_spy *spy, int which,
     const char *v = fs->items[i].value;
     size_t len = fs->items[i].len;
     facet_val *o = &fl->v[fl->n];
-    if (len == 0) continue;
+    if (len == 0)
+      continue;
     if (which == 1 && len == 6) { /* YYYYMM -> YYYY-MM */
       char m[8] = {v[0], v[1], v[2], v[3], '-', v[4], v[5], 0};
       o->value = xstrdup(m);
@@ -803,7 +893,8 @@ static int take_facet(facet_list *fl, const xc_spy *spy, int which,
     } else {
       o->value = dps_strndup(v, len);
     }
-    if (!o->value) break;
+    if (!o->value)
+      break;
     o->count = fs->items[i].count;
     fl->n++;
   }
@@ -813,7 +904,8 @@ static int take_facet(facet_list *fl, const xc_spy *spy, int which,
   } else {
     qsort(fl->v, fl->n, sizeof *fl->v, cmp_facet_count);
     if (limit && fl->n > limit) {
-      for (size_t i = limit; i < fl->n; i++) free(fl->v[i].value);
+      for (size_t i = limit; i < fl->n; i++)
+        free(fl->v[i].value);
       fl->n = limit;
     }
   }
@@ -838,10 +930,14 @@ static int fill_result(result_int *r, dp_index *ix, const dps_hl *hl,
         {rec->body, strlen(rec->body), DP_FIELD_BODY},
     };
     dps_snip_opts so = DPS_SNIP_OPTS_INIT;
-    if (o->snippet_passages) so.passages = o->snippet_passages;
-    if (o->snippet_chars) so.chars = o->snippet_chars;
+    if (o->snippet_passages)
+      so.passages = o->snippet_passages;
+    if (o->snippet_chars)
+      so.chars = o->snippet_chars;
     so.min_ratio = ix->tune.snip_min_ratio;
     so.before = ix->tune.snip_before;
+    so.max_per_term = ix->tune.snip_max_per_term;
+    so.radius_pct = ix->tune.snip_radius_pct;
     dps_snippet s;
     if (dps_snippet_make(&s, ix->an, hl, texts, 2, rec->entities,
                          rec->n_entities, &so, err))
@@ -876,7 +972,8 @@ static int fill_result(result_int *r, dp_index *ix, const dps_hl *hl,
       for (size_t j = 0; j < p->n_entities && !dup; j++)
         dup = strcmp(r->ents[j].key, e->key) == 0 &&
               strcmp(r->ents[j].type, dp_entity_type_name(e->type)) == 0;
-      if (dup) continue;
+      if (dup)
+        continue;
       dp_result_entity *d = &r->ents[p->n_entities++];
       d->type = dp_entity_type_name((dp_entity_type)e->type);
       d->canonical = e->canonical;
@@ -888,25 +985,28 @@ static int fill_result(result_int *r, dp_index *ix, const dps_hl *hl,
 }
 
 typedef struct cand {
-  size_t i;      /* index in the mset */
-  double score;  /* after the freshness boost */
+  size_t i;     /* index in the mset */
+  double score; /* after the freshness boost */
   uint32_t rank;
 } cand;
 
 static int cmp_cand(const void *x, const void *y) {
   const cand *a = x, *b = y;
-  if (a->score != b->score) return a->score > b->score ? -1 : 1;
+  if (a->score != b->score)
+    return a->score > b->score ? -1 : 1;
   return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
 static long days_of(const char *ymd) {
   /* days since 0000-03-01, civil calendar (enough for differences) */
-  if (strlen(ymd) < 8) return -1;
+  if (strlen(ymd) < 8)
+    return -1;
   int y = (ymd[0] - '0') * 1000 + (ymd[1] - '0') * 100 + (ymd[2] - '0') * 10 +
           (ymd[3] - '0');
   int m = (ymd[4] - '0') * 10 + (ymd[5] - '0');
   int d = (ymd[6] - '0') * 10 + (ymd[7] - '0');
-  if (m < 1 || m > 12) return -1;
+  if (m < 1 || m > 12)
+    return -1;
   if (m <= 2) {
     y--;
     m += 12;
@@ -931,20 +1031,24 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
   cand *cands = NULL;
   int rc = 0;
   *modified = 0;
-  if (xc_db_doc_count(&c.ndocs, ix->db, &c.xe)) bfail_xc(&c);
+  if (xc_db_doc_count(&c.ndocs, ix->db, &c.xe))
+    bfail_xc(&c);
   for (int attempt = 0; attempt < 2 && !c.rc; attempt++) {
     c.relaxed = attempt == 1;
     c.strict_used = 0;
     dps_hl_free(&hl);
     xc_query_free(q);
     q = root ? build(&c, root, 0, 1) : NULL;
-    if (!c.rc && !root) q = froot ? q_all(&c) : q_nothing(&c);
+    if (!c.rc && !root)
+      q = froot ? q_all(&c) : q_nothing(&c);
     if (froot && q) {
       xc_query *two[2] = {q, build(&c, froot, 1, 0)};
-      if (two[1]) two[1] = q_scale(&c, two[1], 0.0);
+      if (two[1])
+        two[1] = q_scale(&c, two[1], 0.0);
       q = q_combine(&c, XC_OP_FILTER, two, 2, 0);
     }
-    if (c.rc) break;
+    if (c.rc)
+      break;
     xc_enquire_free(enq);
     enq = NULL;
     if (xc_enquire_new(&enq, ix->db, &c.xe)) {
@@ -973,16 +1077,18 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
     for (int f = 0; f < 3; f++) {
       xc_spy_free(spies[f]);
       spies[f] = NULL;
-      if (!(o->facets & fbit[f])) continue;
-      int r = f == 2 ? xc_spy_new_multi(&spies[f], fslot[f], DP_MULTI_SEP,
-                                        &c.xe)
-                     : xc_spy_new_values(&spies[f], fslot[f], &c.xe);
+      if (!(o->facets & fbit[f]))
+        continue;
+      int r = f == 2
+                  ? xc_spy_new_multi(&spies[f], fslot[f], DP_MULTI_SEP, &c.xe)
+                  : xc_spy_new_values(&spies[f], fslot[f], &c.xe);
       if (r || xc_enquire_add_spy(enq, spies[f], &c.xe)) {
         bfail_xc(&c);
         break;
       }
     }
-    if (c.rc) break;
+    if (c.rc)
+      break;
     uint32_t off = o->offset > 0 ? (uint32_t)o->offset : 0;
     uint32_t lim = o->limit > 0 ? (uint32_t)o->limit : 0;
     uint32_t want_off = off, want_lim = lim;
@@ -996,8 +1102,9 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
       want_lim = off + lim < depth ? depth : off + lim;
       boost = 1;
     }
-    uint32_t check = want_off + want_lim + 100;
-    if (o->facets || o->exact_total) check = c.ndocs;
+    uint32_t check = 0; /* Xapian estimates the total */
+    if (o->facets || o->exact_total)
+      check = c.ndocs;
     xc_mset_free(ms);
     ms = NULL;
     if (xc_enquire_get_mset(&ms, enq, want_off, want_lim, check, &c.xe)) {
@@ -1028,7 +1135,8 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
         days[i] = -1;
         if (xc_mset_value(&v, NULL, ms, i, DP_SLOT_DATE, &c.xe) == 0) {
           days[i] = days_of(v);
-          if (days[i] > newest) newest = days[i];
+          if (days[i] > newest)
+            newest = days[i];
         } else if (c.xe.status == XC_ERR_MODIFIED) {
           bfail_xc(&c);
         }
@@ -1062,14 +1170,15 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
       if (dp_record_decode(data, dlen, &rec, NULL) == 0) {
         dps_text tx[2] = {{rec->lead, strlen(rec->lead), DP_FIELD_LEAD},
                           {rec->body, strlen(rec->body), DP_FIELD_BODY}};
-        cands[i].score += ix->tune.rerank_weight *
-                          dps_best_window_score(ix->an, &hl, tx, 2,
-                                                ix->tune.rerank_chars);
+        cands[i].score +=
+            ix->tune.rerank_weight *
+            dps_best_window_score(ix->an, &hl, tx, 2, ix->tune.rerank_chars);
       }
       dp_record_free(rec);
       free(data);
     }
-    if (c.rc) break;
+    if (c.rc)
+      break;
     size_t first = 0, count = ms_n;
     if (boost) {
       qsort(cands, ms_n, sizeof *cands, cmp_cand);
@@ -1109,7 +1218,8 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
       }
     }
     for (int f = 0; f < 3 && !c.rc; f++) {
-      if (!spies[f]) continue;
+      if (!spies[f])
+        continue;
       if (take_facet(&res->facets[f], spies[f], f,
                      o->facet_limit ? o->facet_limit : 0, &c.xe))
         bfail_xc(&c);
@@ -1121,14 +1231,17 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
   if (c.rc) {
     *modified = c.xe.status == XC_ERR_MODIFIED;
     rc = c.rc;
-    if (errmsg) *errmsg = c.err;
-    else free(c.err);
+    if (errmsg)
+      *errmsg = c.err;
+    else
+      free(c.err);
     c.err = NULL;
   }
   free(cands);
   xc_mset_free(ms);
   xc_enquire_free(enq);
-  for (int f = 0; f < 3; f++) xc_spy_free(spies[f]);
+  for (int f = 0; f < 3; f++)
+    xc_spy_free(spies[f]);
   xc_query_free(q);
   dps_hl_free(&hl);
   xc_error_clear(&c.xe);
@@ -1136,12 +1249,14 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
 }
 
 static void results_reset(dp_results *r) {
-  for (size_t i = 0; i < r->n; i++) result_free(&r->v[i]);
+  for (size_t i = 0; i < r->n; i++)
+    result_free(&r->v[i]);
   free(r->v);
   r->v = NULL;
   r->n = 0;
   for (int f = 0; f < 3; f++) {
-    for (size_t i = 0; i < r->facets[f].n; i++) free(r->facets[f].v[i].value);
+    for (size_t i = 0; i < r->facets[f].n; i++)
+      free(r->facets[f].v[i].value);
     free(r->facets[f].v);
     r->facets[f].v = NULL;
     r->facets[f].n = 0;
@@ -1154,8 +1269,10 @@ static void results_reset(dp_results *r) {
 
 DP_EXPORT int dp_search(dp_results **out, dp_index *ix, const char *query,
                         const dp_search_options *opts, char **errmsg) {
-  if (errmsg) *errmsg = NULL;
-  if (out) *out = NULL;
+  if (errmsg)
+    *errmsg = NULL;
+  if (out)
+    *out = NULL;
   if (!out || !ix) {
     set_err(errmsg, "no index handle");
     return DP_EINVAL;
@@ -1172,7 +1289,8 @@ DP_EXPORT int dp_search(dp_results **out, dp_index *ix, const char *query,
     set_err(errmsg, "offset and limit must be >= 0");
     return DP_EINVAL;
   }
-  if (!query) query = "";
+  if (!query)
+    query = "";
   dp_results *res = calloc(1, sizeof *res);
   if (!res || !(res->query = xstrdup(query))) {
     free(res);
@@ -1186,7 +1304,8 @@ DP_EXPORT int dp_search(dp_results **out, dp_index *ix, const char *query,
   /* natural-language questions: question words dropped, ranked by the
    * words an article holds (not all required) */
   int question = dps_query_is_question(ix->an, query, strlen(query));
-  if (question && ix->tune.drop_question_words) po.drop_question_words = 1;
+  if (question && ix->tune.drop_question_words)
+    po.drop_question_words = 1;
   if (dps_query_parse(&root, ix->an, query, strlen(query), &po, &perr) ||
       (o.filters && dps_query_parse(&froot, ix->an, o.filters,
                                     strlen(o.filters), NULL, &perr))) {
@@ -1202,7 +1321,8 @@ DP_EXPORT int dp_search(dp_results **out, dp_index *ix, const char *query,
     int changed = 0;
     xc_error xe = XC_ERROR_INIT;
     /* see commits made since the last search */
-    if (xc_db_reopen(&changed, ix->db, &xe)) xc_error_clear(&xe);
+    if (xc_db_reopen(&changed, ix->db, &xe))
+      xc_error_clear(&xe);
     int modified = 0;
     char *e = NULL;
     rc = run(res, ix, root, froot, query, question, &o, &e, &modified);
@@ -1246,7 +1366,8 @@ static json_t *facet_json(const facet_list *fl) {
   for (size_t i = 0; a && i < fl->n; i++) {
     json_t *o = json_object();
     json_object_set_new(o, "value", jstr(fl->v[i].value));
-    if (fl->v[i].type) json_object_set_new(o, "type", json_string(fl->v[i].type));
+    if (fl->v[i].type)
+      json_object_set_new(o, "type", json_string(fl->v[i].type));
     json_object_set_new(o, "count", json_integer(fl->v[i].count));
     json_array_append_new(a, o);
   }
@@ -1254,7 +1375,8 @@ static json_t *facet_json(const facet_list *fl) {
 }
 
 DP_EXPORT char *dp_results_json(const dp_results *r) {
-  if (!r) return NULL;
+  if (!r)
+    return NULL;
   json_t *root = json_object();
   json_object_set_new(root, "schema", json_integer(1));
   json_object_set_new(root, "query", jstr(r->query));
@@ -1277,7 +1399,8 @@ DP_EXPORT char *dp_results_json(const dp_results *r) {
     json_object_set_new(o, "snippet", jstr(p->snippet));
     json_t *h = json_array();
     for (size_t k = 0; k < p->n_highlights; k++)
-      json_array_append_new(h, json_pack("[II]", (json_int_t)p->highlights[k].start,
+      json_array_append_new(h, json_pack("[II]",
+                                         (json_int_t)p->highlights[k].start,
                                          (json_int_t)p->highlights[k].end));
     json_object_set_new(o, "highlights", h);
     json_t *th = json_array();
@@ -1317,9 +1440,11 @@ DP_EXPORT char *dp_search_json(dp_index *ix, const char *query, int offset,
   o.offset = offset;
   o.limit = limit;
   dp_results *r = NULL;
-  if (dp_search(&r, ix, query, &o, errmsg)) return NULL;
+  if (dp_search(&r, ix, query, &o, errmsg))
+    return NULL;
   char *s = dp_results_json(r);
   dp_results_free(r);
-  if (!s) set_err(errmsg, "out of memory");
+  if (!s)
+    set_err(errmsg, "out of memory");
   return s;
 }

@@ -9,29 +9,32 @@
 /* Ranking knobs, chosen by measurement on PIAF (docs/query-syntax.md,
  * "Ranking"). */
 typedef struct dps_tuning {
-  double k1;            /* BM25 wdf saturation */
-  double b;             /* BM25 length normalisation */
-  double min_normlen;   /* BM25 floor of the normalised length */
-  unsigned short_max;   /* keyword queries of at most this many words
-                           require them all; longer ones and questions
-                           rank by the words an article holds */
-  int long_policy;      /* 0 = OR, 2 = ELITE_SET of half the words */
-  double title_boost;   /* weight of S (title) terms added beside each Z
-                           term (0 = none) */
+  double k1;               /* BM25 wdf saturation */
+  double b;                /* BM25 length normalisation */
+  double min_normlen;      /* BM25 floor of the normalised length */
+  unsigned short_max;      /* keyword queries of at most this many words
+                              require them all; longer ones and questions
+                              rank by the words an article holds */
+  int long_policy;         /* 0 = OR, 2 = ELITE_SET of half the words */
+  double title_boost;      /* weight of S (title) terms added beside each Z
+                              term (0 = none) */
   int drop_question_words; /* drop quel, combien... from questions */
-  double idf_power;     /* each word's weight times idf^this (0 = plain) */
-  unsigned rerank_depth; /* questions: the best this many are re-ranked
-                            with proximity (0 = off) */
-  double rerank_weight; /* weight of the best window's score */
-  unsigned rerank_chars; /* window size for that score */
-  double snip_min_ratio; /* see dps_snip_opts.min_ratio */
-  double snip_before;    /* see dps_snip_opts.before */
+  double idf_power;        /* each word's weight times idf^this (0 = plain) */
+  unsigned rerank_depth;   /* questions: the best this many are re-ranked
+                              with proximity (0 = off) */
+  double rerank_weight;    /* weight of the best window's score */
+  unsigned rerank_chars;   /* window size for that score */
+  double snip_min_ratio;   /* see dps_snip_opts.min_ratio */
+  double snip_before;      /* see dps_snip_opts.before */
+  unsigned snip_max_per_term; /* see dps_snip_opts.max_per_term */
+  unsigned snip_radius_pct;   /* see dps_snip_opts.radius_pct */
+  double snip_idf_power;      /* snippet words weigh idf^this */
 } dps_tuning;
 
 /* Measured on PIAF with the OrangeSum distractors (docs/query-syntax.md,
  * "How results are ranked"). */
-#define DPS_TUNING_INIT \
-  {1.6, 1.0, 0.1, 4, 0, 0.0, 1, 0.0, 20, 0.5, 100, 0.5, 0.35}
+#define DPS_TUNING_INIT                                                        \
+  { 1.6, 1.0, 0.1, 4, 0, 0.0, 1, 0.0, 20, 0.5, 100, 0.5, 0.35, 3, 100, 0.5 }
 
 /* Replaces the handle's tuning (tools and tests only). */
 void dps_index_set_tuning(dp_index *ix, const dps_tuning *t);

@@ -405,7 +405,7 @@ static int answer(dp_index *ix, const dp_search_options *defaults,
   r.o = *defaults;
   json_t *root = NULL;
   char *err = NULL;
-  int rc;
+  int rc, bad = 0;
   if (defaults->filters && *defaults->filters)
     dps_buf_puts(&r.filters, defaults->filters);
 
@@ -419,13 +419,13 @@ static int answer(dp_index *ix, const dp_search_options *defaults,
   else if (i == len)
     err = msgf("empty request");
   else if (line[i] == '{')
-    parse_json_request(&r, &root, line, len, &err);
+    bad = parse_json_request(&r, &root, line, len, &err) != 0;
   else
     r.query = line;
   if (!err && r.filters.oom)
     err = msgf("out of memory");
 
-  if (err || !r.query) {
+  if (bad || err || !r.query) { /* (err is NULL if even it failed) */
     rc = put_error(out, r.id, err, lineno);
   } else {
     r.o.filters = r.filters.len ? r.filters.s : NULL;

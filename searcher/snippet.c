@@ -11,10 +11,12 @@
 /* ------------------------------------------------------------------ */
 
 static int grow(void **v, size_t *cap, size_t n, size_t size) {
-  if (n < *cap) return 0;
+  if (n < *cap)
+    return 0;
   size_t c = *cap ? *cap * 2 : 8;
   void *p = realloc(*v, c * size);
-  if (!p) return -1;
+  if (!p)
+    return -1;
   *v = p;
   *cap = c;
   return 0;
@@ -24,13 +26,15 @@ long dps_hl_add_term(dps_hl *h, dps_hl_kind kind, const char *text,
                      double weight) {
   for (size_t i = 0; i < h->nterms; i++)
     if (h->terms[i].kind == kind && strcmp(h->terms[i].text, text) == 0) {
-      if (weight > h->terms[i].weight) h->terms[i].weight = weight;
+      if (weight > h->terms[i].weight)
+        h->terms[i].weight = weight;
       return (long)i;
     }
   if (grow((void **)&h->terms, &h->capterms, h->nterms, sizeof *h->terms))
     return -1;
   char *t = dps_strndup(text, strlen(text));
-  if (!t) return -1;
+  if (!t)
+    return -1;
   h->terms[h->nterms].text = t;
   h->terms[h->nterms].kind = kind;
   h->terms[h->nterms].weight = weight > 0 ? weight : 1.0;
@@ -39,7 +43,8 @@ long dps_hl_add_term(dps_hl *h, dps_hl_kind kind, const char *text,
 
 int dps_hl_add_phrase(dps_hl *h, const size_t *terms, const uint32_t *pos,
                       size_t n) {
-  if (n == 0) return 0;
+  if (n == 0)
+    return 0;
   if (grow((void **)&h->phrases, &h->capphrases, h->nphrases,
            sizeof *h->phrases))
     return -1;
@@ -65,7 +70,8 @@ int dps_hl_add_entity(dps_hl *h, int type, const char *key, double weight) {
   if (grow((void **)&h->ents, &h->capents, h->nents, sizeof *h->ents))
     return -1;
   char *k = dps_strndup(key, strlen(key));
-  if (!k) return -1;
+  if (!k)
+    return -1;
   h->ents[h->nents].type = type;
   h->ents[h->nents].key = k;
   h->ents[h->nents].weight = weight > 0 ? weight : 1.0;
@@ -74,13 +80,16 @@ int dps_hl_add_entity(dps_hl *h, int type, const char *key, double weight) {
 }
 
 void dps_hl_free(dps_hl *h) {
-  if (!h) return;
-  for (size_t i = 0; i < h->nterms; i++) free(h->terms[i].text);
+  if (!h)
+    return;
+  for (size_t i = 0; i < h->nterms; i++)
+    free(h->terms[i].text);
   for (size_t i = 0; i < h->nphrases; i++) {
     free(h->phrases[i].term);
     free(h->phrases[i].pos);
   }
-  for (size_t i = 0; i < h->nents; i++) free(h->ents[i].key);
+  for (size_t i = 0; i < h->nents; i++)
+    free(h->ents[i].key);
   free(h->terms);
   free(h->phrases);
   free(h->ents);
@@ -107,22 +116,24 @@ static int tok_match(const dp_token *t, const dps_hl_term *q) {
   switch (q->kind) {
   case DPS_HL_STEM: return strcmp(t->stem, q->text) == 0;
   case DPS_HL_EXACT: return strcmp(t->term, q->text) == 0;
-  case DPS_HL_PREFIX:
-    return strncmp(t->term, q->text, strlen(q->text)) == 0;
+  case DPS_HL_PREFIX: return strncmp(t->term, q->text, strlen(q->text)) == 0;
   }
   return 0;
 }
 
 static int hit_add(hits *H, hit h) {
-  if (grow((void **)&H->v, &H->cap, H->n, sizeof *H->v)) return -1;
+  if (grow((void **)&H->v, &H->cap, H->n, sizeof *H->v))
+    return -1;
   H->v[H->n++] = h;
   return 0;
 }
 
 static int hit_cmp(const void *a, const void *b) {
   const hit *x = a, *y = b;
-  if (x->start != y->start) return x->start < y->start ? -1 : 1;
-  if (x->end != y->end) return x->end > y->end ? -1 : 1;
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  if (x->end != y->end)
+    return x->end > y->end ? -1 : 1;
   return 0;
 }
 
@@ -131,8 +142,10 @@ static size_t tok_at(const dp_tokens *T, size_t off) {
   size_t lo = 0, hi = T->n;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    if (T->v[mid].end <= off) lo = mid + 1;
-    else hi = mid;
+    if (T->v[mid].end <= off)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return lo;
 }
@@ -143,15 +156,19 @@ static int find_hits(hits *H, const dps_hl *hl, const dp_tokens *T,
                      size_t nents) {
   int has_exact = 0;
   for (size_t j = 0; j < hl->nterms; j++)
-    if (hl->terms[j].kind != DPS_HL_STEM) has_exact = 1;
+    if (hl->terms[j].kind != DPS_HL_STEM)
+      has_exact = 1;
   for (size_t i = 0; i < T->n; i++) {
     const dp_token *t = &T->v[i];
-    if (t->flags & DP_TOK_FURNITURE) continue;
-    if ((t->flags & DP_TOK_STOP) && !has_exact) continue;
+    if (t->flags & DP_TOK_FURNITURE)
+      continue;
+    if ((t->flags & DP_TOK_STOP) && !has_exact)
+      continue;
     for (size_t j = 0; j < hl->nterms; j++) {
       if (tok_match(t, &hl->terms[j])) {
         hit h = {t->start, t->end, i, i, j, hl->terms[j].weight};
-        if (hit_add(H, h)) return -1;
+        if (hit_add(H, h))
+          return -1;
         break;
       }
     }
@@ -169,19 +186,23 @@ static int find_hits(hits *H, const dps_hl *hl, const dp_tokens *T,
       for (k = 1; k < ph->n; k++) {
         uint32_t want = t->pos + ph->pos[k] - ph->pos[0];
         size_t j = last + 1;
-        while (j < T->n && T->v[j].pos < want) j++;
+        while (j < T->n && T->v[j].pos < want)
+          j++;
         while (j < T->n && T->v[j].pos == want &&
                ((T->v[j].flags & DP_TOK_JOINED) ||
                 !tok_match(&T->v[j], &hl->terms[ph->term[k]])))
           j++;
-        if (j >= T->n || T->v[j].pos != want) break;
+        if (j >= T->n || T->v[j].pos != want)
+          break;
         last = j;
         w += hl->terms[ph->term[k]].weight;
       }
-      if (k < ph->n) continue;
-      hit h = {t->start, T->v[last].end, i, last,
-               hl->nterms + hl->nents + p, w * 0.5};
-      if (hit_add(H, h)) return -1;
+      if (k < ph->n)
+        continue;
+      hit h = {t->start, T->v[last].end, i, last, hl->nterms + hl->nents + p,
+               w * 0.5};
+      if (hit_add(H, h))
+        return -1;
     }
   }
   /* entity mentions with a wanted key */
@@ -195,15 +216,20 @@ static int find_hits(hits *H, const dps_hl *hl, const dp_tokens *T,
           strcmp(hl->ents[q].key, m->key) != 0)
         continue;
       size_t ta = tok_at(T, m->start), tb = ta;
-      if (ta >= T->n) break;
-      while (tb + 1 < T->n && T->v[tb + 1].end <= m->end) tb++;
-      if (T->v[ta].flags & DP_TOK_FURNITURE) break;
+      if (ta >= T->n)
+        break;
+      while (tb + 1 < T->n && T->v[tb + 1].end <= m->end)
+        tb++;
+      if (T->v[ta].flags & DP_TOK_FURNITURE)
+        break;
       hit h = {m->start, m->end, ta, tb, hl->nterms + q, hl->ents[q].weight};
-      if (hit_add(H, h)) return -1;
+      if (hit_add(H, h))
+        return -1;
       break;
     }
   }
-  if (H->n > 1) qsort(H->v, H->n, sizeof *H->v, hit_cmp);
+  if (H->n > 1)
+    qsort(H->v, H->n, sizeof *H->v, hit_cmp);
   return 0;
 }
 
@@ -214,19 +240,312 @@ static int find_hits(hits *H, const dps_hl *hl, const dp_tokens *T,
 static size_t nchars(const char *s, size_t a, size_t b) {
   size_t c = 0;
   for (size_t i = a; i < b; i++)
-    if (((unsigned char)s[i] & 0xc0) != 0x80) c++;
+    if (((unsigned char)s[i] & 0xc0) != 0x80)
+      c++;
   return c;
 }
+
+typedef struct twin {
+  size_t lo, hi; /* token index range of one analysed window */
+} twin;
 
 typedef struct field_state {
   const dps_text *tx;
   dp_tokens toks;
   hits H;
+  twin *win; /* analysed windows, in order (malloc'd) */
+  size_t nwin;
+  size_t cur_lo, cur_hi; /* window of the passage being expanded */
 } field_state;
 
+/* ------------------------------------------------------------------ */
+/* Windowed analysis: only the parts of a long text near a possible   */
+/* match are analysed (the analyzer is the cost of a snippet).        */
+/* ------------------------------------------------------------------ */
+
+/* Folds the UTF-8 letter at s[i] to lowercase ASCII (accents dropped) into
+ * out (1 or 2 bytes); returns the bytes read and sets *m to the bytes
+ * written (0 for a non-letter/digit). */
+static size_t fold_at(const unsigned char *s, size_t i, size_t n, char *out,
+                      size_t *m) {
+  unsigned char c = s[i];
+  *m = 0;
+  if (c < 0x80) {
+    if (c >= 'A' && c <= 'Z')
+      c = (unsigned char)(c + 32);
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      out[0] = (char)c;
+      *m = 1;
+    }
+    return 1;
+  }
+  if (c == 0xc3 && i + 1 < n) {
+    static const char map[64] = "aaaaaa"
+                                "ceeeeiiiidnooooo"
+                                "ouuuuyts"
+                                "aaaaaa"
+                                "ceeeeiiiidnooooo"
+                                "ouuuuyty";
+    unsigned char d = s[i + 1];
+    if (d >= 0x80 && d <= 0xbf) {
+      unsigned k = d - 0x80;
+      char f = map[k];
+      if (k == 0x06 || k == 0x26) { /* æ */
+        out[0] = 'a';
+        out[1] = 'e';
+        *m = 2;
+      } else if (k == 0x1f) { /* ß */
+        out[0] = 's';
+        out[1] = 's';
+        *m = 2;
+      } else if (k != 0x17 && k != 0x37) { /* not × ÷ */
+        out[0] = f;
+        *m = 1;
+      }
+    }
+    return 2;
+  }
+  if (c == 0xc5 && i + 1 < n && (s[i + 1] == 0x92 || s[i + 1] == 0x93)) {
+    out[0] = 'o';
+    out[1] = 'e';
+    *m = 2;
+    return 2;
+  }
+  size_t l = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+  if (i + l > n)
+    l = n - i;
+  out[0] = '?'; /* another letter: matches no probe */
+  *m = 1;
+  return l;
+}
+
+#define PROBE 4
+
+/* Byte offsets of the words of text that may match a term of hl (their
+ * folded start equals a term's first PROBE letters), plus the starts of
+ * wanted entity mentions. Appends to *pos (malloc'd). 0 or -1. */
+static int candidates(const dps_hl *hl, const dps_text *tx,
+                      const dp_record_entity *ents, size_t nents,
+                      unsigned max_per_term, size_t **pos, size_t *npos,
+                      size_t *cap) {
+  char probes[64][PROBE];
+  size_t plen[64], np = 0;
+  unsigned seen[64] = {0};
+  for (size_t j = 0; j < hl->nterms && np < 64; j++) {
+    size_t l = strlen(hl->terms[j].text);
+    if (l == 0)
+      continue;
+    plen[np] = l < PROBE ? l : PROBE;
+    memcpy(probes[np], hl->terms[j].text, plen[np]);
+    np++;
+  }
+  const unsigned char *s = (const unsigned char *)tx->text;
+  size_t n = tx->len, i = 0;
+  int prev_word = 0;
+  while (i < n) {
+    char w[PROBE + 2];
+    size_t m, adv = fold_at(s, i, n, w, &m);
+    if (m == 0) {
+      prev_word = 0;
+      i += adv;
+      continue;
+    }
+    if (prev_word) {
+      i += adv;
+      continue;
+    }
+    /* a word starts at i: fold its first letters */
+    size_t wl = 0, j = i, start = i;
+    while (j < n && wl < PROBE) {
+      char f[2];
+      size_t fm, a2 = fold_at(s, j, n, f, &fm);
+      if (fm == 0)
+        break;
+      for (size_t q = 0; q < fm && wl < PROBE + 1; q++)
+        w[wl++] = f[q];
+      j += a2;
+    }
+    for (size_t k = 0; k < np; k++) {
+      if (wl >= plen[k] && memcmp(w, probes[k], plen[k]) == 0 &&
+          seen[k]++ < max_per_term) {
+        if (*npos == *cap) {
+          size_t c2 = *cap ? *cap * 2 : 32;
+          size_t *v = realloc(*pos, c2 * sizeof *v);
+          if (!v)
+            return -1;
+          *pos = v;
+          *cap = c2;
+        }
+        (*pos)[(*npos)++] = start;
+        break;
+      }
+    }
+    prev_word = 1;
+    i += adv;
+  }
+  for (size_t e = 0; ents && e < nents; e++) {
+    if (ents[e].field != tx->field || ents[e].start >= n || !ents[e].key)
+      continue;
+    for (size_t q = 0; q < hl->nents; q++) {
+      if (strcmp(hl->ents[q].key, ents[e].key) != 0)
+        continue;
+      if (*npos == *cap) {
+        size_t c2 = *cap ? *cap * 2 : 32;
+        size_t *v = realloc(*pos, c2 * sizeof *v);
+        if (!v)
+          return -1;
+        *pos = v;
+        *cap = c2;
+      }
+      (*pos)[(*npos)++] = ents[e].start;
+      break;
+    }
+  }
+  return 0;
+}
+
+static int cmp_size(const void *x, const void *y) {
+  size_t a = *(const size_t *)x, b = *(const size_t *)y;
+  return a < b ? -1 : a > b;
+}
+
+/* Analyses tx[ws, we) appending to F->toks with offsets into tx; records
+ * the window. */
+static int analyze_window(field_state *F, dp_analyzer *a, size_t ws, size_t we,
+                          uint32_t *next_pos) {
+  const char *s = F->tx->text;
+  size_t before = F->toks.n;
+  uint32_t np = dp_analyze(a, s + ws, we - ws, *next_pos, &F->toks);
+  if (np == (uint32_t)-1)
+    return -1;
+  *next_pos = np + 1000; /* phrases never cross windows */
+  for (size_t k = before; k < F->toks.n; k++) {
+    F->toks.v[k].start += ws;
+    F->toks.v[k].end += ws;
+  }
+  if (F->toks.n > before && ws > 0) {
+    /* the first word starts a sentence only if the text says so */
+    dp_token *t = &F->toks.v[before];
+    size_t b = t->start;
+    while (b > 0 && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+      b--;
+    int sent = b == 0 || s[b - 1] == '\n' || s[b - 1] == '\n' ||
+               ((s[b - 1] == '.' || s[b - 1] == '!' || s[b - 1] == '?') &&
+                (t->flags & DP_TOK_CAPITAL));
+    if (sent)
+      t->flags |= DP_TOK_SENT_START;
+    else
+      t->flags &= ~(uint32_t)DP_TOK_SENT_START;
+  }
+  if (F->toks.n > before) {
+    twin *v = realloc(F->win, (F->nwin + 1) * sizeof *v);
+    if (!v)
+      return -1;
+    F->win = v;
+    F->win[F->nwin].lo = before;
+    F->win[F->nwin].hi = F->toks.n - 1;
+    F->nwin++;
+  }
+  return 0;
+}
+
+/* Analyses the parts of text tx near possible matches (all of it when it
+ * is short or matches are everywhere), then finds the hits. radius: bytes
+ * kept around each candidate. whole_prefix: when nothing may match, bytes
+ * of the start analysed anyway (for the fallback; 0 = none). */
+static int prepare_field(field_state *F, dp_analyzer *a, const dps_hl *hl,
+                         const dps_text *tx, const dp_record_entity *ents,
+                         size_t nents, size_t radius, size_t whole_prefix,
+                         unsigned max_per_term) {
+  F->tx = tx;
+  if (!tx->text || tx->len == 0)
+    return 0;
+  size_t n = tx->len;
+  const char *s = tx->text;
+  uint32_t next_pos = 0;
+  if (n <= 3 * radius) {
+    if (analyze_window(F, a, 0, n, &next_pos))
+      return -1;
+    return find_hits(&F->H, hl, &F->toks, tx, ents, nents);
+  }
+  size_t *pos = NULL, npos = 0, cap = 0;
+  if (candidates(hl, tx, ents, nents, max_per_term, &pos, &npos, &cap)) {
+    free(pos);
+    return -1;
+  }
+  int rc = 0;
+  if (npos == 0) {
+    if (whole_prefix) {
+      size_t we = whole_prefix < n ? whole_prefix : n;
+      while (we < n && s[we] != ' ' && s[we] != '\n')
+        we++;
+      rc = analyze_window(F, a, 0, we, &next_pos);
+    }
+  } else {
+    qsort(pos, npos, sizeof *pos, cmp_size);
+    size_t i = 0;
+    while (i < npos && !rc) {
+      size_t ws = pos[i] > radius ? pos[i] - radius : 0;
+      size_t we = pos[i] + radius;
+      while (i + 1 < npos && pos[i + 1] <= we + radius)
+        we = pos[++i] + radius;
+      i++;
+      if (we > n)
+        we = n;
+      /* start at a line start when near, else at a space */
+      size_t ls = ws;
+      while (ls > 0 && s[ls - 1] != '\n' && ws - ls < 300)
+        ls--;
+      if (ls == 0 || s[ls - 1] == '\n')
+        ws = ls;
+      else
+        while (ws > 0 && s[ws - 1] != ' ' && s[ws - 1] != '\n')
+          ws--;
+      while (we < n && s[we] != ' ' && s[we] != '\n')
+        we++;
+      /* merge with the previous window when they touch */
+      if (F->nwin && F->toks.n && ws <= F->toks.v[F->toks.n - 1].end + 1) {
+        ws = F->toks.v[F->toks.n - 1].end;
+        while (ws < we && s[ws] != ' ' && s[ws] != '\n')
+          ws++;
+        if (ws >= we)
+          continue;
+        size_t before = F->toks.n;
+        uint32_t np2 = dp_analyze(a, s + ws, we - ws,
+                                  F->toks.v[F->toks.n - 1].pos + 1, &F->toks);
+        if (np2 == (uint32_t)-1) {
+          rc = -1;
+          break;
+        }
+        for (size_t k = before; k < F->toks.n; k++) {
+          F->toks.v[k].start += ws;
+          F->toks.v[k].end += ws;
+          F->toks.v[k].flags &=
+              ~(uint32_t)(k == before ? DP_TOK_SENT_START : 0);
+        }
+        if (F->toks.n > before)
+          F->win[F->nwin - 1].hi = F->toks.n - 1;
+        next_pos = np2 + 1000;
+        continue;
+      }
+      rc = analyze_window(F, a, ws, we, &next_pos);
+    }
+  }
+  free(pos);
+  if (rc)
+    return -1;
+  return find_hits(&F->H, hl, &F->toks, tx, ents, nents);
+}
+
+static void field_free(field_state *F) {
+  dp_tokens_free(&F->toks);
+  free(F->H.v);
+  free(F->win);
+}
+
 typedef struct passage {
-  size_t field; /* index into the field states */
-  size_t ta, tb; /* token range */
+  size_t field;      /* index into the field states */
+  size_t ta, tb;     /* token range */
   size_t start, end; /* bytes */
   double score;
 } passage;
@@ -246,7 +565,8 @@ static int best_window(const field_state *F, size_t f, const passage *chosen,
       if (chosen[c].field == f && H->v[i].start < chosen[c].end &&
           H->v[i].end > chosen[c].start)
         clash = 1;
-    if (clash) continue;
+    if (clash)
+      continue;
     memset(seen, 0, ngroups * sizeof *seen);
     double score = 0;
     size_t end = H->v[i].end, tb = H->v[i].tb;
@@ -254,20 +574,26 @@ static int best_window(const field_state *F, size_t f, const passage *chosen,
       const hit *h = &H->v[j];
       if (j > i) {
         size_t e = h->end > end ? h->end : end;
-        if (nchars(s, H->v[i].start, e) > budget) break;
+        if (nchars(s, H->v[i].start, e) > budget)
+          break;
         int cl = 0;
         for (size_t c = 0; c < nchosen; c++)
           if (chosen[c].field == f && h->start < chosen[c].end &&
               h->end > chosen[c].start)
             cl = 1;
-        if (cl) break;
+        if (cl)
+          break;
       }
       double w = h->weight * (used[h->group] > 0 ? 0.25 : 1.0);
-      if (seen[h->group] == 0) score += w;
-      else if (seen[h->group] < 3) score += 0.15 * w;
+      if (seen[h->group] == 0)
+        score += w;
+      else if (seen[h->group] < 3)
+        score += 0.15 * w;
       seen[h->group] += 1;
-      if (h->end > end) end = h->end;
-      if (h->tb > tb) tb = h->tb;
+      if (h->end > end)
+        end = h->end;
+      if (h->tb > tb)
+        tb = h->tb;
     }
     /* closeness: a slight preference for tight windows */
     score -= 1e-4 * (double)(end - H->v[i].start);
@@ -289,18 +615,30 @@ static int best_window(const field_state *F, size_t f, const passage *chosen,
 static int tok_free(const field_state *F, size_t k, const passage *all,
                     size_t nall, size_t self) {
   const dp_token *t = &F->toks.v[k];
-  if (t->flags & DP_TOK_FURNITURE) return 0;
+  if (t->flags & DP_TOK_FURNITURE)
+    return 0;
+  if (k < F->cur_lo || k > F->cur_hi)
+    return 0;
   for (size_t c = 0; c < nall; c++) {
-    if (c == self || all[c].field != all[self].field) continue;
-    if (t->start < all[c].end + 1 && t->end + 1 > all[c].start) return 0;
+    if (c == self || all[c].field != all[self].field)
+      continue;
+    if (t->start < all[c].end + 1 && t->end + 1 > all[c].start)
+      return 0;
   }
   return 1;
 }
 
 /* Grows passage p (token range) to about budget characters. */
-static void expand(const field_state *F, passage *all, size_t nall,
-                   size_t self, size_t budget, double before) {
+static void expand(field_state *F, passage *all, size_t nall, size_t self,
+                   size_t budget, double before) {
   passage *p = &all[self];
+  F->cur_lo = 0;
+  F->cur_hi = F->toks.n ? F->toks.n - 1 : 0;
+  for (size_t w = 0; w < F->nwin; w++)
+    if (p->ta >= F->win[w].lo && p->ta <= F->win[w].hi) {
+      F->cur_lo = F->win[w].lo;
+      F->cur_hi = F->win[w].hi;
+    }
   const dp_tokens *T = &F->toks;
   const char *s = F->tx->text;
   size_t ta = p->ta, tb = p->tb, core_tb = p->tb;
@@ -326,10 +664,12 @@ static void expand(const field_state *F, passage *all, size_t nall,
     size_t want = (size_t)(free_ * before);
     while (ta > 0 && tok_free(F, ta - 1, all, nall, self)) {
       size_t c = nchars(s, T->v[ta - 1].start, T->v[ta].start);
-      if (c > want) break;
+      if (c > want)
+        break;
       want -= c;
       ta--;
-      if (T->v[ta].flags & DP_TOK_SENT_START) break;
+      if (T->v[ta].flags & DP_TOK_SENT_START)
+        break;
     }
   }
   /* then to the right, then left again with what is left */
@@ -349,7 +689,8 @@ static void expand(const field_state *F, passage *all, size_t nall,
   }
   /* do not end on the first words of a new sentence */
   for (size_t k = tb; tb + 1 < T->n && k > core_tb; k--) {
-    if (!(T->v[k].flags & DP_TOK_SENT_START)) continue;
+    if (!(T->v[k].flags & DP_TOK_SENT_START))
+      continue;
     if (nchars(s, T->v[k].start, T->v[tb].end) * 4 < budget) {
       tb = k - 1;
       /* and give the room to the left */
@@ -370,7 +711,8 @@ static void expand(const field_state *F, passage *all, size_t nall,
   while (a > lim && s[a - 1] != ' ' && s[a - 1] != '\n' && s[a - 1] != '\t' &&
          s[a - 1] != '\r' && (ta == 0 || a > T->v[ta - 1].end))
     a--;
-  while (a < len && ((unsigned char)s[a] & 0xc0) == 0x80) a++;
+  while (a < len && ((unsigned char)s[a] & 0xc0) == 0x80)
+    a++;
   lim = b + 12 < len ? b + 12 : len;
   while (b < lim && s[b] != ' ' && s[b] != '\n' && s[b] != '\t' &&
          s[b] != '\r' && (tb + 1 >= T->n || b < T->v[tb + 1].start))
@@ -379,31 +721,36 @@ static void expand(const field_state *F, passage *all, size_t nall,
   if (b + 1 < len && s[b] == ' ' && strchr(":;!?", s[b + 1]) &&
       (tb + 1 >= T->n || b + 1 < T->v[tb + 1].start))
     b += 2;
-  while (b < len && ((unsigned char)s[b] & 0xc0) == 0x80) b++;
+  while (b < len && ((unsigned char)s[b] & 0xc0) == 0x80)
+    b++;
   p->start = a;
   p->end = b;
 }
 
 static int pass_cmp(const void *x, const void *y) {
   const passage *a = x, *b = y;
-  if (a->field != b->field) return a->field < b->field ? -1 : 1;
+  if (a->field != b->field)
+    return a->field < b->field ? -1 : 1;
   return a->start < b->start ? -1 : a->start > b->start;
 }
 
 static int span_cmp(const void *x, const void *y) {
   const dps_span *a = x, *b = y;
-  if (a->start != b->start) return a->start < b->start ? -1 : 1;
+  if (a->start != b->start)
+    return a->start < b->start ? -1 : 1;
   return a->end < b->end ? -1 : a->end > b->end;
 }
 
 /* Sorts and merges overlapping spans in place; returns the new count. */
 static size_t merge_spans(dps_span *v, size_t n) {
-  if (n < 2) return n;
+  if (n < 2)
+    return n;
   qsort(v, n, sizeof *v, span_cmp);
   size_t o = 0;
   for (size_t i = 1; i < n; i++) {
     if (v[i].start <= v[o].end) {
-      if (v[i].end > v[o].end) v[o].end = v[i].end;
+      if (v[i].end > v[o].end)
+        v[o].end = v[i].end;
     } else {
       v[++o] = v[i];
     }
@@ -428,7 +775,8 @@ static void add_clean(dps_buf *b, const char *s, size_t n) {
 static const char ELLIPSIS[] = "\xe2\x80\xa6"; /* … */
 
 void dps_snippet_free(dps_snippet *s) {
-  if (!s) return;
+  if (!s)
+    return;
   free(s->text);
   free(s->spans);
   memset(s, 0, sizeof *s);
@@ -439,12 +787,17 @@ int dps_snippet_make(dps_snippet *out, dp_analyzer *a, const dps_hl *hl,
                      const dp_record_entity *ents, size_t nents,
                      const dps_snip_opts *o, char **errmsg) {
   memset(out, 0, sizeof *out);
-  if (errmsg) *errmsg = NULL;
+  if (errmsg)
+    *errmsg = NULL;
   dps_snip_opts opts = DPS_SNIP_OPTS_INIT;
-  if (o) opts = *o;
-  if (opts.passages == 0) opts.passages = 1;
-  if (opts.passages > 16) opts.passages = 16;
-  if (opts.chars < 20) opts.chars = 20;
+  if (o)
+    opts = *o;
+  if (opts.passages == 0)
+    opts.passages = 1;
+  if (opts.passages > 16)
+    opts.passages = 16;
+  if (opts.chars < 20)
+    opts.chars = 20;
   size_t ngroups = hl->nterms + hl->nents + hl->nphrases + 1;
   field_state *F = calloc(ntexts ? ntexts : 1, sizeof *F);
   double *used = calloc(ngroups, sizeof *used);
@@ -455,15 +808,16 @@ int dps_snippet_make(dps_snippet *out, dp_analyzer *a, const dps_hl *hl,
   dps_span *spans = NULL;
   size_t nspans = 0, capspans = 0;
   int rc = -1;
-  if (!F || !used || !seen) goto done;
-  for (size_t f = 0; f < ntexts; f++) {
-    F[f].tx = &texts[f];
-    if (!texts[f].text || texts[f].len == 0) continue;
-    if (dp_analyze(a, texts[f].text, texts[f].len, 0, &F[f].toks) ==
-        (uint32_t)-1)
+  if (!F || !used || !seen)
+    goto done;
+  size_t radius = (size_t)opts.chars *
+                      (opts.radius_pct ? opts.radius_pct : 100) / 100 *
+                      opts.passages +
+                  32;
+  for (size_t f = 0; f < ntexts; f++)
+    if (prepare_field(&F[f], a, hl, &texts[f], ents, nents, radius,
+                      radius * 2, opts.max_per_term ? opts.max_per_term : 3))
       goto done;
-    if (find_hits(&F[f].H, hl, &F[f].toks, &texts[f], ents, nents)) goto done;
-  }
   /* choose passages, best first */
   while (nch < opts.passages) {
     passage best = {0};
@@ -492,8 +846,10 @@ int dps_snippet_make(dps_snippet *out, dp_analyzer *a, const dps_hl *hl,
     for (size_t f = 0; f < ntexts; f++) {
       const dp_tokens *T = &F[f].toks;
       size_t k = 0;
-      while (k < T->n && (T->v[k].flags & DP_TOK_FURNITURE)) k++;
-      if (k >= T->n) continue;
+      while (k < T->n && (T->v[k].flags & DP_TOK_FURNITURE))
+        k++;
+      if (k >= T->n)
+        continue;
       passage p = {f, k, k, T->v[k].start, T->v[k].end, 0};
       chosen[nch++] = p;
       break;
@@ -526,10 +882,12 @@ int dps_snippet_make(dps_snippet *out, dp_analyzer *a, const dps_hl *hl,
     const hits *H = &fs->H;
     for (size_t i = 0; out->matched && i < H->n; i++) {
       const hit *h = &H->v[i];
-      if (h->end <= p->start || h->start >= p->end) continue;
+      if (h->end <= p->start || h->start >= p->end)
+        continue;
       size_t s0 = h->start < p->start ? p->start : h->start;
       size_t e0 = h->end > p->end ? p->end : h->end;
-      if (grow((void **)&spans, &capspans, nspans, sizeof *spans)) goto done;
+      if (grow((void **)&spans, &capspans, nspans, sizeof *spans))
+        goto done;
       spans[nspans].start = base + s0 - p->start;
       spans[nspans].end = base + e0 - p->start;
       nspans++;
@@ -540,19 +898,19 @@ int dps_snippet_make(dps_snippet *out, dp_analyzer *a, const dps_hl *hl,
       dps_buf_puts(&b, ELLIPSIS);
     }
   }
-  if (b.oom) goto done;
+  if (b.oom)
+    goto done;
   out->len = b.len;
   out->text = dps_buf_take(&b);
-  if (!out->text) goto done;
+  if (!out->text)
+    goto done;
   out->nspans = merge_spans(spans, nspans);
   out->spans = spans;
   spans = NULL;
   rc = 0;
 done:
-  for (size_t f = 0; F && f < ntexts; f++) {
-    dp_tokens_free(&F[f].toks);
-    free(F[f].H.v);
-  }
+  for (size_t f = 0; F && f < ntexts; f++)
+    field_free(&F[f]);
   free(F);
   free(used);
   free(seen);
@@ -560,7 +918,8 @@ done:
   dps_buf_free(&b);
   if (rc) {
     dps_snippet_free(out);
-    if (errmsg) *errmsg = dps_strndup("out of memory", 13);
+    if (errmsg)
+      *errmsg = dps_strndup("out of memory", 13);
   }
   return rc;
 }
@@ -570,15 +929,19 @@ int dps_highlight_all(dps_span **out, size_t *n, dp_analyzer *a,
                       const dp_record_entity *ents, size_t nents) {
   *out = NULL;
   *n = 0;
-  if (!t->text || t->len == 0) return 0;
+  if (!t->text || t->len == 0)
+    return 0;
   dp_tokens T = {0};
   hits H = {0};
   int rc = -1;
-  if (dp_analyze(a, t->text, t->len, 0, &T) == (uint32_t)-1) goto done;
-  if (find_hits(&H, hl, &T, t, ents, nents)) goto done;
+  if (dp_analyze(a, t->text, t->len, 0, &T) == (uint32_t)-1)
+    goto done;
+  if (find_hits(&H, hl, &T, t, ents, nents))
+    goto done;
   if (H.n) {
     dps_span *v = malloc(H.n * sizeof *v);
-    if (!v) goto done;
+    if (!v)
+      goto done;
     for (size_t i = 0; i < H.n; i++) {
       v[i].start = H.v[i].start;
       v[i].end = H.v[i].end;
@@ -593,23 +956,32 @@ done:
   return rc;
 }
 
-char *dps_render(const char *text, size_t len, const dps_span *spans,
-                 size_t n, const char *pre, const char *post, int escape) {
+char *dps_render(const char *text, size_t len, const dps_span *spans, size_t n,
+                 const char *pre, const char *post, int escape) {
   dps_buf b = {0};
   size_t at = 0;
   for (size_t i = 0; i < n; i++) {
     size_t s = spans[i].start, e = spans[i].end;
-    if (s < at || e > len || s >= e) continue;
-    if (escape) dps_buf_add_html(&b, text + at, s - at);
-    else dps_buf_add(&b, text + at, s - at);
-    if (pre) dps_buf_puts(&b, pre);
-    if (escape) dps_buf_add_html(&b, text + s, e - s);
-    else dps_buf_add(&b, text + s, e - s);
-    if (post) dps_buf_puts(&b, post);
+    if (s < at || e > len || s >= e)
+      continue;
+    if (escape)
+      dps_buf_add_html(&b, text + at, s - at);
+    else
+      dps_buf_add(&b, text + at, s - at);
+    if (pre)
+      dps_buf_puts(&b, pre);
+    if (escape)
+      dps_buf_add_html(&b, text + s, e - s);
+    else
+      dps_buf_add(&b, text + s, e - s);
+    if (post)
+      dps_buf_puts(&b, post);
     at = e;
   }
-  if (escape) dps_buf_add_html(&b, text + at, len - at);
-  else dps_buf_add(&b, text + at, len - at);
+  if (escape)
+    dps_buf_add_html(&b, text + at, len - at);
+  else
+    dps_buf_add(&b, text + at, len - at);
   return dps_buf_take(&b);
 }
 
@@ -622,18 +994,13 @@ double dps_best_window_score(dp_analyzer *a, const dps_hl *hl,
   double best = 0;
   for (size_t f = 0; used && seen && f < ntexts; f++) {
     field_state F = {0};
-    F.tx = &texts[f];
-    if (texts[f].text && texts[f].len &&
-        dp_analyze(a, texts[f].text, texts[f].len, 0, &F.toks) !=
-            (uint32_t)-1 &&
-        find_hits(&F.H, hl, &F.toks, &texts[f], NULL, 0) == 0) {
+    if (prepare_field(&F, a, hl, &texts[f], NULL, 0, chars + 64, 0, 3) == 0) {
       passage p = {0};
       if (best_window(&F, 0, NULL, 0, used, seen, ngroups, chars, &p) &&
           p.score > best)
         best = p.score;
     }
-    dp_tokens_free(&F.toks);
-    free(F.H.v);
+    field_free(&F);
   }
   free(used);
   free(seen);

@@ -29,21 +29,21 @@ typedef enum dps_hl_kind {
 } dps_hl_kind;
 
 typedef struct dps_hl_term {
-  char *text;     /* folded stem / word / prefix (malloc'd, owned) */
+  char *text; /* folded stem / word / prefix (malloc'd, owned) */
   dps_hl_kind kind;
-  double weight;  /* rarity (idf); > 0 */
+  double weight; /* rarity (idf); > 0 */
 } dps_hl_term;
 
 typedef struct dps_hl_phrase {
-  size_t n;        /* words */
-  size_t *term;    /* index into dps_hl.terms of each word (malloc'd) */
-  uint32_t *pos;   /* relative position of each word (malloc'd) */
+  size_t n;      /* words */
+  size_t *term;  /* index into dps_hl.terms of each word (malloc'd) */
+  uint32_t *pos; /* relative position of each word (malloc'd) */
 } dps_hl_phrase;
 
 typedef struct dps_hl_entity {
-  int type;       /* dp_entity_type, or -1 for any */
-  char *key;      /* folded canonical key (malloc'd, owned) */
-  double weight;  /* rarity */
+  int type;      /* dp_entity_type, or -1 for any */
+  char *key;     /* folded canonical key (malloc'd, owned) */
+  double weight; /* rarity */
 } dps_hl_entity;
 
 /* What to highlight: built from the query tree by search.c (or by hand in
@@ -76,9 +76,9 @@ typedef struct dps_span {
 
 /* One text a snippet may come from. */
 typedef struct dps_text {
-  const char *text;                 /* UTF-8 (need not be NUL-terminated) */
-  size_t len;                       /* bytes */
-  uint8_t field;                    /* enum dp_record_field */
+  const char *text; /* UTF-8 (need not be NUL-terminated) */
+  size_t len;       /* bytes */
+  uint8_t field;    /* enum dp_record_field */
 } dps_text;
 
 typedef struct dps_snip_opts {
@@ -89,15 +89,19 @@ typedef struct dps_snip_opts {
   double before;     /* share of the free room put before the first match
                         (0 = default 0.35); a sentence start within 1.5
                         times that is taken instead */
+  unsigned max_per_term; /* long texts: only the first this many places
+                            of each word are analysed (0 = 3) */
+  unsigned radius_pct;   /* bytes analysed around them, in % of K*N (0 =
+                            100) */
 } dps_snip_opts;
-#define DPS_SNIP_OPTS_INIT {2, 150, 0.5, 0.35}
+#define DPS_SNIP_OPTS_INIT {2, 150, 0.5, 0.35, 3, 100}
 
 typedef struct dps_snippet {
   char *text;      /* malloc'd snippet, NUL-terminated */
   size_t len;      /* bytes */
   dps_span *spans; /* malloc'd highlights, sorted, not overlapping */
   size_t nspans;
-  int matched;     /* 1 if the passages were chosen around matches */
+  int matched; /* 1 if the passages were chosen around matches */
 } dps_snippet;
 
 /* Builds a snippet from lead and body (texts: any number of fields, tried
@@ -127,7 +131,7 @@ double dps_best_window_score(dp_analyzer *a, const dps_hl *hl,
 /* Renders text with its spans: mode 0 plain (markers ignored, text as is),
  * 1 with the markers pre/post around each span, and escape = 1 to
  * HTML-escape the text (not the markers). Malloc'd; NULL on no memory. */
-char *dps_render(const char *text, size_t len, const dps_span *spans,
-                 size_t n, const char *pre, const char *post, int escape);
+char *dps_render(const char *text, size_t len, const dps_span *spans, size_t n,
+                 const char *pre, const char *post, int escape);
 
 #endif

@@ -42,6 +42,8 @@ def build_rows(r):
             return text_mb / s if s else None
         if what == "aps":
             return arts / s if s else None
+        if what == "cpu":
+            return num(r, "index.%s.cpu_s" % who)
         if what == "rss":
             kb = num(r, "index.%s.rss_kb" % who)
             return kb / 1024 if kb else None
@@ -63,6 +65,7 @@ def build_rows(r):
     for label, what, better, fmt in (
             ("indexing MB/s", "mbs", "higher", "%.2f"),
             ("indexing articles/s", "aps", "higher", "%.0f"),
+            ("indexing CPU time s (user+sys)", "cpu", "lower", "%.1f"),
             ("indexing peak RSS MB", "rss", "lower", "%.0f"),
             ("index size MB (compacted)", "size", "lower", "%.1f"),
             ("index size / text size", "ratio", "lower", "%.2f")):

@@ -17,4 +17,25 @@ dump "$T/j1" >"$T/d1"
 dump "$T/j3" >"$T/d3"
 [ -s "$T/d1" ] || fail "empty dump"
 cmp -s "$T/d1" "$T/d3" || { diff "$T/d1" "$T/d3" | head -20; fail "indexes differ"; }
+
+# many small parallel runs (DEPECHE_RUN_SIZE is a testing knob): the merge
+# keeps the input order and the same documents
+DEPECHE_RUN_SIZE=4 run_idx --index "$T/j2" --jobs 2 "$SRC/corpus"
+expect_eq "jobs 2, runs of 4" 0 "$rc"
+dump "$T/j2" >"$T/d2"
+cmp -s "$T/d1" "$T/d2" || { diff "$T/d1" "$T/d2" | head -20; fail "indexes differ (runs of 4)"; }
+
+# the same id in two runs: one document, with the later content
+mkdir -p "$T/dup"
+for i in 1 2 3 4 5 6 7 8 9; do
+  printf '{"id":"d%d","body":"Texte numéro %d."}\n' $i $i
+done >"$T/dup/a.jsonl"
+printf '{"id":"d2","body":"Version corrigée du texte deux."}\n' >>"$T/dup/a.jsonl"
+DEPECHE_RUN_SIZE=3 run_idx --index "$T/jd" --jobs 2 --json "$T/dup"
+expect_eq "dup exit" 0 "$rc"
+expect_eq "dup added" 9 "$(json_field added)"
+expect_eq "dup updated" 1 "$(json_field updated)"
+expect_eq "dup articles" 9 "$(articles "$T/jd")"
+has_term "$T/jd" "Zcorrig" || fail "later version of d2"
+has_term "$T/jd" "Zdeux" || fail "later version of d2 (deux)"
 echo PASS

@@ -69,6 +69,40 @@ expect 13 '[(.id | length), .total]' '[300000,1]'
 expect 14 '[.id, .total, .results[0].id]' '["h",1,"s1"]'
 expect 15 '[.id, .total, .results[0].id]' '["last",1,"s2"]'
 
+# Mangled requests (a deterministic mutation of valid ones: bytes deleted
+# and inserted, bad UTF-8, NUL, huge numbers): one JSON answer per line,
+# nothing on stderr, exit 0.
+"${PYTHON3:-python3}" - >"$tmp/fuzz" <<'PY'
+import random, sys
+random.seed(7)
+base = [b'{"query":"SNCF","limit":3}',
+        b'{"query":"gr\xc3\xa8ve","filters":{"source":["a","b"],"since":"2024"},"facets":true}',
+        b'SNCF tramway "contr\xc3\xb4leurs de la SNCF"',
+        b'{"id":[1,{"a":null}],"query":"(a OR b) NOT c","sort":"date-asc"}']
+out = []
+for i in range(500):
+    b = bytearray(random.choice(base))
+    for _ in range(random.randint(0, 6)):
+        op, pos = random.random(), random.randrange(len(b) + 1)
+        if op < 0.4 and b:
+            del b[min(pos, len(b) - 1)]
+        elif op < 0.8:
+            b.insert(pos, random.choice(b'{}[]":,\\ 0123456789-eE.tfnul\xc3\xa9\xff\x00\r'))
+        else:
+            b[pos:pos] = random.choice([b'"limit":99999999999', b'"offset":-1',
+                                        b'"facets":["x"]', b'"filters":{"date":"2024..2023"}',
+                                        b'\\u0000', b'\\ud800'])
+    out.append(bytes(b).replace(b'\n', b' '))
+sys.stdout.buffer.write(b'\n'.join(out) + b'\n')
+PY
+[ "$(wc -l <"$tmp/fuzz")" = 500 ] || fail "fuzz input"
+"$DEPECHE_SEARCH_BIN" --index "$idx" --serve --limit 2 <"$tmp/fuzz" >"$tmp/out" 2>"$tmp/err"
+st=$?
+[ $st = 0 ] || fail "--serve on mangled requests exited $st: $(head -c 500 "$tmp/err")"
+[ ! -s "$tmp/err" ] || fail "stderr on mangled requests: $(head -c 500 "$tmp/err")"
+[ "$(wc -l <"$tmp/out")" = 500 ] || fail "expected 500 answers to 500 mangled requests"
+jq -e 'has("error") or has("schema")' "$tmp/out" >/dev/null || fail "a mangled request got no JSON answer"
+
 # Empty input: no answer, exit 0.
 "$DEPECHE_SEARCH_BIN" --index "$idx" --serve </dev/null >"$tmp/out" 2>&1 ||
   fail "--serve on empty input exited $?"

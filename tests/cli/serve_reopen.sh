@@ -25,10 +25,6 @@ EOF
 # answers "QUERY" lines with "TOTAL FIRST-ID" lines.
 cat >"$tmp/lib.py" <<'EOF'
 import ctypes, json, os, sys
-if os.environ.get("DEPECHE_SANITIZE") == "1" and "libstdc++" not in os.environ.get("LD_PRELOAD", ""):
-    env = dict(os.environ)
-    env["LD_PRELOAD"] = ":".join(filter(None, [env.get("LD_PRELOAD"), "libstdc++.so.6"]))
-    os.execve(sys.executable, [sys.executable] + sys.argv, env)
 lib = ctypes.CDLL(os.environ["DEPECHE_LIB"])
 lib.dp_open.restype = ctypes.c_void_p
 lib.dp_open.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
@@ -51,7 +47,13 @@ coproc SERVE { exec "$DEPECHE_SEARCH_BIN" --index "$idx" --serve 2>"$tmp/serve.e
 serve_pid=$SERVE_PID serve_in=${SERVE[1]} serve_out=${SERVE[0]}
 # (bash has one coprocess at a time: the library side talks through fifos)
 mkfifo "$tmp/lib.in" "$tmp/lib.out" || fail "mkfifo"
-"$PYTHON3" "$tmp/lib.py" "$idx" <"$tmp/lib.in" >"$tmp/lib.out" &
+pyenv=()
+if [ "${DEPECHE_SANITIZE:-}" = 1 ]; then
+  # the instrumented library in Python: the ASan runtime first, and
+  # libstdc++ so that ASan can intercept Xapian's C++ exceptions
+  pyenv=(env "LD_PRELOAD=${DEPECHE_LIBASAN:?}:libstdc++.so.6" ASAN_OPTIONS=detect_leaks=0)
+fi
+"${pyenv[@]}" "$PYTHON3" "$tmp/lib.py" "$idx" <"$tmp/lib.in" >"$tmp/lib.out" &
 lib_pid=$!
 exec {lib_in}>"$tmp/lib.in" {lib_out}<"$tmp/lib.out"
 

@@ -196,6 +196,12 @@ static const struct tcase token_cases[] = {
     {"www.lemonde.fr",
      "www.lemonde.fr@0:0-14 www@0:0-3 lemonde/lemond@1:4-11 fr@2:12-14"},
     {"M. Dupont", "m@0:0-1 dupont@1:3-9"},
+    /* paragraphs glued without a space: cut before the capital */
+    {"participationC'est corpsIl",
+     "participation/particip@0:0-13 est@1:15-18 corps/corp@2:19-24 "
+     "il@3:24-26"},
+    {"iPhone eBay macOS YouTube",
+     "iphone/iphon@0:0-6 ebay@1:7-11 macos@2:12-17 youtube/youtub@3:18-25"},
     /* French typography: guillemets and no-break spaces are separators */
     {"« Bonjour\xC2\xA0! »", "bonjour@0:3-10"},
     {"dit\xE2\x80\xAF: non", "dit@0:0-3 non@1:8-11"},
@@ -223,6 +229,7 @@ static const struct tcase flag_cases[] = {
      "1er{NB} 2021{N} 20210719{JN} 2021{PN} 07{PN} 19{PN} 3,5{N}"},
     {"U.S.A. OTAN Otan A", "usa{ACB} otan{AC} otan{C} a{SC}"},
     {"États-Unis", "etatsunis{JCB} etats{PCB} unis{PC}"},
+    {"corpsIl influenceDOSSIER", "corps{B} il{SCB} influence{} dossier{ACB}"},
     /* page furniture: cue at a sentence or line start, up to the next one */
     {"Texte.Lire aussi : Le titre.Suite",
      "texte{CB} lire{CBF} aussi{F} le{SCF} titre{F} suite{CB}"},

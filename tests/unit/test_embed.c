@@ -84,7 +84,10 @@ static int run_indexer(const char *const args[]) {
   for (size_t i = 0; args[i] && n < 15; i++)
     argv[n++] = args[i];
   argv[n] = NULL;
-  fflush(NULL);
+  /* not fflush(NULL): it would wait for the lock of a stream that the
+   * serve thread holds while it blocks in getline */
+  fflush(stdout);
+  fflush(stderr);
   pid_t pid = fork();
   if (pid < 0)
     return -1;

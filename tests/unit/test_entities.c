@@ -156,6 +156,15 @@ static void test_persons(void **state) {
        "PER 0-16 \"Me Raoul Rousset\" => Raoul Rousset"},
       {"Le général de Gaulle parle.",
        "PER 3-22 \"général de Gaulle\" => Charles de Gaulle"},
+      {"Avec Martini, Dac, Gabriello et les autres.",
+       "PER 5-12 \"Martini\" => Martini | PER 14-17 \"Dac\" => Dac | PER 19-28 "
+       "\"Gabriello\" => Gabriello"},
+      {"Une chanson (Dranem) plaît.", "PER 13-19 \"Dranem\" => Dranem"},
+      {"Lettre de Mme Hélène Marcovitz, 25 ans, demeurant ici.",
+       "PER 10-40 \"Mme Hélène Marcovitz, 25 ans\" => Hélène Marcovitz"},
+      {"Il a vu Florence Arthaud.",
+       "PER 8-24 \"Florence Arthaud\" => Florence Arthaud"},
+      {"M. le Dr Erary est guéri.", "PER 0-14 \"M. le Dr Erary\" => Erary"},
   };
   RUN(t);
 }
@@ -182,6 +191,15 @@ static void test_places(void **state) {
        "LOC 14-31 \"Seine-Saint-Denis\" => Seine-Saint-Denis"},
       {"La ville de la Flèche.", "LOC 12-22 \"la Flèche\" => La Flèche"},
       {"Il a vécu à LONDRES.", "LOC 14-21 \"LONDRES\" => Londres"},
+      {"Il habite 16, rue La Boétie, depuis mai.",
+       "LOC 10-28 \"16, rue La Boétie\" => 16, rue La Boétie"},
+      {"Écrire rue Vivienne, 17, Paris.",
+       "LOC 8-31 \"rue Vivienne, 17, Paris\" => rue Vivienne, 17, Paris"},
+      {"LIGNES DE L'AFRIQUE DU NORD",
+       "LOC 12-27 \"AFRIQUE DU NORD\" => Afrique du Nord"},
+      {"Il vit à Beaumont-sur-Oise (Val-d'Oise).",
+       "LOC 10-27 \"Beaumont-sur-Oise\" => Beaumont-sur-Oise | LOC 29-39 "
+       "\"Val-d'Oise\" => Val-d'Oise"},
   };
   RUN(t);
 }
@@ -216,6 +234,11 @@ static void test_organisations(void **state) {
       {"Le tribunal correctionnel de Reims a jugé.",
        "ORG 3-34 \"tribunal correctionnel de Reims\" => tribunal correctionnel "
        "de Reims"},
+      {"Le paquebot de l'Orient Line arrive.",
+       "ORG 17-28 \"Orient Line\" => Orient Line"},
+      {"La Banque de France et la Solidarité Française.",
+       "ORG 3-19 \"Banque de France\" => Banque de France | ORG 26-48 "
+       "\"Solidarité Française\" => Solidarité Française"},
   };
   RUN(t);
 }

@@ -110,9 +110,15 @@ static const struct {
     {"- chat", "Zchat"},
     {"title:", "Ztitl"},
     {"source:", "Zsourc"},
-    {"chat\x01" "chien\x7f\tloup", "(DEFAULT Zchat Zchien Zloup)"},
-    {"chat\xc2\xa0" "chien", "(DEFAULT Zchat Zchien)"},
-    {"chat\xff\xfe" "chien", "(PHRASE/2 Zchat Zchien)"},
+    {"chat\x01"
+     "chien\x7f\tloup",
+     "(DEFAULT Zchat Zchien Zloup)"},
+    {"chat\xc2\xa0"
+     "chien",
+     "(DEFAULT Zchat Zchien)"},
+    {"chat\xff\xfe"
+     "chien",
+     "(PHRASE/2 Zchat Zchien)"},
 };
 
 static dp_analyzer *A;
@@ -138,7 +144,8 @@ static char *parse_describe(const char *in, size_t len, int *rc) {
   dps_qnode *q = NULL;
   char *err = NULL;
   *rc = dps_query_parse(&q, A, in, len, NULL, &err);
-  if (*rc) return err;
+  if (*rc)
+    return err;
   char *d = dps_query_describe(q);
   dps_qnode_free(q);
   return d;
@@ -169,8 +176,7 @@ static void test_question_words(void **state) {
   char *err = NULL;
   assert_int_equal(dps_query_parse(&n, A, q, strlen(q), &o, &err), 0);
   char *d = dps_query_describe(n);
-  assert_string_equal(d,
-                      "(DEFAULT Zperson Ztravaillent Zminister Zsport)");
+  assert_string_equal(d, "(DEFAULT Zperson Ztravaillent Zminister Zsport)");
   free(d);
   dps_qnode_free(n);
   /* without the option, "combien" stays */
@@ -183,9 +189,9 @@ static void test_question_words(void **state) {
 
 static void test_rejected_dates(void **state) {
   (void)state;
-  const char *bad[] = {"date:2021-13",  "date:2021-02-30", "date:hier",
-                       "since:21",      "until:2021-7-",   "date:..",
-                       "date:3000",     "date:2021-00-10", "since:2021-01-32"};
+  const char *bad[] = {"date:2021-13", "date:2021-02-30", "date:hier",
+                       "since:21",     "until:2021-7-",   "date:..",
+                       "date:3000",    "date:2021-00-10", "since:2021-01-32"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     int rc;
     char *msg = parse_describe(bad[i], strlen(bad[i]), &rc);
@@ -220,13 +226,14 @@ static void test_huge(void **state) {
   size_t n = 10000;
   char *q = malloc(n + 1);
   assert_non_null(q);
-  const char *words[] = {"chat ", "(chien ", "OR ", "\"loup ", ") ",
-                         "-renard ", "NEAR/2 ", "title:", "=x ", "é* "};
+  const char *words[] = {"chat ",    "(chien ", "OR ",    "\"loup ", ") ",
+                         "-renard ", "NEAR/2 ", "title:", "=x ",     "é* "};
   size_t at = 0, k = 0;
   while (at < n) {
     const char *w = words[k++ % 10];
     size_t l = strlen(w);
-    if (at + l > n) l = n - at;
+    if (at + l > n)
+      l = n - at;
     memcpy(q + at, w, l);
     at += l;
   }
@@ -254,12 +261,12 @@ static void test_huge(void **state) {
 /* Random strings over an alphabet rich in syntax; deterministic seed. */
 static void test_fuzz(void **state) {
   (void)state;
-  static const char *alpha[] = {"\"", "(", ")", "-", "+", "=", "*", ":",
-                                " ", "OR", "AND", "NOT", "NEAR/", "NEAR",
-                                "chat", "é", "l'", "’", "«", "»", "title:",
-                                "date:", "2021-07", "..", "source:", "APT",
-                                "31", "\xff", "\xc3", "\x01", "-Unis",
-                                "\xe2\x80", "per:", "0", "\t"};
+  static const char *alpha[] = {
+      "\"",    "(",       ")",     "-",        "+",    "=",     "*",
+      ":",     " ",       "OR",    "AND",      "NOT",  "NEAR/", "NEAR",
+      "chat",  "é",       "l'",    "’",        "«",    "»",     "title:",
+      "date:", "2021-07", "..",    "source:",  "APT",  "31",    "\xff",
+      "\xc3",  "\x01",    "-Unis", "\xe2\x80", "per:", "0",     "\t"};
   uint32_t seed = 12345;
   char buf[512];
   for (int it = 0; it < 3000; it++) {
@@ -270,7 +277,8 @@ static void test_fuzz(void **state) {
       seed = seed * 1103515245u + 12345u;
       const char *a = alpha[(seed >> 16) % (sizeof alpha / sizeof alpha[0])];
       size_t l = strlen(a);
-      if (len + l >= sizeof buf) break;
+      if (len + l >= sizeof buf)
+        break;
       memcpy(buf + len, a, l);
       len += l;
     }
@@ -283,9 +291,12 @@ static void test_fuzz(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_table),        cmocka_unit_test(test_question_words),
-      cmocka_unit_test(test_rejected_dates), cmocka_unit_test(test_dates),
-      cmocka_unit_test(test_huge),         cmocka_unit_test(test_fuzz),
+      cmocka_unit_test(test_table),
+      cmocka_unit_test(test_question_words),
+      cmocka_unit_test(test_rejected_dates),
+      cmocka_unit_test(test_dates),
+      cmocka_unit_test(test_huge),
+      cmocka_unit_test(test_fuzz),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

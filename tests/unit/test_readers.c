@@ -46,7 +46,8 @@ static void test_dates(void **state) {
     char out[11] = "";
     int rc = dpi_parse_date(rows[i].in, out);
     if (rows[i].want) {
-      if (rc != 0) fail_msg("date %s rejected", rows[i].in);
+      if (rc != 0)
+        fail_msg("date %s rejected", rows[i].in);
       assert_string_equal(out, rows[i].want);
     } else if (rc == 0) {
       fail_msg("date %s accepted as %s", rows[i].in, out);
@@ -82,12 +83,15 @@ static void test_text(void **state) {
   for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
     dpi_article a = {0};
     char *err = NULL;
-    int rc = dpi_read_text(rows[i].in, strlen(rows[i].in), rows[i].md, &a, &err);
-    if (rc) fail_msg("row %zu: %s", i, err);
+    int rc =
+        dpi_read_text(rows[i].in, strlen(rows[i].in), rows[i].md, &a, &err);
+    if (rc)
+      fail_msg("row %zu: %s", i, err);
 #define CHECK(f)                                                               \
   do {                                                                         \
     if (rows[i].f) {                                                           \
-      if (!a.f) fail_msg("row %zu: no " #f, i);                                \
+      if (!a.f)                                                                \
+        fail_msg("row %zu: no " #f, i);                                        \
       assert_string_equal(a.f, rows[i].f);                                     \
     } else if (a.f) {                                                          \
       fail_msg("row %zu: unexpected " #f " [%s]", i, a.f);                     \
@@ -115,20 +119,20 @@ static void test_json_lines(void **state) {
   (void)state;
   static const struct {
     const char *in;
-    const char *err;                    /* expected error prefix, or NULL */
+    const char *err; /* expected error prefix, or NULL */
     const char *id, *title, *lead, *body, *source, *date, *author;
   } rows[] = {
       {"{\"id\":\"a\",\"title\":\"T\",\"body\":\"B\"}", NULL, "a", "T", NULL,
        "B", NULL, NULL, NULL},
-      {"{\"id\":42,\"text\":\"B\",\"site\":\"S\",\"date\":\"2020-07-02\"}", NULL,
-       "42", NULL, NULL, "B", "S", "2020-07-02", NULL},
+      {"{\"id\":42,\"text\":\"B\",\"site\":\"S\",\"date\":\"2020-07-02\"}",
+       NULL, "42", NULL, NULL, "B", "S", "2020-07-02", NULL},
       {"{\"content\":\"B\",\"chapo\":\"L\",\"author\":[\"A\",\"B\"]}", NULL,
        NULL, NULL, "L", "B", NULL, NULL, "A, B"},
       {"{\"heading\":\"Only a lead\",\"body\":\"\"}", NULL, NULL, NULL,
        "Only a lead", "", NULL, NULL, NULL},
       {"{\"title\":\"T\"}", "missing body", N7},
-      {"{\"body\":\"x\",\"unknown\":{\"a\":1}}", NULL, NULL, NULL, NULL,
-       "x", NULL, NULL, NULL},
+      {"{\"body\":\"x\",\"unknown\":{\"a\":1}}", NULL, NULL, NULL, NULL, "x",
+       NULL, NULL, NULL},
       {"{\"body\":\"x\"", "invalid JSON", N7},
       {"[1]", "not a JSON object", N7},
       {"{\"body\":\"caf\xe9\"}", NULL, NULL, NULL, NULL, "caf\xEF\xBF\xBD",
@@ -139,18 +143,21 @@ static void test_json_lines(void **state) {
     char *err = NULL;
     int rc = dpi_read_json_line(rows[i].in, strlen(rows[i].in), &a, &err);
     if (rows[i].err) {
-      if (rc == 0) fail_msg("row %zu accepted", i);
+      if (rc == 0)
+        fail_msg("row %zu accepted", i);
       if (strncmp(err, rows[i].err, strlen(rows[i].err)) != 0)
         fail_msg("row %zu: error [%s]", i, err);
       free(err);
       dpi_article_clear(&a);
       continue;
     }
-    if (rc) fail_msg("row %zu: %s", i, err);
+    if (rc)
+      fail_msg("row %zu: %s", i, err);
 #define CHECK(f)                                                               \
   do {                                                                         \
     if (rows[i].f) {                                                           \
-      if (!a.f) fail_msg("row %zu: no " #f, i);                                \
+      if (!a.f)                                                                \
+        fail_msg("row %zu: no " #f, i);                                        \
       assert_string_equal(a.f, rows[i].f);                                     \
     } else if (a.f) {                                                          \
       fail_msg("row %zu: unexpected " #f " [%s]", i, a.f);                     \
@@ -178,7 +185,12 @@ static void test_utf8_repair_and_binary(void **state) {
   } rows[] = {
       {"abc", 3, "abc", 0},
       {"caf\xc3\xa9", 5, "caf\xc3\xa9", 0},
-      {"a\xff" "b", 3, "a\xEF\xBF\xBD" "b", 1},
+      {"a\xff"
+       "b",
+       3,
+       "a\xEF\xBF\xBD"
+       "b",
+       1},
       {"a\xc3", 2, "a\xEF\xBF\xBD", 1},
       {"\xe2\x82", 2, "\xEF\xBF\xBD", 1},
       {"\xed\xa0\x80x", 4, "\xEF\xBF\xBDx", 1}, /* a surrogate */
@@ -196,7 +208,8 @@ static void test_utf8_repair_and_binary(void **state) {
   assert_false(dpi_looks_binary("Du texte en français.\n", 22));
   assert_true(dpi_looks_binary("ELF\0\1\2", 6));
   char junk[512];
-  for (size_t i = 0; i < sizeof junk; i++) junk[i] = (char)(0x80 + i % 64);
+  for (size_t i = 0; i < sizeof junk; i++)
+    junk[i] = (char)(0x80 + i % 64);
   assert_true(dpi_looks_binary(junk, sizeof junk));
 }
 
@@ -206,7 +219,8 @@ static void test_gzip_stream(void **state) {
   int fd = mkstemp(path);
   assert_true(fd >= 0);
   gzFile gz = gzdopen(fd, "wb");
-  for (int i = 1; i <= 1000; i++) gzprintf(gz, "line %d\n", i);
+  for (int i = 1; i <= 1000; i++)
+    gzprintf(gz, "line %d\n", i);
   gzprintf(gz, "last without newline");
   gzclose(gz);
 
@@ -217,7 +231,8 @@ static void test_gzip_stream(void **state) {
   const char *line;
   size_t len, lineno = 0;
   int n = 0;
-  while (dpi_stream_getline(s, &line, &len, &lineno, &err) == 1) n++;
+  while (dpi_stream_getline(s, &line, &len, &lineno, &err) == 1)
+    n++;
   assert_int_equal(n, 1001);
   assert_int_equal(lineno, 1001);
   assert_int_equal(len, strlen("last without newline"));
@@ -258,7 +273,9 @@ static void test_make_term(void **state) {
   assert_true(strlen(t) <= 240);
   assert_non_null(strchr(t, '#'));
   free(t);
-  char *f = dpi_fold("  Agence   France\xc2\xa0" "Dépêche ", 29);
+  char *f = dpi_fold("  Agence   France\xc2\xa0"
+                     "Dépêche ",
+                     29);
   assert_string_equal(f, "agence france depeche");
   free(f);
 }

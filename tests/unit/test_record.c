@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "record.h"
 
@@ -122,6 +123,46 @@ static void test_corruption_never_crashes(void **state) {
   }
 }
 
+/* Records of method 1 (raw deflate, no dictionary) stay readable: take a
+ * stored record (method 0, short payload), deflate its payload. */
+static void test_method1_readable(void **state) {
+  (void)state;
+  dp_record small = {0};
+  small.id = "x1";
+  small.body = "Un texte court.";
+  unsigned char *sb = NULL;
+  size_t sl = 0;
+  assert_int_equal(dp_record_encode(&small, &sb, &sl, NULL), 0);
+  assert_int_equal(sb[1], 0); /* stored */
+  assert_true(sb[2] < 128);   /* one-byte varint length */
+  size_t plen = sb[2];
+  assert_int_equal(sl, 3 + plen);
+  unsigned char out[512] = {1, 1, (unsigned char)plen};
+  z_stream zs;
+  memset(&zs, 0, sizeof zs);
+  assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY),
+                   Z_OK);
+  zs.next_in = sb + 3;
+  zs.avail_in = (uInt)plen;
+  zs.next_out = out + 3;
+  zs.avail_out = sizeof out - 3;
+  assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  size_t len = 3 + zs.total_out;
+  deflateEnd(&zs);
+  dp_record *d = NULL;
+  char *err = NULL;
+  assert_int_equal(dp_record_decode(out, len, &d, &err), 0);
+  assert_string_equal(d->id, "x1");
+  assert_string_equal(d->body, "Un texte court.");
+  dp_record_free(d);
+  free(sb);
+  /* and a long record is written with the dictionary (method 2) */
+  unsigned char *buf = NULL;
+  assert_int_equal(dp_record_encode(&table[2].r, &buf, &len, NULL), 0);
+  assert_int_equal(buf[1], 2);
+  free(buf);
+}
+
 static void test_unknown_version(void **state) {
   (void)state;
   unsigned char v2[] = {2, 0, 0};
@@ -154,6 +195,7 @@ int main(void) {
       cmocka_unit_test(test_roundtrip_table),
       cmocka_unit_test(test_long_text_is_compressed),
       cmocka_unit_test(test_corruption_never_crashes),
+      cmocka_unit_test(test_method1_readable),
       cmocka_unit_test(test_unknown_version),
       cmocka_unit_test(test_bad_entity_rejected),
   };

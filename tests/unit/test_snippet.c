@@ -37,38 +37,46 @@ static int teardown(void **state) {
 static void spec(dps_hl *h, const char *s) {
   const char *p = s;
   while (*p) {
-    while (*p == ' ') p++;
-    if (!*p) break;
+    while (*p == ' ')
+      p++;
+    if (!*p)
+      break;
     if (*p == '"') {
       size_t idx[16];
       uint32_t pos[16];
       size_t n = 0;
       p++;
       while (*p && *p != '"') {
-        while (*p == ' ') p++;
+        while (*p == ' ')
+          p++;
         const char *e = p;
-        while (*e && *e != ' ' && *e != '"') e++;
+        while (*e && *e != ' ' && *e != '"')
+          e++;
         char w[64];
         size_t l = (size_t)(e - p);
         memcpy(w, p, l);
         w[l] = 0;
         char *at = strchr(w, '@'); /* word@pos */
         pos[n] = at ? (uint32_t)atoi(at + 1) : (uint32_t)n;
-        if (at) *at = 0;
+        if (at)
+          *at = 0;
         idx[n++] = (size_t)dps_hl_add_term(h, DPS_HL_STEM, w, 1.0);
         p = e;
       }
-      if (*p == '"') p++;
+      if (*p == '"')
+        p++;
       assert_int_equal(dps_hl_add_phrase(h, idx, pos, n), 0);
       continue;
     }
     const char *e = p;
-    while (*e && *e != ' ') e++;
+    while (*e && *e != ' ')
+      e++;
     char w[64];
     size_t l = (size_t)(e - p);
     memcpy(w, p, l);
     w[l] = 0;
-    if (w[0] == '=') dps_hl_add_term(h, DPS_HL_EXACT, w + 1, 1.0);
+    if (w[0] == '=')
+      dps_hl_add_term(h, DPS_HL_EXACT, w + 1, 1.0);
     else if (w[l - 1] == '*') {
       w[l - 1] = 0;
       dps_hl_add_term(h, DPS_HL_PREFIX, w, 1.0);
@@ -80,14 +88,14 @@ static void spec(dps_hl *h, const char *s) {
   }
 }
 
-static char *make(const char *lead, const char *body, const char *q,
-                  unsigned k, unsigned n, const dp_record_entity *ents,
-                  size_t nents, dps_snippet *out) {
+static char *make(const char *lead, const char *body, const char *q, unsigned k,
+                  unsigned n, const dp_record_entity *ents, size_t nents,
+                  dps_snippet *out) {
   dps_hl h = {0};
   spec(&h, q);
   dps_text t[2] = {{lead, strlen(lead), DP_FIELD_LEAD},
                    {body, strlen(body), DP_FIELD_BODY}};
-  dps_snip_opts o = {k, n, 0.0, 0.35};
+  dps_snip_opts o = {k, n, 0.0, 0.35, 0, 0};
   char *err = NULL;
   assert_int_equal(dps_snippet_make(out, A, &h, t, 2, ents, nents, &o, &err),
                    0);
@@ -97,10 +105,10 @@ static char *make(const char *lead, const char *body, const char *q,
   for (size_t i = 0; i < out->nspans; i++) {
     assert_true(out->spans[i].start < out->spans[i].end);
     assert_true(out->spans[i].end <= out->len);
-    if (i) assert_true(out->spans[i - 1].end < out->spans[i].start);
+    if (i)
+      assert_true(out->spans[i - 1].end < out->spans[i].start);
   }
-  return dps_render(out->text, out->len, out->spans, out->nspans, "[", "]",
-                    0);
+  return dps_render(out->text, out->len, out->spans, out->nspans, "[", "]", 0);
 }
 
 static const struct {
@@ -207,15 +215,16 @@ static void test_passages(void **state) {
   (void)state;
   char body[8192];
   size_t at = 0;
-  const char *filler = "Une phrase sans intérêt répète ses mots été après été. ";
+  const char *filler =
+      "Une phrase sans intérêt répète ses mots été après été. ";
   for (int i = 0; i < 20; i++)
     at += (size_t)snprintf(body + at, sizeof body - at, "%s", filler);
   at += (size_t)snprintf(body + at, sizeof body - at,
                          "Le zèbre s'échappe du zoo de Vincennes. ");
   for (int i = 0; i < 20; i++)
     at += (size_t)snprintf(body + at, sizeof body - at, "%s", filler);
-  at += (size_t)snprintf(body + at, sizeof body - at,
-                         "La girafe reste calme. ");
+  at +=
+      (size_t)snprintf(body + at, sizeof body - at, "La girafe reste calme. ");
   for (int i = 0; i < 10; i++)
     at += (size_t)snprintf(body + at, sizeof body - at, "%s", filler);
   dps_snippet s;
@@ -312,8 +321,8 @@ static void test_title(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_table),    cmocka_unit_test(test_offsets),
-      cmocka_unit_test(test_entity),   cmocka_unit_test(test_passages),
+      cmocka_unit_test(test_table),      cmocka_unit_test(test_offsets),
+      cmocka_unit_test(test_entity),     cmocka_unit_test(test_passages),
       cmocka_unit_test(test_utf8_edges), cmocka_unit_test(test_html),
       cmocka_unit_test(test_title),
   };
