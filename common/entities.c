@@ -865,6 +865,7 @@ enum {
   FNAME_SINGLE = 1000,     /* births: a first name alone is a person */
   FNAME_OVER_LOC = 150000, /* births: "Maurice" the person, not the island */
   PENDING_MIN = 2,         /* capitalised uses that confirm a lone word */
+  NAME_MAX_WORDS = 12,     /* longer capitalised runs are not one name */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -1385,7 +1386,7 @@ static int is_name_word(const ctx *c, size_t i) {
 static size_t name_end(const ctx *c, size_t i) {
   size_t k = i, last = (size_t)-1;
   for (;;) {
-    if (k >= c->n)
+    if (k >= c->n || k >= i + NAME_MAX_WORDS)
       break;
     if (k > i && !name_joins(c, k))
       break;
@@ -2115,6 +2116,8 @@ static int find_mentions(ctx *c) {
         (loc_cue_weak(c, i) || (art && loc_cue_weak(c, i - 1)))) {
       if (push_mention(c, art ? i - 1 : i, jg, art ? i - 1 : i, DP_ENT_LOC, g))
         return -1;
+      /* a commune, unless the text names a person so ("à Fréhel") */
+      c->m[c->nm - 1].soft_loc = jg == i;
       i = jg + 1;
       continue;
     }
@@ -2317,28 +2320,25 @@ static int promote_pending(ctx *c) {
     return 0;
   /* "MM. Messager et Broussan", "Churchill, Eden, Attlee": a lone word
    * coordinated with a person is a person */
-  for (int changed = 1; changed;) {
-    changed = 0;
-    for (size_t k = 0; k < c->nm; k++) {
+  for (int dir = 0; dir < 2; dir++) {
+    /* forward, then backward: a confirmed word confirms its neighbour */
+    for (size_t q = 0; q < c->nm; q++) {
+      size_t k = dir == 0 ? q : c->nm - 1 - q;
       mention *m = &c->m[k];
       if (!m->pending || m->link_only)
         continue;
-      for (int side = -1; side <= 1; side += 2) {
-        if ((side < 0 && k == 0) || (side > 0 && k + 1 >= c->nm))
-          continue;
-        const mention *o = &c->m[k + (size_t)(long)side];
-        if (o->type != DP_ENT_PER || o->pending)
-          continue;
-        size_t a = side < 0 ? o->wj : m->wj, b = side < 0 ? m->wi : o->wi;
-        int coord = (b == a + 1 && c->w[b].comma_gap) ||
-                    (b == a + 2 && !strcmp(TERM(c, a + 1), "et") &&
-                     c->w[b].gap == GAP_SPACE);
-        if (coord) {
-          m->pending = 0;
-          changed = 1;
-          break;
-        }
-      }
+      int side = dir == 0 ? -1 : 1;
+      if ((side < 0 && k == 0) || (side > 0 && k + 1 >= c->nm))
+        continue;
+      const mention *o = &c->m[k + (size_t)(long)side];
+      if (o->type != DP_ENT_PER || o->pending)
+        continue;
+      size_t a = side < 0 ? o->wj : m->wj, b = side < 0 ? m->wi : o->wi;
+      int coord = (b == a + 1 && c->w[b].comma_gap) ||
+                  (b == a + 2 && !strcmp(TERM(c, a + 1), "et") &&
+                   c->w[b].gap == GAP_SPACE);
+      if (coord)
+        m->pending = 0;
     }
   }
   /* "Guyot (Palmyre)": a lone word followed by a first name in brackets */
@@ -2416,20 +2416,23 @@ static int promote_pending(ctx *c) {
   }
   if (np == 0)
     return 0;
-  occ_slot *tab = calloc(np, sizeof *tab);
+  /* an open-addressing set of the candidates' stems */
+  size_t size = 16;
+  while (size < np * 2 + 2)
+    size *= 2;
+  size_t mask = size - 1;
+  occ_slot *tab = calloc(size, sizeof *tab);
   if (!tab)
     return -1;
-  size_t nt = 0;
   for (size_t k = 0; k < c->nm; k++) {
     const mention *m = &c->m[k];
     if (!recurrence_candidate(c, m))
       continue;
     const char *t = STEM(c, m->ni);
-    size_t j = 0;
-    while (j < nt && strcmp(tab[j].term, t) != 0)
-      j++;
-    if (j == nt)
-      tab[nt++].term = t;
+    size_t j = fnv1a(t, strlen(t)) & mask;
+    while (tab[j].term && strcmp(tab[j].term, t) != 0)
+      j = (j + 1) & mask;
+    tab[j].term = t;
   }
   for (size_t i = 0; i < c->toks->n; i++) {
     const dp_token *w = &c->toks->v[i];
@@ -2445,28 +2448,29 @@ static int promote_pending(ctx *c) {
     size_t l = strlen(t);
     if (!(lenmask & (1ull << (l & 63))))
       continue;
-    for (size_t j = 0; j < nt; j++) {
-      if (strcmp(tab[j].term, t) != 0)
-        continue;
-      if (cap)
-        tab[j].cap++;
-      else
-        tab[j].lower++;
-      break;
-    }
+    size_t j = fnv1a(t, l) & mask;
+    while (tab[j].term && strcmp(tab[j].term, t) != 0)
+      j = (j + 1) & mask;
+    if (!tab[j].term)
+      continue;
+    if (cap)
+      tab[j].cap++;
+    else
+      tab[j].lower++;
   }
   for (size_t k = 0; k < c->nm; k++) {
     mention *m = &c->m[k];
     if (!recurrence_candidate(c, m))
       continue;
     const char *t = STEM(c, m->ni);
-    for (size_t j = 0; j < nt; j++)
-      if (strcmp(tab[j].term, t) == 0 && tab[j].cap >= PENDING_MIN &&
-          tab[j].lower == 0) {
-        m->pending = 0;
-        m->type = DP_ENT_PER; /* "à Renault" when Renault comes back */
-        m->soft_loc = 0;
-      }
+    size_t j = fnv1a(t, strlen(t)) & mask;
+    while (tab[j].term && strcmp(tab[j].term, t) != 0)
+      j = (j + 1) & mask;
+    if (tab[j].term && tab[j].cap >= PENDING_MIN && tab[j].lower == 0) {
+      m->pending = 0;
+      m->type = DP_ENT_PER; /* "à Renault" when Renault comes back */
+      m->soft_loc = 0;
+    }
   }
   free(tab);
   return 0;
@@ -2517,6 +2521,7 @@ static int link_mentions(ctx *c) {
     if (m->soft_loc && sn_find(tab, mask, TERM(c, m->ni)) >= 0) {
       m->type = DP_ENT_PER;
       m->soft_loc = 0;
+      m->g = NULL; /* not the commune's canonical name */
     }
     if (m->type != DP_ENT_PER && !m->pending)
       continue;

@@ -29,6 +29,7 @@ struct dp_index {
   dp_analyzer *an;   /* the same analyzer as the indexer */
   dp_tagger *tagger; /* created on first use (entity filters) */
   dps_tuning tune;   /* ranking knobs */
+  int searched;      /* a search ran (before it, the handle is fresh) */
 };
 
 typedef struct facet_val {
@@ -264,9 +265,9 @@ static int hl_term(bctx *c, const dps_qnode *n, int neg) {
   if (neg || !c->hl)
     return -1;
   const char *text = n->tkind == DPS_T_EXACT ? n->term : n->term + 1;
-  long k = dps_hl_add_term(c->hl,
-                           n->tkind == DPS_T_EXACT ? DPS_HL_EXACT : DPS_HL_STEM,
-                           text, pow(idf(c, n->term), c->ix->tune.snip_idf_power));
+  long k = dps_hl_add_term(
+      c->hl, n->tkind == DPS_T_EXACT ? DPS_HL_EXACT : DPS_HL_STEM, text,
+      pow(idf(c, n->term), c->ix->tune.snip_idf_power));
   if (k < 0)
     bfail_oom(c);
   return (int)k;
@@ -1102,7 +1103,8 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
       want_lim = off + lim < depth ? depth : off + lim;
       boost = 1;
     }
-    uint32_t check = 0; /* Xapian estimates the total */
+    /* exact totals for small match sets, Xapian's estimate beyond */
+    uint32_t check = want_off + want_lim + 30;
     if (o->facets || o->exact_total)
       check = c.ndocs;
     xc_mset_free(ms);
@@ -1321,8 +1323,9 @@ DP_EXPORT int dp_search(dp_results **out, dp_index *ix, const char *query,
     int changed = 0;
     xc_error xe = XC_ERROR_INIT;
     /* see commits made since the last search */
-    if (xc_db_reopen(&changed, ix->db, &xe))
+    if ((ix->searched || attempt > 0) && xc_db_reopen(&changed, ix->db, &xe))
       xc_error_clear(&xe);
+    ix->searched = 1;
     int modified = 0;
     char *e = NULL;
     rc = run(res, ix, root, froot, query, question, &o, &e, &modified);

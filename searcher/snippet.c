@@ -815,8 +815,8 @@ int dps_snippet_make(dps_snippet *out, dp_analyzer *a, const dps_hl *hl,
                       opts.passages +
                   32;
   for (size_t f = 0; f < ntexts; f++)
-    if (prepare_field(&F[f], a, hl, &texts[f], ents, nents, radius,
-                      radius * 2, opts.max_per_term ? opts.max_per_term : 3))
+    if (prepare_field(&F[f], a, hl, &texts[f], ents, nents, radius, radius * 2,
+                      opts.max_per_term ? opts.max_per_term : 3))
       goto done;
   /* choose passages, best first */
   while (nch < opts.passages) {

@@ -82,19 +82,20 @@ typedef struct dps_text {
 } dps_text;
 
 typedef struct dps_snip_opts {
-  unsigned passages; /* K: at most this many passages (default 2) */
-  unsigned chars;    /* N: about this many characters each (default 150) */
-  double min_ratio;  /* a later passage must score at least this fraction
-                        of the first, else the first gets its room */
-  double before;     /* share of the free room put before the first match
-                        (0 = default 0.35); a sentence start within 1.5
-                        times that is taken instead */
+  unsigned passages;     /* K: at most this many passages (default 2) */
+  unsigned chars;        /* N: about this many characters each (default 150) */
+  double min_ratio;      /* a later passage must score at least this fraction
+                            of the first, else the first gets its room */
+  double before;         /* share of the free room put before the first match
+                            (0 = default 0.35); a sentence start within 1.5
+                            times that is taken instead */
   unsigned max_per_term; /* long texts: only the first this many places
                             of each word are analysed (0 = 3) */
   unsigned radius_pct;   /* bytes analysed around them, in % of K*N (0 =
                             100) */
 } dps_snip_opts;
-#define DPS_SNIP_OPTS_INIT {2, 150, 0.5, 0.35, 3, 100}
+#define DPS_SNIP_OPTS_INIT                                                     \
+  { 2, 150, 0.5, 0.35, 3, 100 }
 
 typedef struct dps_snippet {
   char *text;      /* malloc'd snippet, NUL-terminated */

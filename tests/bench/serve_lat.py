@@ -27,7 +27,7 @@ def main():
     with open(a[0], encoding="utf-8") as f:
         qs = [l.strip() for l in f if l.strip() and not l.startswith("#")]
     p = subprocess.Popen(a[2:], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, bufsize=0)
+                         stderr=subprocess.DEVNULL)  # buffered: readline() in one read
     times = []
     failed = 0
     try:
@@ -36,6 +36,7 @@ def main():
                 req = (json.dumps({"query": q, "limit": 10}, ensure_ascii=False) + "\n").encode()
                 t0 = time.perf_counter()
                 p.stdin.write(req)
+                p.stdin.flush()
                 line = p.stdout.readline()
                 dt = (time.perf_counter() - t0) * 1e3
                 if not line:

@@ -17,7 +17,3 @@ set_tests_properties(embed_install_example embed_example_serve embed_docs_sync
                      PROPERTIES ENVIRONMENT "${DEPECHE_TEST_ENV}" TIMEOUT 300)
 set_tests_properties(embed_example_py PROPERTIES
                      ENVIRONMENT "${DEPECHE_TEST_ENV};${DEPECHE_PY_ENV}" TIMEOUT 300)
-# libdepeche.so exports exactly what depeche.h declares (nm -D), SONAME .0.
-add_test(NAME embed_symbols COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/symbols.sh)
-set_tests_properties(embed_symbols PROPERTIES ENVIRONMENT "${DEPECHE_TEST_ENV}"
-                     TIMEOUT 60)
