@@ -57,8 +57,8 @@ static int buf_reserve(buf *b, size_t extra) {
   return 0;
 }
 
-static int buf_add(buf *b, const char *s, size_t n) {
-  if (buf_reserve(b, n))
+static inline int buf_add(buf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap && buf_reserve(b, n))
     return -1;
   memcpy(b->p + b->len, s, n);
   b->len += n;
@@ -66,8 +66,12 @@ static int buf_add(buf *b, const char *s, size_t n) {
   return 0;
 }
 
-static int buf_addc(buf *b, char c) {
-  return buf_add(b, &c, 1);
+static inline int buf_addc(buf *b, char c) {
+  if (b->len + 2 > b->cap && buf_reserve(b, 1))
+    return -1;
+  b->p[b->len++] = c;
+  b->p[b->len] = '\0';
+  return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -90,6 +94,16 @@ static int is_space_cp(int32_t cp) {
          cp == 0x2007;
 }
 
+/* Folded letter of U+00C0..U+00FF (indexed by the second UTF-8 byte minus
+ * 0x80), what utf8proc's case fold + strip marks gives; 0 = ask utf8proc
+ * (Æ, Ð, ×, Ø, Þ, ß, æ, ð, ÷, ø, þ). */
+static const char latin1_fold[64] = {
+    'a', 'a', 'a', 'a', 'a', 'a', 0,   'c', 'e', 'e', 'e', 'e', 'i',
+    'i', 'i', 'i', 0,   'n', 'o', 'o', 'o', 'o', 'o', 0,   0,   'u',
+    'u', 'u', 'u', 'y', 0,   0,   'a', 'a', 'a', 'a', 'a', 'a', 0,
+    'c', 'e', 'e', 'e', 'e', 'i', 'i', 'i', 'i', 0,   'n', 'o', 'o',
+    'o', 'o', 'o', 0,   0,   'u', 'u', 'u', 'u', 'y', 0,   'y'};
+
 /* Appends the folded form of s[0,n) to b. Returns 0 or -1 (memory). */
 static int fold_append(buf *b, const char *s, size_t n, enum fold_mode mode) {
   size_t i = 0;
@@ -102,10 +116,14 @@ static int fold_append(buf *b, const char *s, size_t n, enum fold_mode mode) {
     int sep = 0;
     if (c < 0x80) {
       i++;
-      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-        out[nout++] = c;
-      } else if (c >= 'A' && c <= 'Z') {
-        out[nout++] = c + 32;
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+          (c >= 'A' && c <= 'Z')) {
+        if (pending_space && b->len > start_len && buf_addc(b, ' '))
+          return -1;
+        pending_space = 0;
+        if (buf_addc(b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c)))
+          return -1;
+        continue;
       } else if (c == '.' && mode == FOLD_KEY) {
         continue;
       } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
@@ -115,6 +133,18 @@ static int fold_append(buf *b, const char *s, size_t n, enum fold_mode mode) {
       } else {
         out[nout++] = c;
       }
+    } else if (c == 0xC3 && i + 1 < n &&
+               ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+               latin1_fold[(unsigned char)s[i + 1] - 0x80]) {
+      /* accented Latin-1 letters, the common case in French names */
+      char f = latin1_fold[(unsigned char)s[i + 1] - 0x80];
+      i += 2;
+      if (pending_space && b->len > start_len && buf_addc(b, ' '))
+        return -1;
+      pending_space = 0;
+      if (buf_addc(b, f))
+        return -1;
+      continue;
     } else {
       int32_t cp;
       utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
@@ -262,6 +292,8 @@ struct dp_tagger {
   uint64_t
       tbits[CUE_SIG_WORDS]; /* same for cues that start a mention (heads) */
   uint64_t *bloom;          /* 2^20-bit Bloom filter of all keys (two probes) */
+  uint8_t head2[(26 * 26 + 7) / 8]; /* first two letters (a-z) of the heads:
+                                       a pre-filter read from the surface */
   size_t mask;              /* table size - 1 */
   arena_block *arena;       /* key strings */
 };
@@ -285,8 +317,9 @@ static int bloom_has(const dp_tagger *t, uint32_t h) {
 static const gkey *hot_find(const dp_tagger *t, const char *k, size_t n,
                             uint32_t h);
 
-static const gkey *tab_find(const dp_tagger *t, const char *k, size_t n) {
-  uint32_t h = fnv1a(k, n);
+/* Looks key k[0,n) with hash h = fnv1a(k, n) up. */
+static const gkey *tab_find_h(const dp_tagger *t, const char *k, size_t n,
+                              uint32_t h) {
   if (t->htab) {
     const gkey *g = hot_find(t, k, n, h);
     if (g)
@@ -304,6 +337,22 @@ static const gkey *tab_find(const dp_tagger *t, const char *k, size_t n) {
         return g;
     }
   }
+}
+
+static const gkey *tab_find(const dp_tagger *t, const char *k, size_t n) {
+  return tab_find_h(t, k, n, fnv1a(k, n));
+}
+
+/* Starts loading the cache lines a tab_find_h of hash h reads first, so
+ * that the misses of several look-ups overlap. */
+static void tab_prefetch(const dp_tagger *t, uint32_t h) {
+  if (t->bloom) {
+    uint32_t a = h & (BLOOM_BITS - 1),
+             b = (h >> 11 ^ h << 7) & (BLOOM_BITS - 1);
+    __builtin_prefetch(&t->bloom[a >> 6]);
+    __builtin_prefetch(&t->bloom[b >> 6]);
+  }
+  __builtin_prefetch(&t->tab[h & t->mask]);
 }
 
 /* A cheap signature of a word (length, first two and last bytes) for the
@@ -389,8 +438,16 @@ static int build_cue_table(dp_tagger *t) {
     t->ctab[j].idx = (uint32_t)(++m);
     unsigned sg = cue_sig(g->key, strlen(g->key));
     t->cbits[sg >> 6] |= 1ull << (sg & 63);
-    if (g->cues & (C_TITLE | C_ORG | C_ORGCAP | C_LOCHD))
+    if (g->cues & (C_TITLE | C_ORG | C_ORGCAP | C_LOCHD)) {
       t->tbits[sg >> 6] |= 1ull << (sg & 63);
+      unsigned char k0 = (unsigned char)g->key[0], k1 = (unsigned char)g->key[1];
+      if (k0 >= 'a' && k0 <= 'z' && k1 >= 'a' && k1 <= 'z') {
+        unsigned b2 = (k0 - 'a') * 26u + (k1 - 'a');
+        t->head2[b2 >> 3] |= (uint8_t)(1u << (b2 & 7));
+      } else {
+        memset(t->head2, 0xFF, sizeof t->head2); /* cannot filter */
+      }
+    }
   }
   /* the hot table: all one-word cues */
   n = 0;
@@ -882,6 +939,8 @@ typedef struct word {
   size_t start;      /* byte offset of the surface in the text */
   size_t end;        /* one past its last byte */
   const char *term;  /* folded term (token arena, or ctx.sa when rewritten) */
+  size_t tlen;       /* strlen(term) */
+  uint32_t hash;     /* fnv1a of term (capitalised words only) */
   const char *stem;  /* folded stem */
   uint32_t tflags;   /* analyzer token flags */
   const gkey *g;     /* table entry of the term alone, or NULL */
@@ -1088,8 +1147,23 @@ static const char *term_rewrite(ctx *c, const char *a, const char *b) {
   return out;
 }
 
-static int term_needs_rewrite(const char *t) {
-  return strpbrk(t, ".'-\xe2") != NULL;
+/* Bytes that stop the scan of a term: the end, and what term_rewrite
+ * changes (full stop, apostrophe, hyphen, first byte of ’). */
+static const uint8_t term_stop[256] = {
+    [0] = 1, ['.'] = 1, ['\''] = 1, ['-'] = 1, [0xE2] = 1};
+
+/* Length of the term t; *rewrite = 1 when term_rewrite must change it. */
+static size_t term_scan(const char *t, int *rewrite) {
+  const unsigned char *p = (const unsigned char *)t;
+  *rewrite = 0;
+  for (;;) {
+    while (!term_stop[*p])
+      p++;
+    if (!*p)
+      return (size_t)((const char *)p - t);
+    *rewrite = 1;
+    p++;
+  }
 }
 
 static const gkey *cue_find(const dp_tagger *t, const char *k, size_t n);
@@ -1099,24 +1173,43 @@ static const gkey *cue_find(const dp_tagger *t, const char *k, size_t n);
  * hyphen. The words around them are kept as context; the rest is skipped. */
 static int token_interesting(const ctx *c, const dp_token *tk,
                              size_t prev_end) {
-  if (tk->flags & DP_TOK_CAPITAL)
-    return 1;
   unsigned char f = (unsigned char)c->text[tk->start];
-  if (f >= 'A' && f <= 'Z')
-    return 1;
-  if (f >= 0x80 && starts_upper(c->text + tk->start, tk->end - tk->start))
-    return 1;
+  if ((tk->flags & DP_TOK_CAPITAL) || (f >= 'A' && f <= 'Z') ||
+      (f >= 0x80 && starts_upper(c->text + tk->start, tk->end - tk->start))) {
+    /* a capitalised stopword ("Le", "Dans", "Il" at a sentence start) only
+     * matters when the table knows it ("Le Monde", "l'Est"); a capitalised
+     * word right after it is interesting on its own */
+    if (!(tk->flags & DP_TOK_STOP))
+      return 1;
+    const gkey *g = tab_find(c->t, tk->term, strlen(tk->term));
+    if (g && (g->type >= 0 || g->cues || (g->gflags & G_PREFIX)))
+      return 1;
+  }
   if (tk->start > prev_end + 1 &&
       memchr(c->text + prev_end, 0xC2, tk->start - prev_end))
     return 1; /* "¬" (or a no-break space) before it */
   if (tk->flags & DP_TOK_STOP)
     return 0; /* heads are never stopwords */
+  /* a surface starting with two ASCII letters has them, lowercased, as the
+   * first two bytes of its term: most words stop here */
+  const unsigned char *sf = (const unsigned char *)c->text + tk->start;
+  size_t sl = tk->end - tk->start;
+  if (sl >= 2 && (sf[0] | 0x20) >= 'a' && (sf[0] | 0x20) <= 'z' &&
+      (sf[1] | 0x20) >= 'a' && (sf[1] | 0x20) <= 'z') {
+    unsigned b2 = ((sf[0] | 0x20u) - 'a') * 26u + ((sf[1] | 0x20u) - 'a');
+    if (!(c->t->head2[b2 >> 3] & (1u << (b2 & 7))))
+      return 0;
+  }
   const char *t = tk->term;
   size_t n = strlen(t);
   if (n > 2 && n <= 24) {
     unsigned sg = cue_sig(t, n);
-    if (c->t->tbits[sg >> 6] & (1ull << (sg & 63)))
-      return 2; /* a head: wider context */
+    if (c->t->tbits[sg >> 6] & (1ull << (sg & 63))) {
+      /* the signature lets through ~5 words for each real head */
+      const gkey *g = cue_find(c->t, t, n);
+      if (g && (g->cues & (C_TITLE | C_ORG | C_ORGCAP | C_LOCHD)))
+        return 2; /* a head: wider context */
+    }
   }
   return 0;
 }
@@ -1148,6 +1241,17 @@ static int build_words(ctx *c, const dp_tokens *toks) {
     }
     prev_end = tk->end;
   }
+  size_t nkeep = 0;
+  for (size_t k = 0; k < toks->n; k++)
+    nkeep += keep[k];
+  if (nkeep > 0) {
+    c->w = malloc(nkeep * sizeof *c->w);
+    if (!c->w) {
+      free(keep);
+      return -1;
+    }
+    c->wcap = nkeep;
+  }
   /* 2. words for the kept tokens; what lies between them is read from the
    * text; a skipped stretch breaks names */
   prev_end = 0;
@@ -1175,6 +1279,7 @@ static int build_words(ctx *c, const dp_tokens *toks) {
         free(keep);
         return -1;
       }
+      pw->tlen = strlen(pw->term);
       pw->stem = pw->term;
       pw->end = tk->end;
       pw->tflags |= tk->flags & ~(uint32_t)(DP_TOK_STOP | DP_TOK_SENT_START |
@@ -1198,10 +1303,14 @@ static int build_words(ctx *c, const dp_tokens *toks) {
     w->end = tk->end;
     w->tflags = tk->flags;
     w->term = tk->term;
-    if (term_needs_rewrite(tk->term) &&
-        !(w->term = term_rewrite(c, tk->term, ""))) {
-      free(keep);
-      return -1;
+    int rewrite;
+    w->tlen = term_scan(tk->term, &rewrite);
+    if (rewrite) {
+      if (!(w->term = term_rewrite(c, tk->term, ""))) {
+        free(keep);
+        return -1;
+      }
+      w->tlen = strlen(w->term);
     }
     w->stem = tk->stem;
     w->gap = (uint8_t)(c->n == 0 || !prev_kept ? GAP_BREAK : gi.kind);
@@ -1226,15 +1335,22 @@ static int build_words(ctx *c, const dp_tokens *toks) {
     c->n++;
   }
   free(keep);
+  /* hashes of the capitalised words first, their table lines prefetched */
+  for (size_t i = 0; i < c->n; i++) {
+    if (!c->w[i].cap || (c->w[i].tflags & DP_TOK_NUMBER))
+      continue;
+    c->w[i].hash = fnv1a(TERM(c, i), c->w[i].tlen);
+    tab_prefetch(c->t, c->w[i].hash);
+  }
   for (size_t i = 0; i < c->n; i++) {
     /* capitalised words: the whole table; other words: cue words only, and
      * only near a capitalised word or when they may head a name */
     const char *t = TERM(c, i);
     if (c->w[i].tflags & DP_TOK_NUMBER)
       continue;
-    size_t tl = strlen(t);
+    size_t tl = c->w[i].tlen;
     if (c->w[i].cap) {
-      c->w[i].g = tab_find(c->t, t, tl);
+      c->w[i].g = tab_find_h(c->t, t, tl, c->w[i].hash);
       continue;
     }
     if (tl == 0 || tl > 24)
@@ -1288,7 +1404,7 @@ static int make_key(ctx *c, size_t i, size_t j) {
         return -1;
     }
     const char *t = TERM(c, k);
-    if (buf_add(&c->key, t, strlen(t)))
+    if (buf_add(&c->key, t, c->w[k].tlen))
       return -1;
   }
   return 0;
@@ -1316,7 +1432,7 @@ static const gkey *gaz_longest(ctx *c, size_t i, size_t *jout, int *err) {
   int caps = c->w[i].allcaps;
   c->key.len = 0;
   const char *t = TERM(c, i);
-  if (buf_add(&c->key, t, strlen(t))) {
+  if (buf_add(&c->key, t, c->w[i].tlen)) {
     *err = 1;
     return NULL;
   }
@@ -1345,7 +1461,7 @@ static const gkey *gaz_longest(ctx *c, size_t i, size_t *jout, int *err) {
       return NULL;
     }
     t = TERM(c, j);
-    if (buf_add(&c->key, t, strlen(t))) {
+    if (buf_add(&c->key, t, c->w[j].tlen)) {
       *err = 1;
       return NULL;
     }
@@ -1675,6 +1791,12 @@ static long code_rule(ctx *c, size_t i) {
   if (!w->cap)
     return -1;
   const char *t = TERM(c, i);
+  switch (t[0]) { /* first letters of the prefixes */
+  case 'a': case 'u': case 'f': case 't': case 'd': case 's':
+    break;
+  default:
+    return -1;
+  }
   for (size_t p = 0; p < sizeof pre / sizeof pre[0]; p++) {
     size_t m = strlen(pre[p]);
     if (strncmp(t, pre[p], m) != 0)
@@ -2288,6 +2410,9 @@ static int nationality_like(const char *t) {
       "suisses", "grec",   "grecs",   "arabe",    "arabes", "juif",   "juifs",
       "serbe",   "serbes", "tcheque", "tcheques", "slave",  "slaves"};
   size_t n = strlen(t);
+  /* every word and suffix ends with one of these letters */
+  if (n == 0 || !strchr("secf", t[n - 1]))
+    return 0;
   for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
     if (!strcmp(t, words[i]))
       return 1;
@@ -2440,6 +2565,13 @@ static int promote_pending(ctx *c) {
       continue;
     int cap = (w->flags & DP_TOK_CAPITAL) != 0;
     if (cap && (w->flags & DP_TOK_SENT_START))
+      continue;
+    /* an ASCII letter starting the surface starts the stem, lowercased:
+     * most tokens are rejected without reading their stem */
+    unsigned char s0 =
+        w->start < c->len ? (unsigned char)c->text[w->start] : 0;
+    if ((s0 | 0x20) >= 'a' && (s0 | 0x20) <= 'z' &&
+        !(first[(s0 | 0x20) >> 6] & (1ull << ((s0 | 0x20) & 63))))
       continue;
     const char *t = w->stem;
     unsigned char f0 = (unsigned char)t[0];
@@ -2631,8 +2763,15 @@ static int emit(ctx *c, dp_entities *out) {
     e->start = c->w[m->wi].start;
     e->end = c->w[m->wj].end + m->end_pad;
     e->type = (dp_entity_type)m->type;
-    e->canonical = strdup(canon.p);
-    e->key = strdup(key.p ? key.p : "");
+    e->canonical = malloc(canon.len + 1);
+    e->key = malloc(key.len + 1);
+    if (e->canonical)
+      memcpy(e->canonical, canon.p, canon.len + 1);
+    if (e->key) {
+      if (key.len)
+        memcpy(e->key, key.p, key.len);
+      e->key[key.len] = '\0';
+    }
     if (!e->canonical || !e->key) {
       free(e->canonical);
       free(e->key);

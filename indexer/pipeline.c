@@ -36,7 +36,9 @@
 
 #define RING_MIN 256           /* ring slots (classic mode) */
 #define RING_BYTES (64u << 20) /* raw bytes the ring may hold */
-#define CHUNK 1000             /* units per run in the parallel mode */
+#define CHUNK 10000            /* units per run in the parallel mode */
+#define RUN_FLUSH 1000         /* documents between commits inside a run */
+#define RUN_MIN_SHARE 250      /* smallest share of the tail of the input */
 
 enum ukind { U_EMPTY = 0, U_LINE, U_TEXT, U_ARTICLE, U_ERROR };
 enum ustate { S_FREE = 0, S_READY, S_BUSY, S_DONE };
@@ -77,6 +79,8 @@ typedef struct shared {
    * the writer merges them in order by compaction at the end */
   int parallel;
   size_t chunk;      /* units per run: CHUNK, or $DEPECHE_RUN_SIZE */
+  size_t jobs;       /* worker threads */
+  size_t busy;       /* workers busy with a run (under the mutex) */
   char *tmpdir;      /* INDEX.tmp-XXXXXX (owned) */
   uint64_t next_run; /* runs handed out */
   uint64_t *del_run; /* ids to delete from earlier runs (a later */
@@ -440,42 +444,63 @@ static char *run_path(const shared *sh, uint64_t run) {
   return dpi_fmt("%s/run-%06llu", sh->tmpdir, (unsigned long long)run);
 }
 
-/* Writes the documents of units [first, first+n) (ring order) into a new
- * run database; frees them. Returns 0, or -1 with *err malloc'd. */
-static int write_run(shared *sh, uint64_t first, size_t n, uint64_t run,
-                     char **err) {
-  xc_db *db = NULL;
-  xc_error xe = XC_ERROR_INIT;
-  char *path = run_path(sh, run);
-  int rc = path ? 0 : XC_ERR_NOMEM;
-  for (size_t i = 0; i < n && !rc; i++) {
-    unit *u = &sh->ring[(first + i) % sh->ring_n];
-    if (u->result != R_DOC)
-      continue;
-    if (!db)
-      rc = xc_db_open_writable(&db, path, XC_DB_CREATE | XC_DB_NO_SYNC, &xe);
-    if (!rc)
-      rc = xc_db_replace_by_term(NULL, db, u->qterm, u->doc, &xe);
-    for (size_t k = 0; k < u->words.cap && !rc; k++)
-      if (u->words.keys[k])
-        xc_db_add_spelling(db, u->words.keys[k], (uint32_t)u->words.vals[k],
-                           NULL);
-    xc_doc_free(u->doc);
-    u->doc = NULL;
-    u->run = run + 1;
+/* Parallel mode: a worker builds the units of a run one by one and writes
+ * each document into the run's database at once (no document is held
+ * longer than needed), committing every RUN_FLUSH documents so that
+ * Xapian's buffers stay small while the run's posting lists grow in long
+ * chunks, as with one writer. */
+typedef struct run_writer {
+  shared *sh;
+  uint64_t run;
+  char *path;
+  xc_db *db;
+  xc_error xe;
+  size_t pending; /* documents since the last commit */
+  int rc;
+} run_writer;
+
+static void run_put(run_writer *rw, unit *u) {
+  if (u->result != R_DOC)
+    return;
+  if (!rw->rc && !rw->db)
+    rw->rc = xc_db_open_writable(&rw->db, rw->path,
+                                 XC_DB_CREATE | XC_DB_NO_SYNC, &rw->xe);
+  if (!rw->rc)
+    rw->rc = xc_db_replace_by_term(NULL, rw->db, u->qterm, u->doc, &rw->xe);
+  for (size_t k = 0; k < u->words.cap && !rw->rc; k++)
+    if (u->words.keys[k])
+      xc_db_add_spelling(rw->db, u->words.keys[k], (uint32_t)u->words.vals[k],
+                         NULL);
+  if (!rw->rc && ++rw->pending >= RUN_FLUSH) {
+    rw->rc = xc_db_commit(rw->db, &rw->xe);
+    rw->pending = 0;
   }
-  if (db && xc_db_close(db, rc ? NULL : &xe) && !rc)
-    rc = xe.status;
+  xc_doc_free(u->doc);
+  u->doc = NULL;
+  u->run = rw->run + 1;
+}
+
+/* Closes the run database. Returns 0, or -1 with *err malloc'd. */
+static int run_close(run_writer *rw, char **err) {
+  int rc = rw->rc;
+  if (rw->db && xc_db_close(rw->db, rc ? NULL : &rw->xe) && !rc)
+    rc = rw->xe.status;
+  rw->db = NULL;
   if (rc)
-    *err = dpi_fmt("cannot write run %s: %s", path ? path : "",
-                   xc_error_message(&xe));
-  xc_error_clear(&xe);
-  free(path);
+    *err = dpi_fmt("cannot write run %s: %s", rw->path ? rw->path : "",
+                   rc == XC_ERR_NOMEM && !rw->path
+                       ? "out of memory"
+                       : xc_error_message(&rw->xe));
+  xc_error_clear(&rw->xe);
+  free(rw->path);
+  rw->path = NULL;
   return rc ? -1 : 0;
 }
 
-/* Parallel mode: a worker takes up to CHUNK consecutive units, builds and
- * writes them into its own run database. */
+/* Parallel mode: a worker takes up to sh->chunk consecutive units, builds
+ * and writes them into its own run database. Once the reader is done (or
+ * blocked), what is left is shared out evenly between the idle workers so
+ * that none of them waits for the last long run of another. */
 static void *run_worker_main(void *arg) {
   worker_arg *wa = arg;
   shared *sh = wa->sh;
@@ -486,29 +511,43 @@ static void *run_worker_main(void *arg) {
     if (sh->abort || (sh->reading_done && sh->claimed >= sh->produced))
       break;
     size_t avail = (size_t)(sh->produced - sh->claimed);
-    if (avail == 0 ||
-        (avail < sh->chunk && !sh->reading_done && !sh->reader_waiting)) {
+    int more_coming = !sh->reading_done && !sh->reader_waiting;
+    if (avail == 0 || (avail < sh->chunk && more_coming)) {
       pthread_cond_wait(&sh->cv_work, &sh->mu);
       continue;
+    }
+    if (!more_coming) {
+      size_t idle = sh->jobs > sh->busy ? sh->jobs - sh->busy : 1;
+      size_t share = (avail + idle - 1) / idle;
+      if (share < avail && share < RUN_MIN_SHARE)
+        share = avail < RUN_MIN_SHARE ? avail : RUN_MIN_SHARE;
+      avail = share;
     }
     if (avail > sh->chunk)
       avail = sh->chunk;
     uint64_t first = sh->claimed;
     sh->claimed += avail;
     uint64_t run = sh->next_run++;
+    sh->busy++;
     /* error units too: the writer must not free a slot of a chunk that
      * is still being worked on */
     for (size_t i = 0; i < avail; i++)
       sh->ring[(first + i) % sh->ring_n].state = S_BUSY;
     pthread_mutex_unlock(&sh->mu);
+    run_writer rw = {sh, run, run_path(sh, run), NULL, XC_ERROR_INIT, 0, 0};
+    if (!rw.path)
+      rw.rc = XC_ERR_NOMEM;
     for (size_t i = 0; i < avail; i++) {
       unit *u = &sh->ring[(first + i) % sh->ring_n];
-      if (u->kind != U_ERROR)
+      if (u->kind != U_ERROR) {
         work(sh, wa->b, u);
+        run_put(&rw, u);
+      }
     }
     char *err = NULL;
-    int rc = write_run(sh, first, avail, run, &err);
+    int rc = run_close(&rw, &err);
     pthread_mutex_lock(&sh->mu);
+    sh->busy--;
     for (size_t i = 0; i < avail; i++)
       sh->ring[(first + i) % sh->ring_n].state = S_DONE;
     if (rc) { /* the first unit carries the fatal error to the writer */
@@ -958,6 +997,7 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths, size_t n,
   /* DEPECHE_RUN_SIZE: a testing knob (small runs exercise the merge) */
   const char *rs = getenv("DEPECHE_RUN_SIZE");
   sh->chunk = rs && atoi(rs) > 0 ? (size_t)atoi(rs) : CHUNK;
+  sh->jobs = jobs;
   sh->ring_n = sh->parallel ? (size_t)(jobs + 1) * sh->chunk : RING_MIN;
   if (sh->ring_n < RING_MIN)
     sh->ring_n = RING_MIN;
