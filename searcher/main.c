@@ -165,24 +165,85 @@ static void print_facets(const dp_results *r, unsigned facets, FILE *o) {
   }
 }
 
+/* Long options without a short form. */
+enum {
+  O_JSON = 256,
+  O_COUNT,
+  O_IDS,
+  O_OFFSET,
+  O_SORT,
+  O_RECENT,
+  O_FACETS,
+  O_FLIMIT,
+  O_HL,
+  O_PASSAGES,
+  O_SCHARS,
+  O_NOSNIP,
+  O_NORELAX,
+  O_DEBUG,
+  O_SERVE
+};
+
+static int run(int argc, char **argv, const struct option *opts,
+               const char *index);
+
+/* Options may come before or after the query words
+ * (`depeche-search APT31 --limit 3`), but a query word may start with '-'
+ * (`-attaque` is NOT attaque). So argv is split first: arguments starting
+ * with "--" are options (an unknown one is reported by getopt), "-i DIR",
+ * "-n N" (or "-nN" with digits), "-h" and "-V" are options, and anything else —
+ * other words starting with '-' included — is query text; "--" ends the
+ * options. Fills *out (malloc'd array of argc + 2 pointers into argv; caller
+ * frees) as: program, options..., "--", query words...; returns its length, or
+ * -1 when memory runs out. */
+static int split_args(int argc, char **argv, const struct option *opts,
+                      char ***out) {
+  char **v = malloc(sizeof *v * ((size_t)argc + 2));
+  char **q = malloc(sizeof *q * ((size_t)argc + 1));
+  if (!v || !q) {
+    free(v);
+    free(q);
+    return -1;
+  }
+  int nv = 0, nq = 0;
+  v[nv++] = argv[0];
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--") == 0) {
+      while (++i < argc)
+        q[nq++] = argv[i];
+      break;
+    }
+    if (a[0] == '-' && a[1] == '-') {
+      v[nv++] = argv[i];
+      const char *name = a + 2;
+      size_t len = strcspn(name, "=");
+      for (const struct option *o = opts; o->name; o++)
+        if (strlen(o->name) == len && strncmp(o->name, name, len) == 0 &&
+            o->has_arg == required_argument && name[len] != '=' && i + 1 < argc)
+          v[nv++] = argv[++i];
+      continue;
+    }
+    int is_short = a[0] == '-' && a[1] && strchr("inhV", a[1]) && a[2] == '\0';
+    int is_n_num = a[0] == '-' && a[1] == 'n' && a[2] &&
+                   strspn(a + 2, "0123456789") == strlen(a + 2);
+    if (is_short || is_n_num) {
+      v[nv++] = argv[i];
+      if (is_short && strchr("in", a[1]) && i + 1 < argc)
+        v[nv++] = argv[++i];
+      continue;
+    }
+    q[nq++] = argv[i];
+  }
+  v[nv++] = "--";
+  for (int k = 0; k < nq; k++)
+    v[nv++] = q[k];
+  free(q);
+  *out = v;
+  return nv;
+}
+
 int main(int argc, char **argv) {
-  enum {
-    O_JSON = 256,
-    O_COUNT,
-    O_IDS,
-    O_OFFSET,
-    O_SORT,
-    O_RECENT,
-    O_FACETS,
-    O_FLIMIT,
-    O_HL,
-    O_PASSAGES,
-    O_SCHARS,
-    O_NOSNIP,
-    O_NORELAX,
-    O_DEBUG,
-    O_SERVE
-  };
   static const struct option opts[] = {
       {"index", required_argument, 0, 'i'},
       {"limit", required_argument, 0, 'n'},
@@ -207,6 +268,19 @@ int main(int argc, char **argv) {
   const char *index = getenv("DEPECHE_INDEX");
   if (!index || !*index)
     index = "depeche.db";
+  char **args = NULL;
+  int nargs = split_args(argc, argv, opts, &args);
+  if (nargs < 0) {
+    fprintf(stderr, "depeche-search: out of memory\n");
+    return 2;
+  }
+  int rc = run(nargs, args, opts, index);
+  free(args);
+  return rc;
+}
+
+static int run(int argc, char **argv, const struct option *opts,
+               const char *index) {
   dp_search_options so = DP_SEARCH_OPTIONS_INIT;
   int json = 0, count = 0, ids = 0, debug = 0, serve = 0, v;
   const char *nc = getenv("NO_COLOR");
