@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "depeche.h"
 #include "entities.h"
@@ -30,7 +31,39 @@ struct dp_index {
   dp_tagger *tagger; /* created on first use (entity filters) */
   dps_tuning tune;   /* ranking knobs */
   int searched;      /* a search ran (before it, the handle is fresh) */
+  struct stat dir;   /* the index directory when last (re)opened; st_ino
+                        0 for stub files */
 };
+
+/* Records the identity and modification time of ix->path when it is a
+ * directory (every Xapian commit renames a file in it, so its mtime moves). */
+static void remember_dir(dp_index *ix) {
+  if (stat(ix->path, &ix->dir) != 0 || !S_ISDIR(ix->dir.st_mode))
+    memset(&ix->dir, 0, sizeof ix->dir);
+}
+
+/* When the index directory changed since the handle was opened — a commit,
+ * a compaction swap, or the index deleted and rebuilt in place (which
+ * Xapian's reopen() cannot follow: it would mix old and new files) —
+ * opens it afresh. Keeps the old handle when the new one cannot be
+ * opened (xc_db_reopen and the retry loop then report what is wrong). */
+static void follow_dir_changes(dp_index *ix) {
+  struct stat st;
+  if (!ix->dir.st_ino || stat(ix->path, &st) != 0 || !S_ISDIR(st.st_mode) ||
+      (st.st_dev == ix->dir.st_dev && st.st_ino == ix->dir.st_ino &&
+       st.st_mtim.tv_sec == ix->dir.st_mtim.tv_sec &&
+       st.st_mtim.tv_nsec == ix->dir.st_mtim.tv_nsec))
+    return;
+  xc_db *fresh = NULL;
+  xc_error xe = XC_ERROR_INIT;
+  if (xc_db_open(&fresh, ix->path, &xe)) {
+    xc_error_clear(&xe);
+    return;
+  }
+  xc_db_free(ix->db);
+  ix->db = fresh;
+  ix->dir = st;
+}
 
 typedef struct facet_val {
   char *value; /* owned */
@@ -138,6 +171,7 @@ DP_EXPORT dp_index *dp_open(const char *path, char **errmsg) {
     free(ix);
     return NULL;
   }
+  remember_dir(ix);
   char *aerr = NULL;
   if (dp_analyzer_new(&ix->an, &aerr)) {
     set_err(errmsg, "cannot create the analyzer: %s", aerr ? aerr : "?");
@@ -1322,7 +1356,9 @@ DP_EXPORT int dp_search(dp_results **out, dp_index *ix, const char *query,
   for (int attempt = 0; attempt < 4; attempt++) {
     int changed = 0;
     xc_error xe = XC_ERROR_INIT;
-    /* see commits made since the last search */
+    /* see commits made since the last search, or a rebuilt index */
+    if (ix->searched || attempt > 0)
+      follow_dir_changes(ix);
     if ((ix->searched || attempt > 0) && xc_db_reopen(&changed, ix->db, &xe))
       xc_error_clear(&xe);
     ix->searched = 1;
