@@ -200,6 +200,14 @@ DP_EXPORT int dp_results_facet(const dp_results *r, unsigned facet, size_t i,
                                const char **value, uint32_t *count,
                                const char **type);
 
+/* The display name of facet value i ("Agence France Dépêche", "Joe
+ * Biden"), read from an article that carries it; for months, and when no
+ * display name is known, the value itself. Owned by r; NULL when out of
+ * range. The value (dp_results_facet) is the folded key, the form to put
+ * back in a query (source:, entity:). */
+DP_EXPORT const char *dp_results_facet_label(const dp_results *r,
+                                             unsigned facet, size_t i);
+
 /* The results as the JSON document of dp_search_json. Malloc'd (free
  * with dp_free); NULL when memory runs out. */
 DP_EXPORT char *dp_results_json(const dp_results *r);

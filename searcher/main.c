@@ -121,6 +121,7 @@ static void print_facets(const dp_results *r, unsigned facets, FILE *o) {
       const char *v, *t;
       uint32_t c;
       dp_results_facet(r, lists[l].bit, i, &v, &c, &t);
+      v = dp_results_facet_label(r, lists[l].bit, i);
       fprintf(o, "%s %s%s%s%s (%u)", i ? " ·" : "", v, t ? " [" : "",
               t ? t : "", t ? "]" : "", c);
     }

@@ -66,7 +66,8 @@ static void follow_dir_changes(dp_index *ix) {
 }
 
 typedef struct facet_val {
-  char *value; /* owned */
+  char *value; /* owned: the key (folded source or entity key, YYYY-MM) */
+  char *label; /* owned: display name ("Agence France Dépêche"), or NULL */
   char *type;  /* static type name or NULL */
   uint32_t count;
 } facet_val;
@@ -806,8 +807,10 @@ DP_EXPORT void dp_results_free(dp_results *r) {
     result_free(&r->v[i]);
   free(r->v);
   for (int f = 0; f < 3; f++) {
-    for (size_t i = 0; i < r->facets[f].n; i++)
+    for (size_t i = 0; i < r->facets[f].n; i++) {
       free(r->facets[f].v[i].value);
+      free(r->facets[f].v[i].label);
+    }
     free(r->facets[f].v);
   }
   free(r->query);
@@ -866,6 +869,74 @@ DP_EXPORT int dp_results_facet(const dp_results *r, unsigned facet, size_t i,
   if (type)
     *type = v->type;
   return 0;
+}
+
+DP_EXPORT const char *dp_results_facet_label(const dp_results *r,
+                                             unsigned facet, size_t i) {
+  int f = facet_index(facet);
+  if (!r || f < 0 || i >= r->facets[f].n)
+    return NULL;
+  const facet_val *v = &r->facets[f].v[i];
+  return v->label ? v->label : v->value;
+}
+
+/* The display name of a source or entity facet key, read from the stored
+ * record of the first article that carries the term prefix+key. Returns a
+ * malloc'd string, or NULL when none is found (the key is shown then). */
+static char *facet_display(xc_db *db, const char *prefix, const char *key,
+                           int entity) {
+  size_t pl = strlen(prefix), kl = strlen(key);
+  char *term = malloc(pl + kl + 1);
+  if (!term)
+    return NULL;
+  memcpy(term, prefix, pl);
+  memcpy(term + pl, key, kl + 1);
+  char *label = NULL;
+  xc_postit *it = NULL;
+  xc_doc *doc = NULL;
+  char *data = NULL;
+  size_t dlen = 0;
+  dp_record *rec = NULL;
+  if (xc_db_postings(&it, db, term, NULL) == 0 &&
+      xc_postit_next(it, NULL) > 0 &&
+      xc_db_get_document(&doc, db, xc_postit_docid(it), NULL) == 0 &&
+      xc_doc_get_data(&data, &dlen, doc, NULL) == 0 &&
+      dp_record_decode(data, dlen, &rec, NULL) == 0) {
+    if (!entity) {
+      if (rec->source[0])
+        label = xstrdup(rec->source);
+    } else {
+      for (size_t i = 0; i < rec->n_entities; i++)
+        if (strcmp(rec->entities[i].key, key) == 0 &&
+            rec->entities[i].canonical[0]) {
+          label = xstrdup(rec->entities[i].canonical);
+          break;
+        }
+    }
+  }
+  dp_record_free(rec);
+  free(data);
+  xc_doc_free(doc);
+  xc_postit_free(it);
+  free(term);
+  return label;
+}
+
+/* Gives the kept source and entity facet values their display names. */
+static void label_facets(dp_results *res, xc_db *db) {
+  for (size_t i = 0; i < res->facets[0].n; i++)
+    res->facets[0].v[i].label =
+        facet_display(db, DP_PREFIX_SOURCE, res->facets[0].v[i].value, 0);
+  for (size_t i = 0; i < res->facets[2].n; i++) {
+    facet_val *v = &res->facets[2].v[i];
+    const char *prefix = !v->type                      ? NULL
+                         : strcmp(v->type, "PER") == 0 ? DP_PREFIX_PER
+                         : strcmp(v->type, "ORG") == 0 ? DP_PREFIX_ORG
+                         : strcmp(v->type, "LOC") == 0 ? DP_PREFIX_LOC
+                                                       : DP_PREFIX_MISC;
+    if (prefix)
+      v->label = facet_display(db, prefix, v->value, 1);
+  }
 }
 
 DP_EXPORT char *dp_results_marked(const dp_results *r, size_t i, int title,
@@ -1260,6 +1331,8 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
                      o->facet_limit ? o->facet_limit : 0, &c.xe))
         bfail_xc(&c);
     }
+    if (!c.rc && (o->facets & (DP_FACET_SOURCE | DP_FACET_ENTITY)))
+      label_facets(res, ix->db);
     break;
   }
   if (!c.rc && !o->no_suggest && (res->total == 0 || res->relaxed))
@@ -1291,8 +1364,10 @@ static void results_reset(dp_results *r) {
   r->v = NULL;
   r->n = 0;
   for (int f = 0; f < 3; f++) {
-    for (size_t i = 0; i < r->facets[f].n; i++)
+    for (size_t i = 0; i < r->facets[f].n; i++) {
       free(r->facets[f].v[i].value);
+      free(r->facets[f].v[i].label);
+    }
     free(r->facets[f].v);
     r->facets[f].v = NULL;
     r->facets[f].n = 0;
@@ -1405,6 +1480,8 @@ static json_t *facet_json(const facet_list *fl) {
   for (size_t i = 0; a && i < fl->n; i++) {
     json_t *o = json_object();
     json_object_set_new(o, "value", jstr(fl->v[i].value));
+    json_object_set_new(o, "label",
+                        jstr(fl->v[i].label ? fl->v[i].label : fl->v[i].value));
     if (fl->v[i].type)
       json_object_set_new(o, "type", json_string(fl->v[i].type));
     json_object_set_new(o, "count", json_integer(fl->v[i].count));
