@@ -1545,7 +1545,8 @@ DP_EXPORT char *dp_results_json(const dp_results *r) {
     if (r->facets_asked & bits[f])
       json_object_set_new(fac, names[f], facet_json(&r->facets[f]));
   json_object_set_new(root, "facets", fac);
-  char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                 JSON_REAL_PRECISION(10));
   json_decref(root);
   return s;
 }

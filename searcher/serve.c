@@ -371,7 +371,8 @@ static int put_error(FILE *out, json_t *id, const char *msg,
       json_object_set(o, "id", id);
     json_object_set_new(o, "error", json_string(fixed));
     json_object_set_new(o, "line", json_integer((json_int_t)lineno));
-    s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                          JSON_REAL_PRECISION(10));
   }
   int rc = put_line(out, s ? s : "{\"error\":\"out of memory\"}");
   free(s);
