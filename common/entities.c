@@ -246,6 +246,7 @@ enum cue {
   C_NOT = 1u << 7,    /* never an entity alone: days, months, adverbs */
   C_ORGCAP =
       1u << 8, /* organisation head only when capitalised: Centre, Maison */
+  C_ORGW = 1u << 9, /* a word of company names: Canadian Pacific, Russian Oil */
 };
 
 typedef struct gkey {
@@ -294,8 +295,8 @@ struct dp_tagger {
   uint64_t *bloom;          /* 2^20-bit Bloom filter of all keys (two probes) */
   uint8_t head2[(26 * 26 + 7) / 8]; /* first two letters (a-z) of the heads:
                                        a pre-filter read from the surface */
-  size_t mask;              /* table size - 1 */
-  arena_block *arena;       /* key strings */
+  size_t mask;                      /* table size - 1 */
+  arena_block *arena;               /* key strings */
 };
 
 static uint32_t fnv1a(const char *s, size_t n) {
@@ -440,7 +441,8 @@ static int build_cue_table(dp_tagger *t) {
     t->cbits[sg >> 6] |= 1ull << (sg & 63);
     if (g->cues & (C_TITLE | C_ORG | C_ORGCAP | C_LOCHD)) {
       t->tbits[sg >> 6] |= 1ull << (sg & 63);
-      unsigned char k0 = (unsigned char)g->key[0], k1 = (unsigned char)g->key[1];
+      unsigned char k0 = (unsigned char)g->key[0],
+                    k1 = (unsigned char)g->key[1];
       if (k0 >= 'a' && k0 <= 'z' && k1 >= 'a' && k1 <= 'z') {
         unsigned b2 = (k0 - 'a') * 26u + (k1 - 'a');
         t->head2[b2 >> 3] |= (uint8_t)(1u << (b2 & 7));
@@ -655,6 +657,7 @@ static const struct {
     {"ABBR", C_ABBR},     {"TITLE", C_TITLE}, {"ORG", C_ORG},
     {"ORGADJ", C_ORGADJ}, {"LOCHD", C_LOCHD}, {"LOC", C_LOC},
     {"PART", C_PART},     {"NOT", C_NOT},     {"ORGC", C_ORGCAP},
+    {"ORGW", C_ORGW},
 };
 
 static int load_line(load_ctx *c, file_kind kind, int type, const char *file,
@@ -983,7 +986,28 @@ typedef struct ctx {
   buf pool;        /* canonical overrides */
   mention *m;      /* mentions found */
   size_t nm, capm; /* count, capacity */
+  struct {
+    const char *term; /* a word looked up in this call, or NULL */
+    size_t len;       /* its length */
+    uint32_t hash;    /* its fnv1a */
+    const gkey *g;    /* what the table said */
+  } seen[64];         /* names come back within an article: a direct-mapped
+                         cache of whole-table look-ups */
 } ctx;
+
+/* tab_find_h through the call's cache. */
+static const gkey *ctx_find(ctx *c, const char *t, size_t n, uint32_t h) {
+  size_t k = (h ^ (h >> 6)) & 63;
+  if (c->seen[k].term && c->seen[k].hash == h && c->seen[k].len == n &&
+      memcmp(c->seen[k].term, t, n) == 0)
+    return c->seen[k].g;
+  const gkey *g = tab_find_h(c->t, t, n, h);
+  c->seen[k].term = t;
+  c->seen[k].len = n;
+  c->seen[k].hash = h;
+  c->seen[k].g = g;
+  return g;
+}
 
 #define TERM(c, i) ((c)->w[i].term)
 #define STEM(c, i) ((c)->w[i].stem)
@@ -1171,8 +1195,7 @@ static const gkey *cue_find(const dp_tagger *t, const char *k, size_t n);
 /* Could token k start a mention? Capitalised words, the cue words that
  * start one (rue, général, ministère...) and words glued by an OCR line-end
  * hyphen. The words around them are kept as context; the rest is skipped. */
-static int token_interesting(const ctx *c, const dp_token *tk,
-                             size_t prev_end) {
+static int token_interesting(ctx *c, const dp_token *tk, size_t prev_end) {
   unsigned char f = (unsigned char)c->text[tk->start];
   if ((tk->flags & DP_TOK_CAPITAL) || (f >= 'A' && f <= 'Z') ||
       (f >= 0x80 && starts_upper(c->text + tk->start, tk->end - tk->start))) {
@@ -1181,7 +1204,8 @@ static int token_interesting(const ctx *c, const dp_token *tk,
      * word right after it is interesting on its own */
     if (!(tk->flags & DP_TOK_STOP))
       return 1;
-    const gkey *g = tab_find(c->t, tk->term, strlen(tk->term));
+    size_t tl = strlen(tk->term);
+    const gkey *g = ctx_find(c, tk->term, tl, fnv1a(tk->term, tl));
     if (g && (g->type >= 0 || g->cues || (g->gflags & G_PREFIX)))
       return 1;
   }
@@ -1350,7 +1374,7 @@ static int build_words(ctx *c, const dp_tokens *toks) {
       continue;
     size_t tl = c->w[i].tlen;
     if (c->w[i].cap) {
-      c->w[i].g = tab_find_h(c->t, t, tl, c->w[i].hash);
+      c->w[i].g = ctx_find(c, t, tl, c->w[i].hash);
       continue;
     }
     if (tl == 0 || tl > 24)
@@ -1792,10 +1816,13 @@ static long code_rule(ctx *c, size_t i) {
     return -1;
   const char *t = TERM(c, i);
   switch (t[0]) { /* first letters of the prefixes */
-  case 'a': case 'u': case 'f': case 't': case 'd': case 's':
-    break;
-  default:
-    return -1;
+  case 'a':
+  case 'u':
+  case 'f':
+  case 't':
+  case 'd':
+  case 's': break;
+  default: return -1;
   }
   for (size_t p = 0; p < sizeof pre / sizeof pre[0]; p++) {
     size_t m = strlen(pre[p]);
@@ -2071,6 +2098,9 @@ static int pool_canon(ctx *c, mention *m, const char *s, size_t n) {
 }
 
 /* First pass: mentions, left to right, without overlap. */
+static int quoted(const ctx *c, size_t i);
+static int after_article(const ctx *c, size_t i);
+
 static int find_mentions(ctx *c) {
   size_t i = 0;
   while (i < c->n) {
@@ -2251,6 +2281,8 @@ static int find_mentions(ctx *c) {
       if (w->allcaps && !head && acronym_like(c, i) && fname < 2) {
         if (push_mention(c, i, i, i, loc ? DP_ENT_LOC : DP_ENT_ORG, NULL))
           return -1;
+      } else if (fname == 2 && quoted(c, i)) {
+        /* « Marius », " JAN ": a title or a shop, not a person */
       } else if (fname == 2 && !w->sent && !head) {
         if (push_mention(c, i, i, i, DP_ENT_PER, NULL))
           return -1;
@@ -2276,7 +2308,9 @@ static int find_mentions(ctx *c) {
     }
     /* several capitalised words */
     int type = DP_ENT_PER;
-    int particle = 0, hyphen_only = 1;
+    int particle = 0, hyphen_only = 1, orgw = 0;
+    for (size_t k = i; k <= se; k++)
+      orgw |= (word_cues(c, k) & C_ORGW) != 0;
     for (size_t k = i + 1; k <= se; k++) {
       if (!c->w[k].cap || c->w[k].elided[0])
         particle = 1;
@@ -2301,6 +2335,12 @@ static int find_mentions(ctx *c) {
       type = DP_ENT_ORG; /* Paris-Soir, Fives-Lille */
     } else if (fname) {
       type = DP_ENT_PER;
+    } else if (!c->w[i].allcaps && after_article(c, i)) {
+      /* "la Butte-Rouge", "le Sud-Ouest", "la Libre Pensée": French names
+       * of persons take no article */
+      type = hyphen_only ? DP_ENT_LOC : DP_ENT_ORG;
+    } else if (orgw) {
+      type = DP_ENT_ORG; /* Canadian Pacific, Central Mining, Savoy Hôtel */
     } else if (loc_cue_before(c, i)) {
       type = DP_ENT_LOC;
     } else if (head) {
@@ -2437,6 +2477,41 @@ static int recurrence_candidate(const ctx *c, const mention *m) {
   return 0;
 }
 
+/* Is word i right after a lowercase definite article ("la Flèche", "du
+ * Roule", "l'Œil")? */
+static int after_article(const ctx *c, size_t i) {
+  if (!strcmp(c->w[i].elided, "l"))
+    return 1;
+  if (i == 0 || c->w[i].gap != GAP_SPACE || c->w[i - 1].cap)
+    return 0;
+  static const char *const arts[] = {"la", "le",  "les", "du",
+                                     "au", "aux", "un",  "une"};
+  for (size_t k = 0; k < sizeof arts / sizeof arts[0]; k++)
+    if (!strcmp(TERM(c, i - 1), arts[k]))
+      return 1;
+  return 0;
+}
+
+/* Is word i alone between quotation marks (" JAN ", « Sancho »)? A quoted
+ * lone word is a title, a shop or a ship, not a person. */
+static int quoted(const ctx *c, size_t i) {
+  const unsigned char *s = (const unsigned char *)c->text;
+  size_t a = c->w[i].start, b = c->w[i].end;
+  while (a > 0 && s[a - 1] == ' ')
+    a--;
+  while (b < c->len && s[b] == ' ')
+    b++;
+  int open =
+      (a >= 1 && s[a - 1] == '"') ||
+      (a >= 2 && s[a - 2] == 0xC2 && s[a - 1] == 0xAB) ||
+      (a >= 3 && s[a - 3] == 0xE2 && s[a - 2] == 0x80 && s[a - 1] == 0x9C);
+  int close =
+      (b < c->len && s[b] == '"') ||
+      (b + 1 < c->len && s[b] == 0xC2 && s[b + 1] == 0xBB) ||
+      (b + 2 < c->len && s[b] == 0xE2 && s[b + 1] == 0x80 && s[b + 2] == 0x9D);
+  return open && close;
+}
+
 static int promote_pending(ctx *c) {
   int any = 0;
   for (size_t k = 0; k < c->nm && !any; k++)
@@ -2520,14 +2595,26 @@ static int promote_pending(ctx *c) {
    * length mask keeps the scan over all words cheap */
   size_t np = 0;
   uint64_t lenmask = 0, first[4] = {0, 0, 0, 0};
+  /* first two letters of the candidates' stems (a-z), a finer pre-filter
+   * read from the surfaces; off when a stem does not start so */
+  uint8_t two[(26 * 26 + 7) / 8] = {0};
+  int two_ok = 1;
   for (size_t k = 0; k < c->nm; k++) {
     mention *m = &c->m[k];
     if (!recurrence_candidate(c, m))
       continue;
     int cues = word_cues(c, m->ni);
-    /* "la Fédération", "la Bibliothèque", "les Allemands" */
-    if ((cues & (C_ORG | C_ORGCAP | C_LOCHD)) ||
-        nationality_like(TERM(c, m->ni))) {
+    /* "la Fédération", "la Bibliothèque", "les Allemands"; and any lone
+     * word after a lowercase article ("la Flèche", "du Roule", "l'Œil"):
+     * French names of persons take no article */
+    const char *tn = TERM(c, m->ni);
+    size_t tnl = c->w[m->ni].tlen;
+    /* a lone "-ienne" word without an article is a first name or a
+     * name ("Marcienne", "Julienne"); "une Italienne" has its article */
+    int nat =
+        nationality_like(tn) && !(m->pending && ends_with(tn, tnl, "ienne"));
+    if ((cues & (C_ORG | C_ORGCAP | C_LOCHD)) || nat ||
+        (m->pending && (after_article(c, m->ni) || quoted(c, m->ni)))) {
       if (m->pending)
         m->pending = 2; /* stays dropped */
       else
@@ -2535,6 +2622,13 @@ static int promote_pending(ctx *c) {
       continue;
     }
     np++;
+    const char *st = STEM(c, m->ni);
+    if (st[0] >= 'a' && st[0] <= 'z' && st[1] >= 'a' && st[1] <= 'z') {
+      unsigned b2 = (unsigned)(st[0] - 'a') * 26u + (unsigned)(st[1] - 'a');
+      two[b2 >> 3] |= (uint8_t)(1u << (b2 & 7));
+    } else {
+      two_ok = 0;
+    }
     lenmask |= 1ull << (strlen(STEM(c, m->ni)) & 63);
     first[(unsigned char)STEM(c, m->ni)[0] >> 6] |=
         1ull << ((unsigned char)STEM(c, m->ni)[0] & 63);
@@ -2568,11 +2662,20 @@ static int promote_pending(ctx *c) {
       continue;
     /* an ASCII letter starting the surface starts the stem, lowercased:
      * most tokens are rejected without reading their stem */
-    unsigned char s0 =
-        w->start < c->len ? (unsigned char)c->text[w->start] : 0;
+    unsigned char s0 = w->start < c->len ? (unsigned char)c->text[w->start] : 0;
     if ((s0 | 0x20) >= 'a' && (s0 | 0x20) <= 'z' &&
         !(first[(s0 | 0x20) >> 6] & (1ull << ((s0 | 0x20) & 63))))
       continue;
+    if (two_ok && (s0 | 0x20) >= 'a' && (s0 | 0x20) <= 'z' &&
+        w->start + 1 < w->end) {
+      /* two ASCII letters start the surface: they start the stem */
+      unsigned char s1 = (unsigned char)c->text[w->start + 1] | 0x20;
+      if (s1 >= 'a' && s1 <= 'z') {
+        unsigned b2 = ((s0 | 0x20u) - 'a') * 26u + (s1 - 'a');
+        if (!(two[b2 >> 3] & (1u << (b2 & 7))))
+          continue;
+      }
+    }
     const char *t = w->stem;
     unsigned char f0 = (unsigned char)t[0];
     if (!(first[f0 >> 6] & (1ull << (f0 & 63))))

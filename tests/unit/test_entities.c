@@ -165,6 +165,10 @@ static void test_persons(void **state) {
       {"Il a vu Florence Arthaud.",
        "PER 8-24 \"Florence Arthaud\" => Florence Arthaud"},
       {"M. le Dr Erary est guéri.", "PER 0-14 \"M. le Dr Erary\" => Erary"},
+      /* a lone "-ienne" name that comes back is a person, not a nationality */
+      {"Il voit que Marcienne rit. Il sait que Marcienne ment.",
+       "PER 12-21 \"Marcienne\" => Marcienne | PER 39-48 \"Marcienne\" => "
+       "Marcienne"},
   };
   RUN(t);
 }
@@ -197,6 +201,9 @@ static void test_places(void **state) {
        "LOC 8-31 \"rue Vivienne, 17, Paris\" => rue Vivienne, 17, Paris"},
       {"LIGNES DE L'AFRIQUE DU NORD",
        "LOC 12-27 \"AFRIQUE DU NORD\" => Afrique du Nord"},
+      /* a compound after a lowercase article is not a person */
+      {"Il monte la Butte-Rouge à pied.",
+       "LOC 12-23 \"Butte-Rouge\" => Butte-Rouge"},
       {"Il vit à Beaumont-sur-Oise (Val-d'Oise).",
        "LOC 10-27 \"Beaumont-sur-Oise\" => Beaumont-sur-Oise | LOC 29-39 "
        "\"Val-d'Oise\" => Val-d'Oise"},
@@ -239,6 +246,13 @@ static void test_organisations(void **state) {
       {"La Banque de France et la Solidarité Française.",
        "ORG 3-19 \"Banque de France\" => Banque de France | ORG 26-48 "
        "\"Solidarité Française\" => Solidarité Française"},
+      /* company words of share-price listings (ORGW cues) */
+      {"Les actions Canadian Pacific et Russian Oil montent.",
+       "ORG 12-28 \"Canadian Pacific\" => Canadian Pacific | ORG 32-43 "
+       "\"Russian Oil\" => Russian Oil"},
+      /* several capitalised words after a lowercase article */
+      {"Un orateur de la Libre Pensée a parlé.",
+       "ORG 17-30 \"Libre Pensée\" => Libre Pensée"},
   };
   RUN(t);
 }
@@ -260,6 +274,14 @@ static void test_negatives(void **state) {
       {"Il a vu X... et Y... hier.", ""},
       {"Les Allemands et les Anglais.", ""},
       {"Certains pensent que non. Toutefois, rien.", ""},
+      /* a quoted lone word is a title or a shop; a lone word after an
+       * article is not a person; nationalities stay out */
+      {"Il joue « Marius » ce soir.", ""},
+      {"Le chapelier \" JAN \" vous offre des képis. Le chapelier \" JAN \" "
+       "expédie.",
+       ""},
+      {"Il vit sur la Fronde. Il aime la Fronde. Toujours la Fronde.", ""},
+      {"Il voit une Italienne et les Russes.", ""},
       {"", ""},
   };
   RUN(t);
