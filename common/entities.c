@@ -1547,7 +1547,11 @@ static size_t name_end(const ctx *c, size_t i) {
     size_t p = k;
     while (p < c->n && p < k + 2 &&
            (!c->w[p].cap ||
-            (c->w[p].allcaps && (last == (size_t)-1 || c->w[last].allcaps))) &&
+            (c->w[p].allcaps && (last == (size_t)-1 || c->w[last].allcaps)) ||
+            /* "Anne-Marie Le Bihan": a capitalised particle inside */
+            (p == k && last != (size_t)-1 && last + 1 == k &&
+             c->w[p].gap == GAP_SPACE && !c->w[p].allcaps &&
+             !c->w[last].allcaps)) &&
            (word_cues(c, p) & C_PART) && (p == k || name_joins(c, p)))
       p++;
     if (p > k && p < c->n && name_joins(c, p) && is_name_word(c, p) &&
@@ -1775,6 +1779,15 @@ static long org_rule(ctx *c, size_t i) {
     return -1;
   if (!have_cap && !((cues & C_ORGADJ) && have_adj) && !(head_cap && !h->sent))
     return -1;
+  if (have_de && c->w[last].cap && c->w[last].elided[0]) {
+    /* "commission de la Défense de l'Assemblée nationale": a known
+     * organisation at the end of the name is read whole */
+    size_t j = 0;
+    int err = 0;
+    const gkey *g = gaz_longest(c, (size_t)last, &j, &err);
+    if (g && !err && j > (size_t)last && g->type == DP_ENT_ORG)
+      last = (long)j;
+  }
   return last;
 }
 
@@ -1971,7 +1984,8 @@ static long title_rule(ctx *c, size_t i, size_t *ni) {
       return -1;
     int article = !strcmp(t, "du") || !strcmp(t, "des") || !strcmp(t, "la") ||
                   !strcmp(t, "le") || !strcmp(t, "l") || !strcmp(t, "d") ||
-                  (p != k + 1 && !strcmp(t, "de"));
+                  (p != k + 1 && !strcmp(t, "de")) ||
+                  (p == k + 1 && c->w[p].elided[0] == 'l');
     if (!last_abbr && (article || starts_non_person(c, p) ||
                        !title_takes_particle(TERM(c, k - 1))))
       return -1;
@@ -2044,6 +2058,13 @@ static size_t apposition(const ctx *c, size_t e) {
   while (j + 1 < c->n && j < s + 8 && c->w[j + 1].gap != GAP_BREAK &&
          !(word_cues(c, j + 1) & C_ABBR))
     j++;
+  /* "Radio Nord Info, accuse pourtant le groupe d'avoir...": a verb, not a
+   * title, when an adverb or a noun follows it ("juge d'instruction",
+   * "président de", "secrétaire général", "directeur adjoint" are titles) */
+  if (!born && s + 1 < c->n && c->w[s + 1].gap != GAP_BREAK &&
+      !c->w[s + 1].cap && !c->w[s + 1].elided[0] && !is_stop(c, s + 1) &&
+      !(word_cues(c, s + 1) & (C_PART | C_TITLE)) && !adjective_like(c, s + 1))
+    return e;
   /* "député, ancien ministre" */
   if (j + 2 < c->n && j < e + 16)
     return apposition(c, j);
@@ -2100,6 +2121,54 @@ static int pool_canon(ctx *c, mention *m, const char *s, size_t n) {
 /* First pass: mentions, left to right, without overlap. */
 static int quoted(const ctx *c, size_t i);
 static int after_article(const ctx *c, size_t i);
+
+/* Does word i complete a role ("ministre des Armées", "ministre de la
+ * Défense", "ministre de l'Économie", "secrétaire d'État au Numérique")?
+ * Such a word names a department, not a person. */
+static int role_complement(const ctx *c, size_t i) {
+  if (i < 2 || c->w[i].gap == GAP_BREAK)
+    return 0;
+  size_t k = i - 1; /* the article or preposition */
+  const char *t = TERM(c, k);
+  if (c->w[i].elided[0] == 'l' && !strcmp(t, "de")) {
+    k--;
+  } else if (c->w[i].elided[0]) {
+    return 0;
+  } else if (!strcmp(t, "des") || !strcmp(t, "du") || !strcmp(t, "au") ||
+             !strcmp(t, "aux")) {
+    k--;
+  } else if (!strcmp(t, "la") && !strcmp(TERM(c, k - 1), "de") && k >= 2) {
+    k -= 2;
+  } else {
+    return 0;
+  }
+  if (c->w[k + 1].gap == GAP_BREAK)
+    return 0;
+  if (word_cues(c, k) & C_TITLE)
+    return 1;
+  /* "secrétaire d'État au Numérique" */
+  return k > 0 && !strcmp(TERM(c, k), "etat") &&
+         !strcmp(TERM(c, k - 1), "secretaire");
+}
+
+/* A product after a company: "Microsoft Exchange", a later "d'Exchange". */
+static int product_after_org(const ctx *c, size_t i) {
+  if (c->nm == 0 || c->w[i].gap != GAP_SPACE || c->w[i].allcaps)
+    return 0;
+  const mention *o = &c->m[c->nm - 1];
+  return o->wj + 1 == i && o->type == DP_ENT_ORG && o->g && o->ni == o->wi;
+}
+static int earlier_product(const ctx *c, size_t i) {
+  for (size_t k = c->nm; k-- > 0;) {
+    const mention *o = &c->m[k];
+    if (o->type != DP_ENT_MISC)
+      continue;
+    for (size_t q = o->wi; q <= o->wj; q++)
+      if (!strcmp(TERM(c, q), TERM(c, i)))
+        return 1;
+  }
+  return 0;
+}
 
 static int find_mentions(ctx *c) {
   size_t i = 0;
@@ -2276,6 +2345,12 @@ static int find_mentions(ctx *c) {
     int fname = w->g ? (int)(w->g->fname >= FNAME_SINGLE) +
                            (int)(w->g->fname >= FNAME_MULTI)
                      : 0;
+    if (!fname && !head && product_after_org(c, i)) {
+      if (push_mention(c, i, se, i, DP_ENT_MISC, NULL))
+        return -1;
+      i = se + 1;
+      continue;
+    }
     if (len == 1) {
       int loc = loc_cue_before(c, i);
       if (w->allcaps && !head && acronym_like(c, i) && fname < 2) {
@@ -2297,7 +2372,10 @@ static int find_mentions(ctx *c) {
          */
         if (push_mention(c, i, i, i, DP_ENT_PER, NULL))
           return -1;
-      } else if (!head) {
+      } else if (!head && earlier_product(c, i)) {
+        if (push_mention(c, i, i, i, DP_ENT_MISC, NULL))
+          return -1;
+      } else if (!head && !role_complement(c, i)) {
         if (push_mention(c, i, i, i, DP_ENT_PER, NULL))
           return -1;
         c->m[c->nm - 1].pending = 1;
@@ -2350,6 +2428,10 @@ static int find_mentions(ctx *c) {
                (l0 > 3 && (t0[l0 - 1] == 's' || t0[l0 - 1] == 'x')) ||
                org_adjective(TERM(c, se))) {
       type = DP_ENT_ORG; /* Gaz de Paris, Grands Moulins, Libre Pensée? */
+    }
+    if (type == DP_ENT_PER && !fname && role_complement(c, i)) {
+      i = se + 1; /* "ministre des Solidarités Actives"? a department */
+      continue;
     }
     if (push_mention(c, i, se, i, type, NULL))
       return -1;

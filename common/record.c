@@ -15,6 +15,8 @@
  *                              (deflateSetDictionary / inflateSetDictionary;
  *                              9,200 bytes of frequent French n-grams; on
  *                              OrangeSum records -11% for +0.05 ms each)
+ *                          3 = as 2, with the entity list in layout 2
+ *                              (below; -7% on OrangeSum records)
  *   varint   plen          length in bytes of the uncompressed payload
  *   bytes    data          the payload, stored or compressed (all the rest
  *                          of the record; decoding checks that it inflates
@@ -42,18 +44,30 @@
  *     string   canonical
  *     string   key
  *
+ * Layout 2 of the entity list (method 3 only): the same varint n, then n
+ * times:
+ *     byte     field * 4 + type
+ *     varint   zigzag(start - start of the previous mention of the same
+ *              field, 0 for the first): mentions mostly come in text order
+ *     varint   len         end - start
+ *     varint   c = 2 * canonical length + k
+ *     bytes    canonical
+ *     string   key, only when k = 1; when k = 0 the key is the folded
+ *              canonical (dp_text_fold_dup), as it is for almost all
+ *
  * where "string" is a varint byte length followed by that many bytes of
  * UTF-8 (no NUL). Decoding checks every length against what remains, that
  * the payload is consumed exactly, that field/type are in range and that
  * start+len does not overflow; any failure is a "corrupt record" error.
  *
  * Payloads shorter than DP_RECORD_MIN_DEFLATE bytes are stored (method 0):
- * deflate cannot win on them. The encoder writes method 2; methods 0 and 1
- * are always readable.
+ * deflate cannot win on them. The encoder writes method 3; methods 0, 1 and
+ * 2 are always readable.
  */
 #include "record.h"
 
 #include "data.h"
+#include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,7 +78,12 @@
 #define DP_RECORD_MIN_DEFLATE 64
 #define DP_RECORD_LEVEL 6
 
-enum { METHOD_STORED = 0, METHOD_DEFLATE = 1, METHOD_DEFLATE_DICT1 = 2 };
+enum {
+  METHOD_STORED = 0,
+  METHOD_DEFLATE = 1,
+  METHOD_DEFLATE_DICT1 = 2,
+  METHOD_DEFLATE_DICT1_E2 = 3
+};
 
 /* The preset dictionary of method 2 (static, read-only: thread-safe).
  * Returns NULL when the data file is missing from the build. */
@@ -205,7 +224,16 @@ static int get_string(rd *r, char **out) {
 
 /* ---- encode ---- */
 
-static void encode_payload(const dp_record *r, buf *b, int *rc) {
+static uint64_t zigzag(int64_t v) {
+  return v < 0 ? ((uint64_t)(-(v + 1)) << 1) | 1 : (uint64_t)v << 1;
+}
+
+static int64_t unzigzag(uint64_t v) {
+  return v & 1 ? -(int64_t)(v >> 1) - 1 : (int64_t)(v >> 1);
+}
+
+/* layout: 1 or 2 (see the top of this file) */
+static void encode_payload(const dp_record *r, int layout, buf *b, int *rc) {
   put_string(b, r->id, rc);
   put_string(b, r->title, rc);
   put_string(b, r->date, rc);
@@ -216,14 +244,37 @@ static void encode_payload(const dp_record *r, buf *b, int *rc) {
   put_string(b, r->lead, rc);
   put_string(b, r->body, rc);
   put_varint(b, r->n_entities, rc);
+  uint32_t prev[DP_FIELD_BODY + 1] = {0};
   for (size_t i = 0; i < r->n_entities && !*rc; i++) {
     const dp_record_entity *e = &r->entities[i];
-    put_byte(b, e->field, rc);
-    put_byte(b, e->type, rc);
-    put_varint(b, e->start, rc);
-    put_varint(b, e->end >= e->start ? e->end - e->start : 0, rc);
-    put_string(b, e->canonical, rc);
-    put_string(b, e->key, rc);
+    uint32_t len = e->end >= e->start ? e->end - e->start : 0;
+    if (layout == 1) {
+      put_byte(b, e->field, rc);
+      put_byte(b, e->type, rc);
+      put_varint(b, e->start, rc);
+      put_varint(b, len, rc);
+      put_string(b, e->canonical, rc);
+      put_string(b, e->key, rc);
+      continue;
+    }
+    put_byte(b, e->field * 4u + e->type, rc);
+    put_varint(b, zigzag((int64_t)e->start - prev[e->field]), rc);
+    prev[e->field] = e->start;
+    put_varint(b, len, rc);
+    const char *canon = e->canonical ? e->canonical : "";
+    const char *key = e->key ? e->key : "";
+    size_t cn = strlen(canon);
+    char *folded = dp_text_fold_dup(canon, cn);
+    if (!folded) {
+      *rc = -1;
+      return;
+    }
+    int k = strcmp(folded, key) != 0;
+    free(folded);
+    put_varint(b, (uint64_t)cn * 2 + (uint64_t)k, rc);
+    put_bytes(b, canon, cn, rc);
+    if (k)
+      put_string(b, key, rc);
   }
 }
 
@@ -240,12 +291,18 @@ int dp_record_encode(const dp_record *r, unsigned char **out, size_t *outlen,
       return -1;
     }
   }
-  encode_payload(r, &pl, &rc);
   size_t dlen = 0;
   const unsigned char *dict = dict1(&dlen);
-  int method = pl.n < DP_RECORD_MIN_DEFLATE ? METHOD_STORED
-               : dict                       ? METHOD_DEFLATE_DICT1
-                                            : METHOD_DEFLATE;
+  encode_payload(r, dict ? 2 : 1, &pl, &rc);
+  int method = !dict                          ? METHOD_DEFLATE
+               : pl.n < DP_RECORD_MIN_DEFLATE ? METHOD_STORED
+                                              : METHOD_DEFLATE_DICT1_E2;
+  if (!rc && pl.n < DP_RECORD_MIN_DEFLATE) {
+    /* too short for deflate: stored, in layout 1 */
+    pl.n = 0;
+    encode_payload(r, 1, &pl, &rc);
+    method = METHOD_STORED;
+  }
   put_byte(&res, DP_RECORD_VERSION, &rc);
   put_byte(&res, (unsigned)method, &rc);
   put_varint(&res, pl.n, &rc);
@@ -255,7 +312,7 @@ int dp_record_encode(const dp_record *r, unsigned char **out, size_t *outlen,
     if (deflateInit2(&zs, DP_RECORD_LEVEL, Z_DEFLATED, -15, 8,
                      Z_DEFAULT_STRATEGY) != Z_OK) {
       rc = -1;
-    } else if (method == METHOD_DEFLATE_DICT1 &&
+    } else if (method == METHOD_DEFLATE_DICT1_E2 &&
                deflateSetDictionary(&zs, dict, (uInt)dlen) != Z_OK) {
       rc = -1;
       deflateEnd(&zs);
@@ -311,7 +368,7 @@ void dp_record_free(dp_record *r) {
 }
 
 /* Returns 0, -1 corrupt, -2 out of memory. */
-static int decode_payload(rd *in, dp_record *r) {
+static int decode_payload(rd *in, int layout, dp_record *r) {
   char **fields[] = {&r->id,   &r->title,  &r->date, &r->source, &r->url,
                      &r->path, &r->author, &r->lead, &r->body};
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
@@ -322,35 +379,71 @@ static int decode_payload(rd *in, dp_record *r) {
   uint64_t n;
   if (get_varint(in, &n))
     return -1;
-  /* each entity takes at least 6 bytes: a cheap bound against absurd n */
-  if (n > (uint64_t)(in->e - in->p) / 6)
+  /* each entity takes at least 6 bytes (layout 2: 4): a cheap bound
+   * against absurd n */
+  if (n > (uint64_t)(in->e - in->p) / (layout == 1 ? 6 : 4))
     return -1;
   if (n) {
     r->entities = calloc((size_t)n, sizeof *r->entities);
     if (!r->entities)
       return -2;
   }
+  uint32_t prev[DP_FIELD_BODY + 1] = {0};
   for (uint64_t i = 0; i < n; i++) {
     dp_record_entity *e = &r->entities[i];
     r->n_entities = (size_t)i + 1;
     uint64_t start, len;
-    if (in->e - in->p < 2)
+    if (in->e - in->p < (layout == 1 ? 2 : 1))
       return -1;
-    e->field = *in->p++;
-    e->type = *in->p++;
+    if (layout == 1) {
+      e->field = *in->p++;
+      e->type = *in->p++;
+    } else {
+      e->field = *in->p >> 2;
+      e->type = *in->p++ & 3;
+    }
     if (e->field > DP_FIELD_BODY || e->type > 3)
       return -1;
     if (get_varint(in, &start) || get_varint(in, &len))
       return -1;
+    if (layout == 2) {
+      int64_t s = (int64_t)prev[e->field] + unzigzag(start);
+      if (start > (uint64_t)UINT32_MAX * 2 || s < 0 || s > UINT32_MAX)
+        return -1;
+      start = (uint64_t)s;
+      prev[e->field] = (uint32_t)s;
+    }
     if (start > UINT32_MAX || len > UINT32_MAX - start)
       return -1;
     e->start = (uint32_t)start;
     e->end = (uint32_t)(start + len);
-    int rc = get_string(in, &e->canonical);
-    if (!rc)
-      rc = get_string(in, &e->key);
-    if (rc)
-      return rc;
+    if (layout == 1) {
+      int rc = get_string(in, &e->canonical);
+      if (!rc)
+        rc = get_string(in, &e->key);
+      if (rc)
+        return rc;
+      continue;
+    }
+    uint64_t c;
+    if (get_varint(in, &c) || c / 2 > (uint64_t)(in->e - in->p))
+      return -1;
+    size_t cn = (size_t)(c / 2);
+    e->canonical = malloc(cn + 1);
+    if (!e->canonical)
+      return -2;
+    memcpy(e->canonical, in->p, cn);
+    e->canonical[cn] = 0;
+    in->p += cn;
+    if (c & 1) {
+      int rc = get_string(in, &e->key);
+      if (rc)
+        return rc;
+    } else {
+      e->key = dp_text_fold_dup(e->canonical, cn);
+      if (!e->key)
+        return -2;
+    }
   }
   return in->p == in->e ? 0 : -1;
 }
@@ -374,7 +467,9 @@ int dp_record_decode(const void *data, size_t len, dp_record **out,
   uint64_t plen;
   size_t dlen = 0;
   const unsigned char *dict =
-      method == METHOD_DEFLATE_DICT1 ? dict1(&dlen) : NULL;
+      method == METHOD_DEFLATE_DICT1 || method == METHOD_DEFLATE_DICT1_E2
+          ? dict1(&dlen)
+          : NULL;
   if (get_varint(&hdr, &plen) ||
       (method != METHOD_STORED && method != METHOD_DEFLATE && !dict)) {
     set_err(errmsg, "corrupt record: bad header");
@@ -428,7 +523,7 @@ int dp_record_decode(const void *data, size_t len, dp_record **out,
     return -1;
   }
   rd in = {payload, payload + plen};
-  int rc = decode_payload(&in, r);
+  int rc = decode_payload(&in, method == METHOD_DEFLATE_DICT1_E2 ? 2 : 1, r);
   free(pl);
   if (rc) {
     dp_record_free(r);

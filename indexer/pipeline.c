@@ -79,6 +79,7 @@ typedef struct shared {
    * the writer merges them in order by compaction at the end */
   int parallel;
   size_t chunk;      /* units per run: CHUNK, or $DEPECHE_RUN_SIZE */
+  size_t run_flush;  /* documents between commits inside a run */
   size_t jobs;       /* worker threads */
   size_t busy;       /* workers busy with a run (under the mutex) */
   char *tmpdir;      /* INDEX.tmp-XXXXXX (owned) */
@@ -471,13 +472,18 @@ static void run_put(run_writer *rw, unit *u) {
     if (u->words.keys[k])
       xc_db_add_spelling(rw->db, u->words.keys[k], (uint32_t)u->words.vals[k],
                          NULL);
-  if (!rw->rc && ++rw->pending >= RUN_FLUSH) {
+  if (!rw->rc && ++rw->pending >= rw->sh->run_flush) {
     rw->rc = xc_db_commit(rw->db, &rw->xe);
     rw->pending = 0;
   }
   xc_doc_free(u->doc);
   u->doc = NULL;
   u->run = rw->run + 1;
+  /* the writer needs only the Q term and the counters of a unit written
+   * to a run: the text goes now, not when the whole run is done */
+  size_t repaired = u->art.n_repaired;
+  dpi_article_clear(&u->art);
+  u->art.n_repaired = repaired;
 }
 
 /* Closes the run database. Returns 0, or -1 with *err malloc'd. */
@@ -488,9 +494,8 @@ static int run_close(run_writer *rw, char **err) {
   rw->db = NULL;
   if (rc)
     *err = dpi_fmt("cannot write run %s: %s", rw->path ? rw->path : "",
-                   rc == XC_ERR_NOMEM && !rw->path
-                       ? "out of memory"
-                       : xc_error_message(&rw->xe));
+                   rc == XC_ERR_NOMEM && !rw->path ? "out of memory"
+                                                   : xc_error_message(&rw->xe));
   xc_error_clear(&rw->xe);
   free(rw->path);
   rw->path = NULL;
@@ -998,6 +1003,10 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths, size_t n,
   const char *rs = getenv("DEPECHE_RUN_SIZE");
   sh->chunk = rs && atoi(rs) > 0 ? (size_t)atoi(rs) : CHUNK;
   sh->jobs = jobs;
+  /* tiny test runs commit inside the run too, so that the tests cover it */
+  sh->run_flush = sh->chunk >= 2 * RUN_FLUSH ? RUN_FLUSH
+                  : sh->chunk >= 2           ? sh->chunk / 2
+                                             : 1;
   sh->ring_n = sh->parallel ? (size_t)(jobs + 1) * sh->chunk : RING_MIN;
   if (sh->ring_n < RING_MIN)
     sh->ring_n = RING_MIN;

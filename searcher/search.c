@@ -1120,6 +1120,160 @@ static long days_of(const char *ymd) {
   return 365L * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + d;
 }
 
+/* What a question asks for, from its question words: a number
+ * ("combien"), a date ("quand", "en quelle année"), or nothing in
+ * particular. (Names for "qui", capitalised words near the matches, were
+ * measured and lost 0.001 MRR@10 on PIAF.) */
+enum { ANS_NONE = 0, ANS_NUMBER, ANS_DATE };
+
+static int answer_type(dp_analyzer *an, const char *q) {
+  dp_tokens T = {0};
+  int ty = ANS_NONE;
+  if (q && dp_analyze(an, q, strlen(q), 0, &T) != (uint32_t)-1) {
+    for (size_t i = 0; i < T.n && ty == ANS_NONE; i++) {
+      const char *w = T.v[i].term;
+      const char *nx = i + 1 < T.n ? T.v[i + 1].term : "";
+      if (strcmp(w, "combien") == 0)
+        ty = ANS_NUMBER;
+      else if (strcmp(w, "quand") == 0 ||
+               ((strncmp(w, "quel", 4) == 0) &&
+                (strcmp(nx, "annee") == 0 || strcmp(nx, "date") == 0 ||
+                 strcmp(nx, "siecle") == 0 || strcmp(nx, "jour") == 0 ||
+                 strcmp(nx, "mois") == 0 || strcmp(nx, "epoque") == 0)))
+        ty = ANS_DATE;
+    }
+  }
+  dp_tokens_free(&T);
+  return ty;
+}
+
+static int is_month(const char *w) {
+  static const char *const m[] = {
+      "janvier",  "fevrier",  "mars", "avril",     "mai",
+      "juin",     "juillet",  "aout", "septembre", "octobre",
+      "novembre", "decembre", NULL};
+  for (size_t i = 0; m[i]; i++)
+    if (strcmp(m[i], w) == 0)
+      return 1;
+  return 0;
+}
+
+/* Whether token t could be the answer a question of type ty asks for. */
+static int answer_like(const dp_token *t, int ty) {
+  switch (ty) {
+  case ANS_NUMBER: return (t->flags & DP_TOK_NUMBER) != 0;
+  case ANS_DATE: {
+    if (is_month(t->term))
+      return 1;
+    if (!(t->flags & DP_TOK_NUMBER))
+      return 0;
+    size_t n = strlen(t->term);
+    return n >= 3 && n <= 4 && t->term[0] >= '1' && t->term[0] <= '2';
+  }
+  }
+  return 0;
+}
+
+typedef struct rr_feat {
+  double cover;  /* idf-weighted share of the question's words held */
+  double prox;   /* BM25-TP style proximity of matched words */
+  double answer; /* 1/d for the closest answer-like word to a matched word */
+} rr_feat;
+
+/* Second-stage features of one article for a question (rr_feat) over the
+ * title, lead and body as one position stream (fields apart). ty: what
+ * the question asks for (answer_type). Returns 0, or -1 when out of
+ * memory. */
+static int rerank_features(dp_analyzer *an, const dps_hl *hl,
+                           const dp_record *rec, unsigned maxdist, int ty,
+                           size_t max_bytes, rr_feat *out) {
+  memset(out, 0, sizeof *out);
+  size_t nt = hl->nterms;
+  if (nt == 0)
+    return 0;
+  double total = 0;
+  for (size_t k = 0; k < nt; k++)
+    if (hl->terms[k].kind != DPS_HL_PREFIX)
+      total += hl->terms[k].weight;
+  if (total <= 0)
+    return 0;
+  char *seen = calloc(nt, 1);
+  dp_tokens T = {0};
+  int rc = 0;
+  const char *fields[3] = {rec->title, rec->lead, rec->body};
+  uint32_t pos = 0;
+  for (int f = 0; f < 3 && seen; f++) {
+    if (!fields[f] || !*fields[f])
+      continue;
+    size_t len = strlen(fields[f]);
+    if (max_bytes && len > max_bytes) {
+      /* a bounded cost per article: stop at a space before max_bytes */
+      len = max_bytes;
+      while (len > 0 && fields[f][len] != ' ')
+        len--;
+    }
+    pos = dp_analyze(an, fields[f], len, pos, &T);
+    if (pos == (uint32_t)-1) {
+      rc = -1;
+      break;
+    }
+    pos += 100;
+  }
+  if (!seen)
+    rc = -1;
+  long lastk = -1;
+  uint32_t lastpos = 0;
+  int have_hit = 0, have_ans = 0;
+  uint32_t last_hit = 0, last_ans = 0, best_d = 0;
+  double acc = 0;
+  for (size_t i = 0; rc == 0 && i < T.n; i++) {
+    const dp_token *t = &T.v[i];
+    if (t->flags & (DP_TOK_FURNITURE | DP_TOK_JOINED))
+      continue;
+    long hit = -1;
+    for (size_t k = 0; k < nt && hit < 0 && !(t->flags & DP_TOK_STOP); k++) {
+      const dps_hl_term *h = &hl->terms[k];
+      if ((h->kind == DPS_HL_STEM && strcmp(h->text, t->stem) == 0) ||
+          (h->kind == DPS_HL_EXACT && strcmp(h->text, t->term) == 0))
+        hit = (long)k;
+    }
+    if (hit < 0) {
+      if (ty != ANS_NONE && answer_like(t, ty)) {
+        if (have_hit && t->pos >= last_hit &&
+            (best_d == 0 || t->pos - last_hit < best_d))
+          best_d = t->pos - last_hit ? t->pos - last_hit : 1;
+        have_ans = 1;
+        last_ans = t->pos;
+      }
+      continue;
+    }
+    if (have_ans && t->pos >= last_ans &&
+        (best_d == 0 || t->pos - last_ans < best_d))
+      best_d = t->pos - last_ans ? t->pos - last_ans : 1;
+    have_hit = 1;
+    last_hit = t->pos;
+    seen[hit] = 1;
+    if (lastk >= 0 && lastk != hit && t->pos > lastpos &&
+        t->pos - lastpos <= maxdist) {
+      double d = (double)(t->pos - lastpos);
+      double wa = hl->terms[lastk].weight, wb = hl->terms[hit].weight;
+      acc += (wa < wb ? wa : wb) / (d * d);
+    }
+    lastk = hit;
+    lastpos = t->pos;
+  }
+  double got = 0;
+  for (size_t k = 0; seen && k < nt; k++)
+    if (seen[k] && hl->terms[k].kind != DPS_HL_PREFIX)
+      got += hl->terms[k].weight;
+  out->cover = got / total;
+  out->prox = acc / total;
+  out->answer = best_d ? 1.0 / best_d : 0;
+  free(seen);
+  dp_tokens_free(&T);
+  return rc;
+}
+
 /* One attempt: everything that reads the index (retried on MODIFIED). */
 static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
                const dps_qnode *froot, const char *qtext, int question,
@@ -1265,6 +1419,8 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
       }
     }
     free(days);
+    int atype = rerank && ix->tune.rr_answer > 0 ? answer_type(ix->an, qtext)
+                                                 : ANS_NONE;
     for (size_t i = 0; rerank && i < ms_n && !c.rc; i++) {
       /* proximity: the question's words close together in the article */
       char *data = NULL;
@@ -1275,11 +1431,28 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
         break;
       }
       if (dp_record_decode(data, dlen, &rec, NULL) == 0) {
-        dps_text tx[2] = {{rec->lead, strlen(rec->lead), DP_FIELD_LEAD},
-                          {rec->body, strlen(rec->body), DP_FIELD_BODY}};
-        cands[i].score +=
-            ix->tune.rerank_weight *
-            dps_best_window_score(ix->an, &hl, tx, 2, ix->tune.rerank_chars);
+        const dps_tuning *tu = &ix->tune;
+        if (tu->rerank_weight > 0) {
+          dps_text tx[2] = {{rec->lead, strlen(rec->lead), DP_FIELD_LEAD},
+                            {rec->body, strlen(rec->body), DP_FIELD_BODY}};
+          cands[i].score +=
+              tu->rerank_weight *
+              dps_best_window_score(ix->an, &hl, tx, 2, tu->rerank_chars);
+        }
+        if (tu->rr_cover > 0 || tu->rr_prox > 0 || tu->rr_answer > 0) {
+          rr_feat F;
+          if (rerank_features(ix->an, &hl, rec, tu->rr_prox_dist, atype,
+                              tu->rr_max_bytes, &F)) {
+            dp_record_free(rec);
+            free(data);
+            bfail_oom(&c);
+            break;
+          }
+          cands[i].score *=
+              (1.0 + tu->rr_cover * F.cover) *
+              (1.0 + tu->rr_prox * F.prox / (tu->rr_prox_k + F.prox)) *
+              (1.0 + tu->rr_answer * F.answer);
+        }
       }
       dp_record_free(rec);
       free(data);

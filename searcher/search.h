@@ -29,12 +29,28 @@ typedef struct dps_tuning {
   unsigned snip_max_per_term; /* see dps_snip_opts.max_per_term */
   unsigned snip_radius_pct;   /* see dps_snip_opts.radius_pct */
   double snip_idf_power;      /* snippet words weigh idf^this */
+  double rr_cover;       /* re-rank: score *= 1 + rr_cover * (idf-weighted share
+                            of the question's words found in the article) */
+  double rr_prox;        /* re-rank: score *= 1 + rr_prox * saturated proximity
+                            of matched words (BM25-TP style, over positions) */
+  double rr_prox_k;      /* saturation constant of that proximity */
+  unsigned rr_prox_dist; /* pairs of matched words at most this many
+                            positions apart count */
+  double rr_answer;      /* re-rank: score *= 1 + rr_answer / d, d = distance in
+                            words from a matched word to the nearest word like
+                            the answer (a number for "combien", a year or month
+                            for "quand") */
+  unsigned rr_max_bytes; /* those features read at most this many bytes of
+                            each field (0 = all) */
 } dps_tuning;
 
 /* Measured on PIAF with the OrangeSum distractors (docs/query-syntax.md,
  * "How results are ranked"). */
 #define DPS_TUNING_INIT                                                        \
-  { 1.6, 1.0, 0.1, 4, 0, 0.0, 1, 0.0, 20, 0.5, 100, 0.5, 0.35, 3, 100, 0.5 }
+  {                                                                            \
+    1.6, 1.0, 0.1, 4, 0, 0.0, 1, 0.0, 20, 0.5, 100, 0.5, 0.35, 3, 100, 0.5,    \
+        0.0, 0.5, 0.5, 5, 0.1, 1000                                            \
+  }
 
 /* Replaces the handle's tuning (tools and tests only). */
 void dps_index_set_tuning(dp_index *ix, const dps_tuning *t);

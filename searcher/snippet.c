@@ -1,6 +1,7 @@
 /* snippet.c — passage choice and highlighting (see snippet.h). */
 #include "snippet.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +106,9 @@ typedef struct hit {
   size_t ta, tb;     /* first and last token covered */
   size_t group;      /* distinct-term id */
   double weight;
+  size_t sent;    /* sentence number of its first token (in its field) */
+  double sweight; /* weight for passage choice (dps_snip_opts) */
+  size_t cs, ce;  /* character offsets of start and end in the text */
 } hit;
 
 typedef struct hits {
@@ -150,6 +154,14 @@ static size_t tok_at(const dp_tokens *T, size_t off) {
   return lo;
 }
 
+static size_t nchars(const char *s, size_t a, size_t b) {
+  size_t c = 0;
+  for (size_t i = a; i < b; i++)
+    if (((unsigned char)s[i] & 0xc0) != 0x80)
+      c++;
+  return c;
+}
+
 /* All hits of hl in one analysed text. */
 static int find_hits(hits *H, const dps_hl *hl, const dp_tokens *T,
                      const dps_text *tx, const dp_record_entity *ents,
@@ -166,7 +178,12 @@ static int find_hits(hits *H, const dps_hl *hl, const dp_tokens *T,
       continue;
     for (size_t j = 0; j < hl->nterms; j++) {
       if (tok_match(t, &hl->terms[j])) {
-        hit h = {t->start, t->end, i, i, j, hl->terms[j].weight};
+        hit h = {.start = t->start,
+                 .end = t->end,
+                 .ta = i,
+                 .tb = i,
+                 .group = j,
+                 .weight = hl->terms[j].weight};
         if (hit_add(H, h))
           return -1;
         break;
@@ -199,8 +216,12 @@ static int find_hits(hits *H, const dps_hl *hl, const dp_tokens *T,
       }
       if (k < ph->n)
         continue;
-      hit h = {t->start, T->v[last].end, i, last, hl->nterms + hl->nents + p,
-               w * 0.5};
+      hit h = {.start = t->start,
+               .end = T->v[last].end,
+               .ta = i,
+               .tb = last,
+               .group = hl->nterms + hl->nents + p,
+               .weight = w * 0.5};
       if (hit_add(H, h))
         return -1;
     }
@@ -222,7 +243,12 @@ static int find_hits(hits *H, const dps_hl *hl, const dp_tokens *T,
         tb++;
       if (T->v[ta].flags & DP_TOK_FURNITURE)
         break;
-      hit h = {m->start, m->end, ta, tb, hl->nterms + q, hl->ents[q].weight};
+      hit h = {.start = m->start,
+               .end = m->end,
+               .ta = ta,
+               .tb = tb,
+               .group = hl->nterms + q,
+               .weight = hl->ents[q].weight};
       if (hit_add(H, h))
         return -1;
       break;
@@ -230,20 +256,32 @@ static int find_hits(hits *H, const dps_hl *hl, const dp_tokens *T,
   }
   if (H->n > 1)
     qsort(H->v, H->n, sizeof *H->v, hit_cmp);
+  /* character offsets (hits are sorted by start) */
+  size_t cb = 0, cc = 0;
+  for (size_t i = 0; i < H->n; i++) {
+    cc += nchars(tx->text, cb, H->v[i].start);
+    cb = H->v[i].start;
+    H->v[i].cs = cc;
+    H->v[i].ce = cc + nchars(tx->text, H->v[i].start, H->v[i].end);
+  }
+  /* sentence numbers */
+  size_t k = 0, sid = 0;
+  for (size_t i = 0; i < H->n; i++) {
+    if (H->v[i].ta < k) {
+      k = 0;
+      sid = 0;
+    }
+    for (; k <= H->v[i].ta && k < T->n; k++)
+      if (k > 0 && (T->v[k].flags & DP_TOK_SENT_START))
+        sid++;
+    H->v[i].sent = sid;
+  }
   return 0;
 }
 
 /* ------------------------------------------------------------------ */
 /* Passages                                                            */
 /* ------------------------------------------------------------------ */
-
-static size_t nchars(const char *s, size_t a, size_t b) {
-  size_t c = 0;
-  for (size_t i = a; i < b; i++)
-    if (((unsigned char)s[i] & 0xc0) != 0x80)
-      c++;
-  return c;
-}
 
 typedef struct twin {
   size_t lo, hi; /* token index range of one analysed window */
@@ -280,12 +318,10 @@ static size_t fold_at(const unsigned char *s, size_t i, size_t n, char *out,
     return 1;
   }
   if (c == 0xc3 && i + 1 < n) {
-    static const char map[64] = "aaaaaa"
-                                "ceeeeiiiidnooooo"
-                                "ouuuuyts"
-                                "aaaaaa"
-                                "ceeeeiiiidnooooo"
-                                "ouuuuyty";
+    /* U+00C0..U+00FF: À..Å Æ Ç È..Ë Ì..Ï Ð Ñ Ò..Ö × Ø Ù..Ü Ý Þ ß, then
+     * the same in lower case (× ÷ Æ æ ß are handled below) */
+    static const char map[65] = "aaaaaaaceeeeiiiidnooooo?ouuuuyts"
+                                "aaaaaaaceeeeiiiidnooooo?ouuuuyty";
     unsigned char d = s[i + 1];
     if (d >= 0x80 && d <= 0xbf) {
       unsigned k = d - 0x80;
@@ -302,8 +338,9 @@ static size_t fold_at(const unsigned char *s, size_t i, size_t n, char *out,
         out[0] = f;
         *m = 1;
       }
+      return 2;
     }
-    return 2;
+    return 1;
   }
   if (c == 0xc5 && i + 1 < n && (s[i + 1] == 0x92 || s[i + 1] == 0x93)) {
     out[0] = 'o';
@@ -314,6 +351,11 @@ static size_t fold_at(const unsigned char *s, size_t i, size_t n, char *out,
   size_t l = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
   if (i + l > n)
     l = n - i;
+  for (size_t k = 1; k < l; k++)
+    if ((s[i + k] & 0xc0) != 0x80) { /* invalid: never skip a next char */
+      l = k;
+      break;
+    }
   out[0] = '?'; /* another letter: matches no probe */
   *m = 1;
   return l;
@@ -321,28 +363,83 @@ static size_t fold_at(const unsigned char *s, size_t i, size_t n, char *out,
 
 #define PROBE 4
 
+/* One place of a possible match found by the byte scan. */
+typedef struct cand {
+  size_t pos;    /* byte offset of the word (or entity mention) */
+  unsigned g;    /* probe (term) or entity id */
+  double weight; /* its rarity */
+} cand;
+
+static int cand_add(cand **v, size_t *n, size_t *cap, cand c) {
+  if (grow((void **)v, cap, *n, sizeof **v))
+    return -1;
+  (*v)[(*n)++] = c;
+  return 0;
+}
+
 /* Byte offsets of the words of text that may match a term of hl (their
  * folded start equals a term's first PROBE letters), plus the starts of
- * wanted entity mentions. Appends to *pos (malloc'd). 0 or -1. */
+ * wanted entity mentions. Appends to *pos (malloc'd). 0 or -1. A word
+ * whose first folded letter starts no term is skipped without folding the
+ * rest (the scan is the cost of a long text). */
 static int candidates(const dps_hl *hl, const dps_text *tx,
                       const dp_record_entity *ents, size_t nents,
-                      unsigned max_per_term, size_t **pos, size_t *npos,
-                      size_t *cap) {
+                      unsigned max_per_term, cand **pos, size_t *npos,
+                      size_t *cap, int *unsure) {
   char probes[64][PROBE];
   size_t plen[64], np = 0;
+  double pw[64];
   unsigned seen[64] = {0};
-  for (size_t j = 0; j < hl->nterms && np < 64; j++) {
-    size_t l = strlen(hl->terms[j].text);
+  unsigned char first[256] = {0};
+  for (size_t j = 0; j < hl->nterms; j++) {
+    const char *t = hl->terms[j].text;
+    size_t l = strlen(t);
     if (l == 0)
       continue;
+    if (np == 64) {
+      *unsure = 1;
+      break;
+    }
     plen[np] = l < PROBE ? l : PROBE;
-    memcpy(probes[np], hl->terms[j].text, plen[np]);
+    /* numbers may be written with group separators ("1 000"): their
+     * first digit only */
+    if (t[0] >= '0' && t[0] <= '9')
+      plen[np] = 1;
+    for (size_t q = 0; q < plen[np]; q++)
+      if (!((t[q] >= 'a' && t[q] <= 'z') || (t[q] >= '0' && t[q] <= '9')))
+        *unsure = 1; /* a letter the scan does not fold: analyse it all */
+    memcpy(probes[np], t, plen[np]);
+    pw[np] = hl->terms[j].weight;
+    first[(unsigned char)probes[np][0]] = 1;
     np++;
   }
   const unsigned char *s = (const unsigned char *)tx->text;
   size_t n = tx->len, i = 0;
   int prev_word = 0;
   while (i < n) {
+    unsigned char c0 = s[i];
+    if (c0 < 0x80) { /* ASCII fast path: same classes as fold_at */
+      unsigned char lc =
+          (c0 >= 'A' && c0 <= 'Z') ? (unsigned char)(c0 + 32) : c0;
+      int wc = (lc >= 'a' && lc <= 'z') || (lc >= '0' && lc <= '9');
+      if (!wc || prev_word) {
+        prev_word = wc;
+        i++;
+        continue;
+      }
+      if (!first[lc]) {
+        /* skip the rest of the ASCII word at once */
+        prev_word = 1;
+        i++;
+        while (i < n) {
+          unsigned char c = s[i] | 0x20;
+          if (!((c >= 'a' && c <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+            break;
+          i++;
+        }
+        continue;
+      }
+    }
     char w[PROBE + 2];
     size_t m, adv = fold_at(s, i, n, w, &m);
     if (m == 0) {
@@ -350,7 +447,8 @@ static int candidates(const dps_hl *hl, const dps_text *tx,
       i += adv;
       continue;
     }
-    if (prev_word) {
+    if (prev_word || !first[(unsigned char)w[0]]) {
+      prev_word = 1;
       i += adv;
       continue;
     }
@@ -359,6 +457,16 @@ static int candidates(const dps_hl *hl, const dps_text *tx,
     while (j < n && wl < PROBE) {
       char f[2];
       size_t fm, a2 = fold_at(s, j, n, f, &fm);
+      if (fm == 0 && s[j] == '.' && j + 1 < n && j > i) {
+        /* acronyms "S.N.C.F." are one word for the analyzer */
+        char f2[2];
+        size_t fm2;
+        fold_at(s, j + 1, n, f2, &fm2);
+        if (fm2) {
+          j++;
+          continue;
+        }
+      }
       if (fm == 0)
         break;
       for (size_t q = 0; q < fm && wl < PROBE + 1; q++)
@@ -368,15 +476,9 @@ static int candidates(const dps_hl *hl, const dps_text *tx,
     for (size_t k = 0; k < np; k++) {
       if (wl >= plen[k] && memcmp(w, probes[k], plen[k]) == 0 &&
           seen[k]++ < max_per_term) {
-        if (*npos == *cap) {
-          size_t c2 = *cap ? *cap * 2 : 32;
-          size_t *v = realloc(*pos, c2 * sizeof *v);
-          if (!v)
-            return -1;
-          *pos = v;
-          *cap = c2;
-        }
-        (*pos)[(*npos)++] = start;
+        cand c = {start, (unsigned)k, pw[k]};
+        if (cand_add(pos, npos, cap, c))
+          return -1;
         break;
       }
     }
@@ -389,24 +491,83 @@ static int candidates(const dps_hl *hl, const dps_text *tx,
     for (size_t q = 0; q < hl->nents; q++) {
       if (strcmp(hl->ents[q].key, ents[e].key) != 0)
         continue;
-      if (*npos == *cap) {
-        size_t c2 = *cap ? *cap * 2 : 32;
-        size_t *v = realloc(*pos, c2 * sizeof *v);
-        if (!v)
-          return -1;
-        *pos = v;
-        *cap = c2;
-      }
-      (*pos)[(*npos)++] = ents[e].start;
+      cand c = {ents[e].start, (unsigned)(64 + q), hl->ents[q].weight};
+      if (cand_add(pos, npos, cap, c))
+        return -1;
       break;
     }
   }
   return 0;
 }
 
-static int cmp_size(const void *x, const void *y) {
-  size_t a = *(const size_t *)x, b = *(const size_t *)y;
-  return a < b ? -1 : a > b;
+static int cmp_cand(const void *x, const void *y) {
+  const cand *a = x, *b = y;
+  if (a->pos != b->pos)
+    return a->pos < b->pos ? -1 : 1;
+  return a->g < b->g ? -1 : a->g > b->g;
+}
+
+/* Focus: scores each run of candidates within span bytes like a passage
+ * (distinct ids, weighted) and keeps only the candidates of the best run,
+ * plus those of up to want-1 other runs that score at least ratio times
+ * the best. Only those places are then analysed: the analyzer is the cost
+ * of a snippet, and a passage far from the best place is rarely shown.
+ * v must be sorted by position. Returns the new count. */
+static size_t focus(cand *v, size_t n, size_t span, unsigned want, double ratio,
+                    unsigned *nruns) {
+  *nruns = n ? 1 : 0;
+  if (n < 2)
+    return n;
+  size_t runs_a[16], runs_b[16];
+  double runs_s[16];
+  unsigned nr = 0;
+  if (want > 16)
+    want = 16;
+  while (nr < want) {
+    double best = -1;
+    size_t ba = 0, bb = 0;
+    for (size_t i = 0; i < n; i++) {
+      int clash = 0;
+      for (unsigned r = 0; r < nr; r++)
+        if (v[i].pos + span >= v[runs_a[r]].pos &&
+            v[i].pos <= v[runs_b[r]].pos + span)
+          clash = 1;
+      if (clash)
+        continue;
+      uint64_t seen_lo = 0, seen_hi = 0;
+      double sc = 0;
+      size_t j = i;
+      for (; j < n && v[j].pos <= v[i].pos + span; j++) {
+        unsigned g = v[j].g;
+        uint64_t *word = g < 64 ? &seen_lo : &seen_hi;
+        uint64_t bit = (uint64_t)1 << (g % 64);
+        if (g >= 128 || !(*word & bit))
+          sc += v[j].weight;
+        *word |= bit;
+      }
+      if (sc > best) {
+        best = sc;
+        ba = i;
+        bb = j - 1;
+      }
+    }
+    if (best < 0 || (nr > 0 && best < ratio * runs_s[0]))
+      break;
+    runs_a[nr] = ba;
+    runs_b[nr] = bb;
+    runs_s[nr] = best;
+    nr++;
+  }
+  *nruns = nr;
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    int keep = 0;
+    for (unsigned r = 0; r < nr && !keep; r++)
+      keep = i >= runs_a[r] && i <= runs_b[r];
+    if (keep)
+      v[o++] = v[i];
+  }
+  return o;
 }
 
 /* Analyses tx[ws, we) appending to F->toks with offsets into tx; records
@@ -456,22 +617,30 @@ static int analyze_window(field_state *F, dp_analyzer *a, size_t ws, size_t we,
 static int prepare_field(field_state *F, dp_analyzer *a, const dps_hl *hl,
                          const dps_text *tx, const dp_record_entity *ents,
                          size_t nents, size_t radius, size_t whole_prefix,
-                         unsigned max_per_term) {
+                         unsigned max_per_term, size_t span, unsigned want,
+                         double ratio) {
   F->tx = tx;
   if (!tx->text || tx->len == 0)
     return 0;
   size_t n = tx->len;
   const char *s = tx->text;
   uint32_t next_pos = 0;
-  if (n <= 3 * radius) {
+  cand *pos = NULL;
+  size_t npos = 0, cap = 0;
+  int unsure = 0;
+  size_t full_max = 3 * radius; /* short texts are analysed whole */
+  /* the byte scan first: a text where no term can match is not analysed
+   * at all (the fallback analyses a start later, when needed) */
+  if (candidates(hl, tx, ents, nents, n <= full_max ? 1 : max_per_term, &pos,
+                 &npos, &cap, &unsure)) {
+    free(pos);
+    return -1;
+  }
+  if (unsure || (n <= full_max && (npos > 0 || whole_prefix))) {
+    free(pos);
     if (analyze_window(F, a, 0, n, &next_pos))
       return -1;
     return find_hits(&F->H, hl, &F->toks, tx, ents, nents);
-  }
-  size_t *pos = NULL, npos = 0, cap = 0;
-  if (candidates(hl, tx, ents, nents, max_per_term, &pos, &npos, &cap)) {
-    free(pos);
-    return -1;
   }
   int rc = 0;
   if (npos == 0) {
@@ -482,13 +651,25 @@ static int prepare_field(field_state *F, dp_analyzer *a, const dps_hl *hl,
       rc = analyze_window(F, a, 0, we, &next_pos);
     }
   } else {
-    qsort(pos, npos, sizeof *pos, cmp_size);
+    qsort(pos, npos, sizeof *pos, cmp_cand);
+    /* focused: less context is needed before a place than after it (a
+     * passage starts at most a sentence start before its first match) */
+    size_t rb = radius, ra = radius;
+    if (want) {
+      unsigned nr = 0;
+      npos = focus(pos, npos, span, want, ratio, &nr);
+      /* one place: room for all the passages' characters after it; more:
+       * each gets its share */
+      size_t room = nr > 1 ? radius / nr : radius;
+      rb = room * 2 / 5;
+      ra = room * 4 / 5 + 16;
+    }
     size_t i = 0;
     while (i < npos && !rc) {
-      size_t ws = pos[i] > radius ? pos[i] - radius : 0;
-      size_t we = pos[i] + radius;
-      while (i + 1 < npos && pos[i + 1] <= we + radius)
-        we = pos[++i] + radius;
+      size_t ws = pos[i].pos > rb ? pos[i].pos - rb : 0;
+      size_t we = pos[i].pos + ra;
+      while (i + 1 < npos && pos[i + 1].pos <= we + rb)
+        we = pos[++i].pos + ra;
       i++;
       if (we > n)
         we = n;
@@ -551,12 +732,14 @@ typedef struct passage {
 } passage;
 
 /* The best window of hits in field f not overlapping chosen passages;
- * used[g] > 0 for groups already shown. */
+ * used[g] > 0 for groups already shown. sc: snippet scoring (softened
+ * weights, terms of another sentence count less), NULL = the plain sum
+ * of the distinct terms' weights (ranking evidence). */
 static int best_window(const field_state *F, size_t f, const passage *chosen,
                        size_t nchosen, const double *used, double *seen,
-                       size_t ngroups, size_t budget, passage *out) {
+                       size_t ngroups, size_t budget, const dps_snip_opts *sc,
+                       passage *out) {
   const hits *H = &F->H;
-  const char *s = F->tx->text;
   int found = 0;
   size_t hn = H->n > 4000 ? 4000 : H->n;
   for (size_t i = 0; i < hn; i++) {
@@ -569,12 +752,12 @@ static int best_window(const field_state *F, size_t f, const passage *chosen,
       continue;
     memset(seen, 0, ngroups * sizeof *seen);
     double score = 0;
-    size_t end = H->v[i].end, tb = H->v[i].tb;
+    size_t end = H->v[i].end, tb = H->v[i].tb, ce = H->v[i].ce;
     for (size_t j = i; j < hn; j++) {
       const hit *h = &H->v[j];
       if (j > i) {
-        size_t e = h->end > end ? h->end : end;
-        if (nchars(s, H->v[i].start, e) > budget)
+        /* characters from the first hit's start to the furthest end */
+        if ((h->ce > ce ? h->ce : ce) - H->v[i].cs > budget)
           break;
         int cl = 0;
         for (size_t c = 0; c < nchosen; c++)
@@ -584,7 +767,10 @@ static int best_window(const field_state *F, size_t f, const passage *chosen,
         if (cl)
           break;
       }
-      double w = h->weight * (used[h->group] > 0 ? 0.25 : 1.0);
+      double w =
+          (sc ? h->sweight : h->weight) * (used[h->group] > 0 ? 0.25 : 1.0);
+      if (sc && h->sent != H->v[i].sent)
+        w *= sc->other_sentence;
       if (seen[h->group] == 0)
         score += w;
       else if (seen[h->group] < 3)
@@ -592,6 +778,8 @@ static int best_window(const field_state *F, size_t f, const passage *chosen,
       seen[h->group] += 1;
       if (h->end > end)
         end = h->end;
+      if (h->ce > ce)
+        ce = h->ce;
       if (h->tb > tb)
         tb = h->tb;
     }
@@ -625,6 +813,18 @@ static int tok_free(const field_state *F, size_t k, const passage *all,
     if (t->start < all[c].end + 1 && t->end + 1 > all[c].start)
       return 0;
   }
+  return 1;
+}
+
+/* Whether s[a, b) (between two tokens) holds no space: they are one
+ * written word. */
+static int glued(const char *s, size_t a, size_t b) {
+  if (b < a)
+    return 0;
+  for (size_t i = a; i < b; i++)
+    if (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ||
+        (unsigned char)s[i] == 0xc2 || (unsigned char)s[i] == 0xe2)
+      return 0; /* spaces, no-break spaces, dashes, guillemets... */
   return 1;
 }
 
@@ -673,15 +873,25 @@ static void expand(field_state *F, passage *all, size_t nall, size_t self,
     }
   }
   /* then to the right, then left again with what is left */
+  used = nchars(s, T->v[ta].start, T->v[tb].end); /* kept up to date */
   for (;;) {
-    used = nchars(s, T->v[ta].start, T->v[tb].end);
+    size_t d;
     if (tb + 1 < T->n && tok_free(F, tb + 1, all, nall, self) &&
-        used + nchars(s, T->v[tb].end, T->v[tb + 1].end) <= budget) {
+        used + (d = nchars(s, T->v[tb].end, T->v[tb + 1].end)) <= budget) {
+      /* joined compounds overlap their parts: spans need not grow */
+      if (T->v[tb + 1].end >= T->v[tb].end)
+        used += d;
+      else
+        used = nchars(s, T->v[ta].start, T->v[tb + 1].end);
       tb++;
       continue;
     }
     if (ta > 0 && tok_free(F, ta - 1, all, nall, self) &&
-        used + nchars(s, T->v[ta - 1].start, T->v[ta].start) <= budget) {
+        used + (d = nchars(s, T->v[ta - 1].start, T->v[ta].start)) <= budget) {
+      if (T->v[ta - 1].start <= T->v[ta].start)
+        used += d;
+      else
+        used = nchars(s, T->v[ta - 1].start, T->v[tb].end);
       ta--;
       continue;
     }
@@ -703,6 +913,14 @@ static void expand(field_state *F, passage *all, size_t nall, size_t self,
     }
     break;
   }
+  /* never start or end inside a compound ("États-Unis", "l'été"): take
+   * the glued neighbours too */
+  while (ta > 0 && tok_free(F, ta - 1, all, nall, self) &&
+         glued(s, T->v[ta - 1].end, T->v[ta].start))
+    ta--;
+  while (tb + 1 < T->n && tok_free(F, tb + 1, all, nall, self) &&
+         glued(s, T->v[tb].end, T->v[tb + 1].start))
+    tb++;
   p->ta = ta;
   p->tb = tb;
   /* bytes: whole words with their attached punctuation */
@@ -772,6 +990,38 @@ static void add_clean(dps_buf *b, const char *s, size_t n) {
   dps_buf_add(b, s + from, n - from);
 }
 
+/* Whether s[0, at) holds more than spaces. */
+static int text_before(const char *s, size_t at) {
+  while (at > 0) {
+    char c = s[--at];
+    if (c != ' ' && c != '\n' && c != '\t' && c != '\r')
+      return 1;
+  }
+  return 0;
+}
+
+/* Whether the passage stops inside a sentence that goes on in the text
+ * (then it ends with " …"). With windowed analysis the next token may be
+ * in another window or not analysed at all: the text decides then. */
+static int more_after(const field_state *F, const passage *p) {
+  const dp_tokens *T = &F->toks;
+  const char *s = F->tx->text;
+  size_t n = F->tx->len, e = p->end;
+  while (e < n && (s[e] == ' ' || s[e] == '\n' || s[e] == '\t' || s[e] == '\r'))
+    e++;
+  if (e >= n)
+    return 0;
+  for (size_t w = 0; w < F->nwin; w++)
+    if (p->tb >= F->win[w].lo && p->tb < F->win[w].hi)
+      return !(T->v[p->tb + 1].flags & DP_TOK_SENT_START);
+  if (F->nwin == 0 && p->tb + 1 < T->n)
+    return !(T->v[p->tb + 1].flags & DP_TOK_SENT_START);
+  size_t b = p->end;
+  while (b > p->start && (s[b - 1] == ' ' || s[b - 1] == '"'))
+    b--;
+  return !(b > p->start && strchr(".!?", s[b - 1]));
+}
+
 static const char ELLIPSIS[] = "\xe2\x80\xa6"; /* … */
 
 void dps_snippet_free(dps_snippet *s) {
@@ -815,16 +1065,28 @@ int dps_snippet_make(dps_snippet *out, dp_analyzer *a, const dps_hl *hl,
                       opts.passages +
                   32;
   for (size_t f = 0; f < ntexts; f++)
-    if (prepare_field(&F[f], a, hl, &texts[f], ents, nents, radius, radius * 2,
-                      opts.max_per_term ? opts.max_per_term : 3))
+    if (prepare_field(&F[f], a, hl, &texts[f], ents, nents, radius, 0,
+                      opts.max_per_term ? opts.max_per_term : 3,
+                      (size_t)opts.chars * 11 / 10, opts.passages,
+                      opts.min_ratio))
       goto done;
+  if (opts.other_sentence <= 0)
+    opts.other_sentence = 0.5;
+  if (opts.window_scale <= 0)
+    opts.window_scale = 1.4;
+  if (opts.weight_power <= 0)
+    opts.weight_power = 0.25;
+  size_t wchars = (size_t)(opts.chars * opts.window_scale);
+  for (size_t f = 0; f < ntexts; f++)
+    for (size_t i = 0; i < F[f].H.n; i++)
+      F[f].H.v[i].sweight = pow(F[f].H.v[i].weight, opts.weight_power);
   /* choose passages, best first */
   while (nch < opts.passages) {
     passage best = {0};
     int found = 0;
     for (size_t f = 0; f < ntexts; f++) {
       passage p = {0};
-      if (best_window(&F[f], f, chosen, nch, used, seen, ngroups, opts.chars,
+      if (best_window(&F[f], f, chosen, nch, used, seen, ngroups, wchars, &opts,
                       &p) &&
           (!found || p.score > best.score)) {
         best = p;
@@ -845,6 +1107,15 @@ int dps_snippet_make(dps_snippet *out, dp_analyzer *a, const dps_hl *hl,
     /* nothing matched: the lead, else the body, from its start */
     for (size_t f = 0; f < ntexts; f++) {
       const dp_tokens *T = &F[f].toks;
+      if (T->n == 0 && texts[f].text && texts[f].len) {
+        /* a long text was only scanned: analyse its start now */
+        size_t n = texts[f].len, we = radius * 2 < n ? radius * 2 : n;
+        uint32_t np = 0;
+        while (we < n && texts[f].text[we] != ' ' && texts[f].text[we] != '\n')
+          we++;
+        if (analyze_window(&F[f], a, 0, we, &np))
+          goto done;
+      }
       size_t k = 0;
       while (k < T->n && (T->v[k].flags & DP_TOK_FURNITURE))
         k++;
@@ -868,7 +1139,8 @@ int dps_snippet_make(dps_snippet *out, dp_analyzer *a, const dps_hl *hl,
     const passage *p = &chosen[c];
     const field_state *fs = &F[p->field];
     const dp_tokens *T = &fs->toks;
-    int cut_before = p->ta > 0 && !(T->v[p->ta].flags & DP_TOK_SENT_START);
+    int cut_before = !(T->v[p->ta].flags & DP_TOK_SENT_START) &&
+                     text_before(fs->tx->text, p->start);
     if (c == 0 && cut_before) {
       dps_buf_puts(&b, ELLIPSIS);
       dps_buf_putc(&b, ' ');
@@ -892,8 +1164,7 @@ int dps_snippet_make(dps_snippet *out, dp_analyzer *a, const dps_hl *hl,
       spans[nspans].end = base + e0 - p->start;
       nspans++;
     }
-    if (c + 1 == nch && p->tb + 1 < T->n &&
-        !(T->v[p->tb + 1].flags & DP_TOK_SENT_START)) {
+    if (c + 1 == nch && more_after(fs, p)) {
       dps_buf_putc(&b, ' ');
       dps_buf_puts(&b, ELLIPSIS);
     }
@@ -934,6 +1205,18 @@ int dps_highlight_all(dps_span **out, size_t *n, dp_analyzer *a,
   dp_tokens T = {0};
   hits H = {0};
   int rc = -1;
+  { /* the byte scan first: nothing can match, nothing to analyse */
+    cand *pos = NULL;
+    size_t npos = 0, cap = 0;
+    int unsure = 0;
+    if (candidates(hl, t, ents, nents, 1, &pos, &npos, &cap, &unsure)) {
+      free(pos);
+      return -1;
+    }
+    free(pos);
+    if (npos == 0 && !unsure)
+      return 0;
+  }
   if (dp_analyze(a, t->text, t->len, 0, &T) == (uint32_t)-1)
     goto done;
   if (find_hits(&H, hl, &T, t, ents, nents))
@@ -994,9 +1277,10 @@ double dps_best_window_score(dp_analyzer *a, const dps_hl *hl,
   double best = 0;
   for (size_t f = 0; used && seen && f < ntexts; f++) {
     field_state F = {0};
-    if (prepare_field(&F, a, hl, &texts[f], NULL, 0, chars + 64, 0, 3) == 0) {
+    if (prepare_field(&F, a, hl, &texts[f], NULL, 0, chars + 64, 0, 3, 0, 0,
+                      0) == 0) {
       passage p = {0};
-      if (best_window(&F, 0, NULL, 0, used, seen, ngroups, chars, &p) &&
+      if (best_window(&F, 0, NULL, 0, used, seen, ngroups, chars, NULL, &p) &&
           p.score > best)
         best = p.score;
     }

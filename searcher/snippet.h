@@ -1,11 +1,14 @@
 /* snippet.h — passages and highlights on a stored article (internal).
  *
  * The snippet builder works on the stored record's text, never on the index:
- * it runs the analyzer over the lead and the body, marks every token that a
- * query term matched (same stem, same folded word, a wildcard prefix, the
- * words of a phrase found in order, an entity mention with a wanted key),
- * then picks up to K passages of about N characters that hold the most
- * distinct query terms, weighted by rarity, as close together as possible.
+ * a fast byte scan finds the words that may match (folded first letters of
+ * a term) and entity mentions; texts with none are not analysed, long texts
+ * only around the best group of them. It runs the analyzer there, marks
+ * every token that a query term matched (same stem, same folded word, a
+ * wildcard prefix, the words of a phrase found in order, an entity mention
+ * with a wanted key), then picks up to K passages of about N characters that
+ * hold the most distinct query terms (softly weighted by rarity, preferably
+ * in one sentence), as close together as possible.
  * Passages start and end on whole words (so never inside a UTF-8 sequence),
  * prefer sentence starts, never contain page furniture (DP_TOK_FURNITURE),
  * and are joined with " … ". When nothing matched, the lead (or the start of
@@ -93,9 +96,17 @@ typedef struct dps_snip_opts {
                             of each word are analysed (0 = 3) */
   unsigned radius_pct;   /* bytes analysed around them, in % of K*N (0 =
                             100) */
+  double other_sentence; /* passage scoring: a term found in another
+                            sentence than the window's first match counts
+                            this much (0 = default 0.5) */
+  double window_scale;   /* passages are scored over windows of this many
+                            times N characters (0 = default 1.4) */
+  double weight_power;   /* passage scoring uses each term's weight to this
+                            power: distinct terms matter more than rarity
+                            (0 = default 0.25) */
 } dps_snip_opts;
 #define DPS_SNIP_OPTS_INIT                                                     \
-  { 2, 150, 0.5, 0.35, 3, 100 }
+  { 2, 150, 0.5, 0.35, 3, 100, 0.5, 1.4, 0.25 }
 
 typedef struct dps_snippet {
   char *text;      /* malloc'd snippet, NUL-terminated */

@@ -10,12 +10,17 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "data.h"
 #include "record.h"
 
 static dp_record_entity ents[] = {
     {DP_FIELD_TITLE, 1, 0, 5, "APT31", "apt31"},
     {DP_FIELD_BODY, 2, 120, 130, "États-Unis", "etats-unis"},
     {DP_FIELD_LEAD, 0, 3, 13, "Joe Biden", "joe biden"},
+    /* a key that is not the folded canonical, and a mention before the
+     * previous one of its field */
+    {DP_FIELD_BODY, 3, 40, 54, "Coupe du monde", "coupe monde"},
+    {DP_FIELD_BODY, 3, 60, 60, "", ""},
 };
 
 static char long_body[20000];
@@ -31,7 +36,7 @@ static const struct {
     {"french",
      {"id-1", "APT31 vise le ministère", "2024-03-12", "Agence France Dépêche",
       "https://example.org/x", "corpus/a.txt", "", "Le chapô.",
-      "Le ministère de la Défense a confirmé « mardi » l’attaque.", ents, 3}},
+      "Le ministère de la Défense a confirmé « mardi » l’attaque.", ents, 5}},
     {"long", {"big", "Titre", "", "", "", "", "", "", long_body, ents, 1}},
 };
 
@@ -156,11 +161,64 @@ static void test_method1_readable(void **state) {
   assert_string_equal(d->body, "Un texte court.");
   dp_record_free(d);
   free(sb);
-  /* and a long record is written with the dictionary (method 2) */
+  /* and a long record is written with the dictionary and the entity
+   * list in layout 2 (method 3) */
   unsigned char *buf = NULL;
   assert_int_equal(dp_record_encode(&table[2].r, &buf, &len, NULL), 0);
-  assert_int_equal(buf[1], 2);
+  assert_int_equal(buf[1], 3);
   free(buf);
+}
+
+/* Records of method 2 (dictionary, entity list in layout 1, as written
+ * before method 3) stay readable: deflate a stored record's payload (layout
+ * 1) with the dictionary. */
+static void test_method2_readable(void **state) {
+  (void)state;
+  dp_record_entity e[] = {{DP_FIELD_BODY, 0, 3, 8, "Biden", "biden"},
+                          {DP_FIELD_BODY, 1, 0, 2, "UE", "union europeenne"}};
+  dp_record small = {0};
+  small.id = "x";
+  small.body = "UE Biden";
+  small.entities = e;
+  small.n_entities = 2;
+  unsigned char *sb = NULL;
+  size_t sl = 0;
+  assert_int_equal(dp_record_encode(&small, &sb, &sl, NULL), 0);
+  assert_int_equal(sb[1], 0); /* stored, layout 1 */
+  size_t plen = sb[2];
+  assert_int_equal(sl, 3 + plen);
+  size_t dn = 0;
+  const char *d = dp_data_get("record_dict_fr_v1.txt", &dn);
+  assert_non_null(d);
+  const char *p = d, *end = d + dn;
+  while (p < end && *p == '#')
+    p = strchr(p, '\n') + 1;
+  if (end > p && end[-1] == '\n')
+    end--;
+  unsigned char out[512] = {1, 2, (unsigned char)plen};
+  z_stream zs;
+  memset(&zs, 0, sizeof zs);
+  assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY),
+                   Z_OK);
+  assert_int_equal(deflateSetDictionary(&zs, (const Bytef *)p, (uInt)(end - p)),
+                   Z_OK);
+  zs.next_in = sb + 3;
+  zs.avail_in = (uInt)plen;
+  zs.next_out = out + 3;
+  zs.avail_out = sizeof out - 3;
+  assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  size_t len = 3 + zs.total_out;
+  deflateEnd(&zs);
+  dp_record *r = NULL;
+  char *err = NULL;
+  assert_int_equal(dp_record_decode(out, len, &r, &err), 0);
+  assert_string_equal(r->body, "UE Biden");
+  assert_int_equal(r->n_entities, 2);
+  assert_string_equal(r->entities[1].canonical, "UE");
+  assert_string_equal(r->entities[1].key, "union europeenne");
+  assert_int_equal(r->entities[0].start, 3);
+  dp_record_free(r);
+  free(sb);
 }
 
 static void test_unknown_version(void **state) {
@@ -196,6 +254,7 @@ int main(void) {
       cmocka_unit_test(test_long_text_is_compressed),
       cmocka_unit_test(test_corruption_never_crashes),
       cmocka_unit_test(test_method1_readable),
+      cmocka_unit_test(test_method2_readable),
       cmocka_unit_test(test_unknown_version),
       cmocka_unit_test(test_bad_entity_rejected),
   };

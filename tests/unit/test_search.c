@@ -294,6 +294,40 @@ static void test_sees_new_commits(void **state) {
   dp_close(ix);
 }
 
+/* Questions are re-ranked on the stored text: of two articles holding the
+ * same words, the one where they stand together, with a year beside them
+ * for "en quelle année", comes first, even though BM25 alone (a longer
+ * article, added last) puts it second. */
+static void test_question_rerank(void **state) {
+  (void)state;
+  static const art SIB[] = {
+      {"b1", "Histoire du village", "2020-01-01", "Ouest-Matin", "",
+       "Le pont traverse la vallée. Beaucoup de pierre grise fut utilisée. "
+       "Le chantier a construit des routes."},
+      {"b2", "Histoire du village", "2020-01-01", "Ouest-Matin", "",
+       "Le pont de pierre fut construit en 1852 dans la vallée grise. "
+       "Beaucoup de routes anciennes et larges, souvent droites."},
+  };
+  char qdir[300];
+  snprintf(qdir, sizeof qdir, "%.*sq", (int)(strlen(dir) - 2), dir);
+  assert_int_equal(add_articles(qdir, SIB, 2), 0);
+  dp_index *ix = dp_open(qdir, NULL);
+  assert_non_null(ix);
+  dp_search_options o = DP_SEARCH_OPTIONS_INIT;
+  o.snippets = 0;
+  /* keywords: plain BM25, the shorter article first */
+  dp_results *r = search(ix, "pont pierre construit", &o);
+  assert_int_equal(dp_results_count(r), 2);
+  assert_string_equal(dp_results_get(r, 0)->id, "b1");
+  dp_results_free(r);
+  r = search(ix, "En quelle année le pont de pierre fut-il construit ?", &o);
+  assert_int_equal(dp_results_count(r), 2);
+  assert_string_equal(dp_results_get(r, 0)->id, "b2");
+  assert_int_equal(dp_results_get(r, 0)->rank, 1);
+  dp_results_free(r);
+  dp_close(ix);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_open_errors),
@@ -302,6 +336,7 @@ int main(void) {
       cmocka_unit_test(test_filters_facets_paging),
       cmocka_unit_test(test_json),
       cmocka_unit_test(test_sees_new_commits),
+      cmocka_unit_test(test_question_rerank),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

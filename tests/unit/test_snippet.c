@@ -95,7 +95,7 @@ static char *make(const char *lead, const char *body, const char *q, unsigned k,
   spec(&h, q);
   dps_text t[2] = {{lead, strlen(lead), DP_FIELD_LEAD},
                    {body, strlen(body), DP_FIELD_BODY}};
-  dps_snip_opts o = {k, n, 0.0, 0.35, 0, 0};
+  dps_snip_opts o = {k, n, 0.0, 0.35, 0, 0, 0, 0, 0};
   char *err = NULL;
   assert_int_equal(dps_snippet_make(out, A, &h, t, 2, ents, nents, &o, &err),
                    0);
@@ -319,12 +319,119 @@ static void test_title(void **state) {
   dps_hl_free(&h);
 }
 
+/* Long texts are only scanned, then analysed around the best place: the
+ * scan folds accents (é, ë, ï, ç...) and reads acronyms whole. */
+static void test_long_texts(void **state) {
+  (void)state;
+  char body[8192];
+  size_t at = 0;
+  for (int i = 0; i < 60; i++)
+    at +=
+        (size_t)snprintf(body + at, sizeof body - at, "Le temps passe vite. ");
+  at += (size_t)snprintf(body + at, sizeof body - at,
+                         "Il a neigé à Noël près de la gare S.N.C.F. du "
+                         "village, où l'été est doux et la forêt dense. ");
+  for (int i = 0; i < 60; i++)
+    at +=
+        (size_t)snprintf(body + at, sizeof body - at, "Le temps passe vite. ");
+  static const struct {
+    const char *q, *want;
+  } rows[] = {
+      {"noel", "[Noël]"},  {"ete", "[été]"},       {"foret", "[forêt]"},
+      {"neig", "[neigé]"}, {"sncf", "[S.N.C.F.]"},
+  };
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    dps_snippet s;
+    char *r = make("", body, rows[i].q, 2, 150, NULL, 0, &s);
+    if (!strstr(r, rows[i].want))
+      fprintf(stderr, "%s: %s\n", rows[i].q, r);
+    assert_non_null(strstr(r, rows[i].want));
+    assert_int_equal(s.matched, 1);
+    free(r);
+    dps_snippet_free(&s);
+  }
+  /* a match inside one very long sentence: "…" on both sides */
+  at = 0;
+  for (int i = 0; i < 80; i++)
+    at += (size_t)snprintf(body + at, sizeof body - at, "mot%d ", i);
+  at += (size_t)snprintf(body + at, sizeof body - at, "zèbre ");
+  for (int i = 0; i < 80; i++)
+    at += (size_t)snprintf(body + at, sizeof body - at, "mot%d ", i);
+  snprintf(body + at, sizeof body - at, "fin.");
+  dps_snippet s;
+  char *r = make("", body, "zebr", 1, 100, NULL, 0, &s);
+  assert_non_null(strstr(r, "[zèbre]"));
+  assert_memory_equal(r, "\xe2\x80\xa6 ", 4);
+  assert_string_equal(r + strlen(r) - 4, " \xe2\x80\xa6");
+  free(r);
+  dps_snippet_free(&s);
+  /* nothing matches a long text: its start, no highlight */
+  r = make("", body, "girafe", 2, 50, NULL, 0, &s);
+  assert_memory_equal(r, "mot0 mot1", 9);
+  assert_int_equal(s.matched, 0);
+  assert_int_equal(s.nspans, 0);
+  free(r);
+  dps_snippet_free(&s);
+}
+
+/* Passage choice: terms in one sentence beat the same terms split over two
+ * sentences, even when the split window is tighter. */
+static void test_same_sentence(void **state) {
+  (void)state;
+  dps_snippet s;
+  char *r = make("",
+                 "Le chat. Le chien dort. Puis le chat de la voisine voit le "
+                 "chien. Le soir tombe sur la ville et sur les champs.",
+                 "chat chien", 1, 30, NULL, 0, &s);
+  assert_non_null(strstr(r, "[chat] de la voisine voit le [chien]"));
+  free(r);
+  dps_snippet_free(&s);
+}
+
+/* A passage never starts or ends inside a hyphenated compound. */
+static void test_compounds(void **state) {
+  (void)state;
+  char body[4096];
+  size_t at = 0;
+  for (int i = 0; i < 40; i++)
+    at += (size_t)snprintf(body + at, sizeof body - at,
+                           "Les États-Unis et le Canada%s ",
+                           i % 3 ? "," : " parlent.");
+  for (unsigned n = 20; n < 200; n += 9) {
+    dps_snippet s;
+    char *r = make("", body, "canad", 2, n, NULL, 0, &s);
+    assert_true(r[0] != '-');
+    assert_null(strstr(r, "\xe2\x80\xa6 -"));
+    assert_null(strstr(r, "- \xe2\x80\xa6"));
+    assert_null(strstr(r, "-\xe2\x80\xa6"));
+    free(r);
+    dps_snippet_free(&s);
+  }
+}
+
+/* A title with nothing to highlight gets no spans. */
+static void test_title_none(void **state) {
+  (void)state;
+  dps_hl h = {0};
+  spec(&h, "girafe");
+  const char *title = "Le chat et le chien";
+  dps_text t = {title, strlen(title), DP_FIELD_TITLE};
+  dps_span *v = NULL;
+  size_t n = 5;
+  assert_int_equal(dps_highlight_all(&v, &n, A, &h, &t, NULL, 0), 0);
+  assert_int_equal(n, 0);
+  assert_null(v);
+  dps_hl_free(&h);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_table),      cmocka_unit_test(test_offsets),
-      cmocka_unit_test(test_entity),     cmocka_unit_test(test_passages),
-      cmocka_unit_test(test_utf8_edges), cmocka_unit_test(test_html),
-      cmocka_unit_test(test_title),
+      cmocka_unit_test(test_table),         cmocka_unit_test(test_offsets),
+      cmocka_unit_test(test_entity),        cmocka_unit_test(test_passages),
+      cmocka_unit_test(test_utf8_edges),    cmocka_unit_test(test_html),
+      cmocka_unit_test(test_title),         cmocka_unit_test(test_long_texts),
+      cmocka_unit_test(test_same_sentence), cmocka_unit_test(test_compounds),
+      cmocka_unit_test(test_title_none),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
