@@ -67,6 +67,7 @@
 #include "record.h"
 
 #include "data.h"
+#include "str.h"
 #include "text.h"
 
 #include <stdarg.h>
@@ -103,25 +104,9 @@ static const unsigned char *dict1(size_t *len) {
   return (const unsigned char *)p;
 }
 
-static char *fmt_msg(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0)
-    return NULL;
-  char *s = malloc((size_t)n + 1);
-  if (!s)
-    return NULL;
-  va_start(ap, fmt);
-  vsnprintf(s, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  return s;
-}
-
 static void set_err(char **errmsg, const char *msg) {
   if (errmsg)
-    *errmsg = fmt_msg("%s", msg);
+    *errmsg = dp_strfmt("%s", msg);
 }
 
 /* ---- growable output buffer; helpers do nothing once rc is set ---- */
@@ -458,8 +443,8 @@ int dp_record_decode(const void *data, size_t len, dp_record **out,
   }
   if (p[0] != DP_RECORD_VERSION) {
     if (errmsg)
-      *errmsg = fmt_msg("unknown record version %u (this build reads %d)", p[0],
-                        DP_RECORD_VERSION);
+      *errmsg = dp_strfmt("unknown record version %u (this build reads %d)",
+                          p[0], DP_RECORD_VERSION);
     return -1;
   }
   unsigned method = p[1];

@@ -36,12 +36,12 @@ struct dpi_builder {
 int dpi_builder_new(dpi_builder **out, const dp_tagger *tagger, char **err) {
   dpi_builder *b = calloc(1, sizeof *b);
   if (!b) {
-    *err = dpi_fmt("out of memory");
+    *err = dp_strfmt("out of memory");
     return -1;
   }
   char *aerr = NULL;
   if (dp_analyzer_new(&b->an, &aerr) != 0) {
-    *err = dpi_fmt("cannot create the analyzer: %s", aerr ? aerr : "error");
+    *err = dp_strfmt("cannot create the analyzer: %s", aerr ? aerr : "error");
     free(aerr);
     free(b);
     return -1;
@@ -312,7 +312,7 @@ int dpi_build(dpi_builder *b, const dpi_article *a, const dpi_origin *o,
     if (!e->key || !*e->key)
       continue;
     /* one term and one facet key per distinct (type, key) */
-    char *fk = dpi_fmt("%c:%s", entity_letter(e->type), e->key);
+    char *fk = dp_strfmt("%c:%s", entity_letter(e->type), e->key);
     if (!fk)
       goto oom;
     if (!dpi_idmap_get(&b->seen, fk, NULL)) {
@@ -354,10 +354,10 @@ fail:
   if (c.xe.status != XC_OK)
     goto xerr;
 oom:
-  *err = dpi_fmt("out of memory");
+  *err = dp_strfmt("out of memory");
   goto done_err;
 xerr:
-  *err = dpi_fmt("xapian: %s", xc_error_message(&c.xe));
+  *err = dp_strfmt("xapian: %s", xc_error_message(&c.xe));
 done_err:
   dpi_idmap_free(&b->seen);
   xc_error_clear(&c.xe);

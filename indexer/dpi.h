@@ -20,17 +20,15 @@
 
 #include "analyzer.h"
 #include "entities.h"
+#include "str.h"
 #include "xapian_c.h"
 
 /* ------------------------------------------------------------------ */
 /* util.c                                                              */
 /* ------------------------------------------------------------------ */
 
-/* printf into a new malloc'd string (caller frees); NULL on failure. */
-char *dpi_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* strdup that accepts NULL (gives ""); NULL only when memory runs out. */
 char *dpi_strdup0(const char *s);
-char *dpi_strndup(const char *s, size_t n);
 
 /* Growable byte string, always NUL-terminated when p != NULL. */
 typedef struct dpi_str {

@@ -180,7 +180,7 @@ int dpi_rm_rf(const char *path) {
 }
 
 char *dpi_tmpdir_next_to(const char *index) {
-  char *tmpl = dpi_fmt("%s.tmp-XXXXXX", index);
+  char *tmpl = dp_strfmt("%s.tmp-XXXXXX", index);
   if (!tmpl)
     return NULL;
   size_t n = strlen(tmpl) - strlen(".tmp-XXXXXX");
@@ -196,7 +196,7 @@ char *dpi_tmpdir_next_to(const char *index) {
 }
 
 void dpi_clean_stale(const char *index) {
-  char *pat = dpi_fmt("%s.tmp-??????", index);
+  char *pat = dp_strfmt("%s.tmp-??????", index);
   glob_t g;
   if (pat && glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
     for (size_t i = 0; i < g.gl_pathc; i++)
@@ -229,7 +229,7 @@ int dpi_swap_dirs(const char *a, const char *b, FILE *err) {
     return -1;
   }
 #endif
-  char *old = dpi_fmt("%s.old-%ld", a, (long)getpid());
+  char *old = dp_strfmt("%s.old-%ld", a, (long)getpid());
   if (!old)
     return -1;
   int rc = 0;
@@ -348,7 +348,7 @@ int dpi_stats(const char *index, int json, FILE *out, FILE *err) {
       }
       top = p;
     }
-    top[n_top].term = dpi_strndup(t, len);
+    top[n_top].term = dp_strndup(t, len);
     top[n_top].freq = f;
     if (!top[n_top].term) {
       rc = XC_ERR_NOMEM;

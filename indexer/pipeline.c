@@ -164,7 +164,7 @@ static int put_error(shared *sh, const dpi_input *in, char *msg) {
   u->kind = U_ERROR;
   u->in = in;
   u->result = R_REJECT;
-  u->msg = msg ? msg : dpi_fmt("%s: out of memory", in->path);
+  u->msg = msg ? msg : dp_strfmt("%s: out of memory", in->path);
   slot_put(sh, u, 0, 0);
   return 0;
 }
@@ -203,7 +203,7 @@ static int read_jsonl(shared *sh, const dpi_input *in, dpi_stream *s) {
       i++;
     if (i == len)
       continue; /* blank lines are allowed */
-    char *copy = dpi_strndup(line, len);
+    char *copy = dp_strndup(line, len);
     if (!copy)
       return put_error(sh, in, NULL);
     if (put_data(sh, in, U_LINE, copy, len, lineno, d - disk))
@@ -213,7 +213,7 @@ static int read_jsonl(shared *sh, const dpi_input *in, dpi_stream *s) {
   if (r < 0) {
     int rc = put_error(
         sh, in,
-        dpi_fmt("%s:%zu: %s", in->path, lineno + 1, err ? err : "read error"));
+        dp_strfmt("%s:%zu: %s", in->path, lineno + 1, err ? err : "read error"));
     free(err);
     return rc;
   }
@@ -224,13 +224,13 @@ static int read_json(shared *sh, const dpi_input *in, dpi_stream *s) {
   char *data = NULL, *err = NULL;
   size_t len;
   if (dpi_stream_read_all(s, &data, &len, &err)) {
-    int rc = put_error(sh, in, dpi_fmt("%s:1: %s", in->path, err));
+    int rc = put_error(sh, in, dp_strfmt("%s:1: %s", in->path, err));
     free(err);
     return rc;
   }
   if (dpi_looks_binary(data, len)) {
     free(data);
-    return put_error(sh, in, dpi_fmt("%s:1: binary data", in->path));
+    return put_error(sh, in, dp_strfmt("%s:1: binary data", in->path));
   }
   json_error_t je;
   json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
@@ -245,7 +245,7 @@ static int read_json(shared *sh, const dpi_input *in, dpi_stream *s) {
   free(data);
   if (!root)
     return put_error(sh, in,
-                     dpi_fmt("%s:%d: invalid JSON: %s", in->path,
+                     dp_strfmt("%s:%d: invalid JSON: %s", in->path,
                              je.line > 0 ? je.line : 1, je.text));
   size_t n = json_is_array(root) ? json_array_size(root) : 1;
   int rc = 0;
@@ -264,8 +264,8 @@ static int read_json(shared *sh, const dpi_input *in, dpi_stream *s) {
       u->kind = U_ERROR;
       u->result = R_REJECT;
       u->msg = u->index
-                   ? dpi_fmt("%s: article %zu: %s", in->path, u->index, perr)
-                   : dpi_fmt("%s:1: %s", in->path, perr);
+                   ? dp_strfmt("%s: article %zu: %s", in->path, u->index, perr)
+                   : dp_strfmt("%s:1: %s", in->path, perr);
       free(perr);
     } else {
       u->kind = U_ARTICLE;
@@ -280,7 +280,7 @@ static int read_text(shared *sh, const dpi_input *in, dpi_stream *s) {
   char *data = NULL, *err = NULL;
   size_t len;
   if (dpi_stream_read_all(s, &data, &len, &err)) {
-    int rc = put_error(sh, in, dpi_fmt("%s:1: %s", in->path, err));
+    int rc = put_error(sh, in, dp_strfmt("%s:1: %s", in->path, err));
     free(err);
     return rc;
   }
@@ -294,7 +294,7 @@ static int read_all(shared *sh, const dpi_inputs *ins, const sigset_t *mask) {
     dpi_stream *s;
     char *err = NULL;
     if (dpi_stream_open(&s, in->path, &err)) {
-      int rc = put_error(sh, in, dpi_fmt("%s: %s", in->path, err));
+      int rc = put_error(sh, in, dp_strfmt("%s: %s", in->path, err));
       free(err);
       if (rc)
         return -1;
@@ -312,7 +312,7 @@ static int read_all(shared *sh, const dpi_inputs *ins, const sigset_t *mask) {
       const char *l;
       size_t n, ln;
       if (dpi_stream_getline(s, &l, &n, &ln, &err) < 0) {
-        rc = put_error(sh, in, dpi_fmt("%s:1: %s", in->path, err));
+        rc = put_error(sh, in, dp_strfmt("%s:1: %s", in->path, err));
         free(err);
       }
     } else if (fmt == DPI_FMT_JSONL) {
@@ -337,9 +337,9 @@ static char *derive_id(const unit *u) {
   if (u->art.url)
     return dpi_strdup0(u->art.url);
   if (u->line && u->in->fmt != DPI_FMT_TEXT && u->kind == U_LINE)
-    return dpi_fmt("%s:%zu", u->in->rel, u->line);
+    return dp_strfmt("%s:%zu", u->in->rel, u->line);
   if (u->index)
-    return dpi_fmt("%s#%zu", u->in->rel, u->index);
+    return dp_strfmt("%s#%zu", u->in->rel, u->index);
   return dpi_strdup0(u->in->rel);
 }
 
@@ -353,12 +353,12 @@ static void work(shared *sh, dpi_builder *b, unit *u) {
       goto reject;
   } else if (u->kind == U_TEXT) {
     if (dpi_looks_binary(u->data, u->len)) {
-      err = dpi_fmt("binary data");
+      err = dp_strfmt("binary data");
       goto reject;
     }
     size_t bad = dpi_utf8_repair(&u->data, &u->len);
     if (bad == (size_t)-1) {
-      err = dpi_fmt("out of memory");
+      err = dp_strfmt("out of memory");
       goto reject;
     }
     u->art.n_repaired += bad;
@@ -370,14 +370,14 @@ static void work(shared *sh, dpi_builder *b, unit *u) {
   u->data = NULL;
   char *id = derive_id(u);
   if (!id) {
-    err = dpi_fmt("out of memory");
+    err = dp_strfmt("out of memory");
     goto reject;
   }
   free(u->art.id);
   u->art.id = id;
   u->qterm = dpi_make_term(DP_PREFIX_ID, id);
   if (!u->qterm) {
-    err = dpi_fmt("out of memory");
+    err = dp_strfmt("out of memory");
     goto reject;
   }
   dpi_origin o = {strcmp(u->in->path, "-") == 0 ? "" : u->in->path,
@@ -397,10 +397,10 @@ static void work(shared *sh, dpi_builder *b, unit *u) {
 reject:
   u->result = R_REJECT;
   if (u->index)
-    u->msg = dpi_fmt("%s: article %zu: %s", u->in->path, u->index,
+    u->msg = dp_strfmt("%s: article %zu: %s", u->in->path, u->index,
                      err ? err : "out of memory");
   else
-    u->msg = dpi_fmt(where_fmt, u->in->path, where_line,
+    u->msg = dp_strfmt(where_fmt, u->in->path, where_line,
                      err ? err : "out of memory");
   free(err);
 }
@@ -442,7 +442,7 @@ static void *worker_main(void *arg) {
 }
 
 static char *run_path(const shared *sh, uint64_t run) {
-  return dpi_fmt("%s/run-%06llu", sh->tmpdir, (unsigned long long)run);
+  return dp_strfmt("%s/run-%06llu", sh->tmpdir, (unsigned long long)run);
 }
 
 /* Parallel mode: a worker builds the units of a run one by one and writes
@@ -493,7 +493,7 @@ static int run_close(run_writer *rw, char **err) {
     rc = rw->xe.status;
   rw->db = NULL;
   if (rc)
-    *err = dpi_fmt("cannot write run %s: %s", rw->path ? rw->path : "",
+    *err = dp_strfmt("cannot write run %s: %s", rw->path ? rw->path : "",
                    rc == XC_ERR_NOMEM && !rw->path ? "out of memory"
                                                    : xc_error_message(&rw->xe));
   xc_error_clear(&rw->xe);
@@ -612,7 +612,7 @@ static int commit(shared *sh, uint64_t *pending) {
   if (xc_db_set_metadata(sh->db, DP_META_SCHEMA, "1", 1, &xe) ||
       xc_db_set_metadata(sh->db, DP_META_UPDATED, stamp, strlen(stamp), &xe) ||
       xc_db_commit(sh->db, &xe)) {
-    sh->fatal = dpi_fmt("cannot commit to %s: %s", sh->opt->index,
+    sh->fatal = dp_strfmt("cannot commit to %s: %s", sh->opt->index,
                         xc_error_message(&xe));
     xc_error_clear(&xe);
     return -1;
@@ -661,7 +661,7 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
         if (q)
           sh->del_qterm = q;
         if (!r || !q) {
-          sh->fatal = dpi_fmt("out of memory");
+          sh->fatal = dp_strfmt("out of memory");
           return -1;
         }
         sh->cap_del = cap;
@@ -678,7 +678,7 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
     if (dpi_idmap_put(written,
                       u->qterm ? u->qterm : sh->del_qterm[sh->n_del - 1],
                       u->run)) {
-      sh->fatal = dpi_fmt("out of memory");
+      sh->fatal = dp_strfmt("out of memory");
       return -1;
     }
     (*pending)++;
@@ -707,7 +707,7 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
     }
   }
   if (xc_db_replace_by_term(NULL, sh->db, u->qterm, u->doc, &xe)) {
-    sh->fatal = dpi_fmt("cannot write to %s: %s", sh->opt->index,
+    sh->fatal = dp_strfmt("cannot write to %s: %s", sh->opt->index,
                         xc_error_message(&xe));
     xc_error_clear(&xe);
     return -1;
@@ -717,7 +717,7 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
   else
     s->added++;
   if (dpi_idmap_put(written, u->qterm, 1)) {
-    sh->fatal = dpi_fmt("out of memory");
+    sh->fatal = dp_strfmt("out of memory");
     return -1;
   }
   for (size_t i = 0; i < u->words.cap; i++) {
@@ -743,7 +743,7 @@ static int merge_runs(shared *sh, uint64_t *pending) {
   int rc = 0;
   char **paths = calloc(sh->next_run, sizeof *paths);
   size_t n = 0;
-  char *merged = dpi_fmt("%s/merged", sh->tmpdir);
+  char *merged = dp_strfmt("%s/merged", sh->tmpdir);
   xc_db *rdb = NULL, *ndb = NULL, *old = NULL;
   if (!paths || !merged)
     rc = XC_ERR_NOMEM;
@@ -781,7 +781,7 @@ static int merge_runs(shared *sh, uint64_t *pending) {
   free(paths);
   if (rc) {
     sh->fatal =
-        dpi_fmt("cannot merge the runs of %s: %s", sh->opt->index,
+        dp_strfmt("cannot merge the runs of %s: %s", sh->opt->index,
                 rc == XC_ERR_NOMEM ? "out of memory" : xc_error_message(&xe));
     xc_error_clear(&xe);
     free(merged);
@@ -796,7 +796,7 @@ static int merge_runs(shared *sh, uint64_t *pending) {
   rc = commit(sh, pending);
   xc_error_clear(&xe);
   if (!rc && xc_db_close(ndb, &xe)) {
-    sh->fatal = dpi_fmt("cannot commit to %s: %s", sh->opt->index,
+    sh->fatal = dp_strfmt("cannot commit to %s: %s", sh->opt->index,
                         xc_error_message(&xe));
     rc = -1;
   } else if (rc) {
@@ -804,7 +804,7 @@ static int merge_runs(shared *sh, uint64_t *pending) {
   }
   sh->db = old;
   if (!rc && dpi_swap_dirs(sh->opt->index, merged, sh->err)) {
-    sh->fatal = dpi_fmt("cannot swap the new index in");
+    sh->fatal = dp_strfmt("cannot swap the new index in");
     rc = -1;
   }
   if (!rc) {
@@ -813,7 +813,7 @@ static int merge_runs(shared *sh, uint64_t *pending) {
     if (xc_db_open_writable(&ndb, sh->opt->index,
                             XC_DB_OPEN | (sh->opt->no_sync ? XC_DB_NO_SYNC : 0),
                             &xe)) {
-      sh->fatal = dpi_fmt("cannot reopen %s: %s", sh->opt->index,
+      sh->fatal = dp_strfmt("cannot reopen %s: %s", sh->opt->index,
                           xc_error_message(&xe));
       rc = -1;
     } else {
@@ -920,7 +920,7 @@ static int load_snapshot(shared *sh, char **fatal) {
   xc_termit_free(it);
   if (rc < 0) {
     *fatal =
-        dpi_fmt("cannot read %s: %s", sh->opt->index, xc_error_message(&xe));
+        dp_strfmt("cannot read %s: %s", sh->opt->index, xc_error_message(&xe));
     xc_error_clear(&xe);
     return -1;
   }
@@ -963,7 +963,7 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths, size_t n,
   sigset_t block, old;
 
   if (dpi_walk(paths, n, &ins, report_walk, err, &n_bad)) {
-    fatal = dpi_fmt("out of memory");
+    fatal = dp_strfmt("out of memory");
     goto done;
   }
   sum->rejected += n_bad;
@@ -984,7 +984,7 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths, size_t n,
     goto done;
   char *terr = NULL;
   if (dp_tagger_new(&tagger, &terr)) {
-    fatal = dpi_fmt("cannot load the entity tagger: %s", terr ? terr : "error");
+    fatal = dp_strfmt("cannot load the entity tagger: %s", terr ? terr : "error");
     free(terr);
     goto done;
   }
@@ -1012,13 +1012,13 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths, size_t n,
     sh->ring_n = RING_MIN;
   sh->ring = calloc(sh->ring_n, sizeof *sh->ring);
   if (!sh->ring) {
-    fatal = dpi_fmt("out of memory");
+    fatal = dp_strfmt("out of memory");
     goto done;
   }
   if (sh->parallel) {
     sh->tmpdir = dpi_tmpdir_next_to(opt->index);
     if (!sh->tmpdir) {
-      fatal = dpi_fmt("cannot create a directory next to %s", opt->index);
+      fatal = dp_strfmt("cannot create a directory next to %s", opt->index);
       goto done;
     }
   }
@@ -1026,7 +1026,7 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths, size_t n,
   args = calloc(jobs, sizeof *args);
   tids = calloc(jobs, sizeof *tids);
   if (!builders || !args || !tids) {
-    fatal = dpi_fmt("out of memory");
+    fatal = dp_strfmt("out of memory");
     goto done;
   }
   for (unsigned i = 0; i < jobs; i++) {
@@ -1056,7 +1056,7 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths, size_t n,
     started++;
   }
   if (!writer_started || !started) {
-    fatal = dpi_fmt("cannot start threads");
+    fatal = dp_strfmt("cannot start threads");
     pthread_mutex_lock(&sh->mu);
     sh->abort = 1;
     pthread_cond_broadcast(&sh->cv_done);
@@ -1097,7 +1097,7 @@ done:
   if (sh->db) {
     xc_error xe = XC_ERROR_INIT;
     if (xc_db_close(sh->db, &xe) && !fatal)
-      fatal = dpi_fmt("cannot close %s: %s", opt->index, xc_error_message(&xe));
+      fatal = dp_strfmt("cannot close %s: %s", opt->index, xc_error_message(&xe));
     xc_error_clear(&xe);
   }
   for (size_t i = 0; sh->ring && i < sh->ring_n; i++)

@@ -336,7 +336,7 @@ static int header_line(line l, const char **v, size_t *vn) {
 
 static int set_field(char **f, const char *p, size_t n) {
   free(*f);
-  *f = dpi_strndup(p, n);
+  *f = dp_strndup(p, n);
   return *f ? 0 : -1;
 }
 
@@ -402,7 +402,7 @@ int dpi_read_text(const char *data, size_t len, int markdown, dpi_article *a,
       case H_LANG: rc = set_field(&a->lang, v, vn); break;
       case H_LEAD: rc = set_field(&a->lead, v, vn); break;
       case H_DATE: {
-        char *tmp = dpi_strndup(v, vn);
+        char *tmp = dp_strndup(v, vn);
         if (!tmp)
           rc = -1;
         else if (dpi_parse_date(tmp, date) == 0)
@@ -437,14 +437,14 @@ int dpi_read_text(const char *data, size_t len, int markdown, dpi_article *a,
   size_t bn = len - off;
   trim(&b, &bn);
   if (!bn) {
-    *err = dpi_fmt("missing body");
+    *err = dp_strfmt("missing body");
     return -1;
   }
   if (set_field(&a->body, b, bn))
     goto oom;
   return 0;
 oom:
-  *err = dpi_fmt("out of memory");
+  *err = dp_strfmt("out of memory");
   return -1;
 }
 
@@ -461,9 +461,9 @@ static int json_field(json_t *o, const char *const *names, char **out) {
       trim(&s, &n);
       if (!n)
         continue;
-      *out = dpi_strndup(s, n);
+      *out = dp_strndup(s, n);
     } else if (json_is_integer(v)) {
-      *out = dpi_fmt("%lld", (long long)json_integer_value(v));
+      *out = dp_strfmt("%lld", (long long)json_integer_value(v));
     } else if (json_is_array(v)) {
       /* a list of authors: joined with ", " */
       dpi_str s = {0};
@@ -493,7 +493,7 @@ static int json_field(json_t *o, const char *const *names, char **out) {
 int dpi_read_json_object(const void *obj, dpi_article *a, char **err) {
   json_t *o = (json_t *)obj;
   if (!json_is_object(o)) {
-    *err = dpi_fmt("not a JSON object");
+    *err = dp_strfmt("not a JSON object");
     return -1;
   }
   static const char *const f_id[] = {"id", NULL};
@@ -525,17 +525,17 @@ int dpi_read_json_object(const void *obj, dpi_article *a, char **err) {
     rc = json_field(o, f_body, &a->body);
   if (rc) {
     free(date);
-    *err = dpi_fmt("out of memory");
+    *err = dp_strfmt("out of memory");
     return -1;
   }
   if (date) {
     char d[11];
     if (dpi_parse_date(date, d) == 0)
-      a->date = dpi_strndup(d, 10);
+      a->date = dp_strndup(d, 10);
     free(date);
   }
   if (!a->body && !a->lead) {
-    *err = dpi_fmt("missing body");
+    *err = dp_strfmt("missing body");
     return -1;
   }
   if (!a->body)
@@ -546,7 +546,7 @@ int dpi_read_json_object(const void *obj, dpi_article *a, char **err) {
 int dpi_read_json_line(const char *line, size_t len, dpi_article *a,
                        char **err) {
   if (memchr(line, 0, len)) {
-    *err = dpi_fmt("binary data");
+    *err = dp_strfmt("binary data");
     return -1;
   }
   char *copy = NULL;
@@ -554,12 +554,12 @@ int dpi_read_json_line(const char *line, size_t len, dpi_article *a,
   json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
   if (!o) {
     /* invalid UTF-8 inside strings: repair and parse again */
-    copy = dpi_strndup(line, len);
+    copy = dp_strndup(line, len);
     size_t n = len;
     size_t bad = copy ? dpi_utf8_repair(&copy, &n) : (size_t)-1;
     if (bad == (size_t)-1) {
       free(copy);
-      *err = dpi_fmt("out of memory");
+      *err = dp_strfmt("out of memory");
       return -1;
     }
     if (bad) {
@@ -568,7 +568,7 @@ int dpi_read_json_line(const char *line, size_t len, dpi_article *a,
     }
     free(copy);
     if (!o) {
-      *err = dpi_fmt("invalid JSON: %s", je.text);
+      *err = dp_strfmt("invalid JSON: %s", je.text);
       return -1;
     }
   }

@@ -112,7 +112,7 @@ static int walk_dir(walker *w, const char *path, const char *abspath,
 
   DIR *d = opendir(path);
   if (!d) {
-    report(w, dpi_fmt("%s: cannot open directory: %s", path, strerror(errno)));
+    report(w, dp_strfmt("%s: cannot open directory: %s", path, strerror(errno)));
     return w->oom ? -1 : 0;
   }
   char **names = NULL;
@@ -142,16 +142,16 @@ static int walk_dir(walker *w, const char *path, const char *abspath,
     qsort(names, n, sizeof *names, cmp_str);
   for (size_t i = 0; i < n && !rc; i++) {
     const char *sep = path[strlen(path) - 1] == '/' ? "" : "/";
-    char *cpath = dpi_fmt("%s%s%s", path, sep, names[i]);
-    char *cabs = dpi_fmt("%s/%s", abspath, names[i]);
-    char *crel = *rel ? dpi_fmt("%s/%s", rel, names[i]) : dpi_strdup0(names[i]);
+    char *cpath = dp_strfmt("%s%s%s", path, sep, names[i]);
+    char *cabs = dp_strfmt("%s/%s", abspath, names[i]);
+    char *crel = *rel ? dp_strfmt("%s/%s", rel, names[i]) : dpi_strdup0(names[i]);
     struct stat cst;
     if (!cpath || !cabs || !crel) {
       rc = -1;
     } else if (stat(cpath, &cst) != 0) {
       /* dangling symlinks are skipped silently, like hidden files */
       if (errno != ENOENT && errno != ELOOP)
-        report(w, dpi_fmt("%s: %s", cpath, strerror(errno)));
+        report(w, dp_strfmt("%s: %s", cpath, strerror(errno)));
     } else if (S_ISDIR(cst.st_mode)) {
       rc = walk_dir(w, cpath, cabs, crel, &cst);
     } else if (S_ISREG(cst.st_mode)) {
@@ -181,7 +181,7 @@ static char *absolute(const char *path) {
   char *cwd = getcwd(NULL, 0);
   if (!cwd)
     return NULL;
-  char *a = dpi_fmt("%s/%s", cwd, path);
+  char *a = dp_strfmt("%s/%s", cwd, path);
   free(cwd);
   return a;
 }
@@ -210,7 +210,7 @@ int dpi_walk(const char *const *paths, size_t n, dpi_inputs *out,
     }
     struct stat st;
     if (stat(p, &st) != 0) {
-      report(&w, dpi_fmt("%s: %s", p, strerror(errno)));
+      report(&w, dp_strfmt("%s: %s", p, strerror(errno)));
       if (w.oom)
         rc = -1;
       continue;
@@ -292,7 +292,7 @@ void dpi_stream_set_interrupt(dpi_stream *s, volatile sig_atomic_t *stop,
  * gives the caller a copy. Returns -1. */
 static int fail(dpi_stream *s, char **err, char *msg) {
   if (!s->errmsg)
-    s->errmsg = msg ? msg : dpi_fmt("out of memory");
+    s->errmsg = msg ? msg : dp_strfmt("out of memory");
   else
     free(msg);
   s->err = 1;
@@ -313,7 +313,7 @@ int dpi_stream_open(dpi_stream **out, const char *path, char **err) {
   } else {
     s->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (s->fd < 0) {
-      *err = dpi_fmt("cannot open: %s", strerror(errno));
+      *err = dp_strfmt("cannot open: %s", strerror(errno));
       free(s->path);
       free(s);
       return -1;
@@ -334,7 +334,7 @@ oom:
   if (s)
     free(s->path);
   free(s);
-  *err = dpi_fmt("out of memory");
+  *err = dp_strfmt("out of memory");
   return -1;
 }
 
@@ -360,7 +360,7 @@ static ssize_t raw_read(dpi_stream *s, char **err) {
       s->interrupted = 1;
       return 0;
     }
-    *err = dpi_fmt("read error: %s", strerror(errno));
+    *err = dp_strfmt("read error: %s", strerror(errno));
     return -1;
   }
 }
@@ -381,7 +381,7 @@ static int fill(dpi_stream *s, char **err) {
     size_t cap = s->cap * 2;
     char *b = realloc(s->buf, cap);
     if (!b)
-      return fail(s, err, dpi_fmt("out of memory"));
+      return fail(s, err, dp_strfmt("out of memory"));
     s->buf = b;
     s->cap = cap;
   }
@@ -394,7 +394,7 @@ static int fill(dpi_stream *s, char **err) {
       if (r == 0) {
         s->eof = 1;
         if (s->gz == 1 && s->zstarted == 1 && !s->interrupted)
-          return fail(s, err, dpi_fmt("truncated gzip data"));
+          return fail(s, err, dp_strfmt("truncated gzip data"));
         return 0;
       }
       if (s->gz == -1)
@@ -411,7 +411,7 @@ static int fill(dpi_stream *s, char **err) {
     if (s->zstarted != 1) {
       if (s->zstarted == 0) {
         if (inflateInit2(&s->zs, 15 + 16) != Z_OK)
-          return fail(s, err, dpi_fmt("out of memory"));
+          return fail(s, err, dp_strfmt("out of memory"));
       } else {
         inflateReset(&s->zs); /* next member of a multi-member gzip */
       }
@@ -428,7 +428,7 @@ static int fill(dpi_stream *s, char **err) {
     } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
       return fail(
           s, err,
-          dpi_fmt("corrupt gzip data: %s", s->zs.msg ? s->zs.msg : "error"));
+          dp_strfmt("corrupt gzip data: %s", s->zs.msg ? s->zs.msg : "error"));
     }
     if (got)
       return 1;
@@ -478,7 +478,7 @@ int dpi_stream_read_all(dpi_stream *s, char **data, size_t *len, char **err) {
   size_t n = s->end - s->start;
   char *d = malloc(n + 1);
   if (!d) {
-    *err = dpi_fmt("out of memory");
+    *err = dp_strfmt("out of memory");
     return -1;
   }
   memcpy(d, s->buf + s->start, n);

@@ -6,34 +6,8 @@
 #include "dpi.h"
 #include "text.h"
 
-char *dpi_fmt(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0)
-    return NULL;
-  char *s = malloc((size_t)n + 1);
-  if (!s)
-    return NULL;
-  va_start(ap, fmt);
-  vsnprintf(s, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  return s;
-}
-
-char *dpi_strndup(const char *s, size_t n) {
-  char *d = malloc(n + 1);
-  if (!d)
-    return NULL;
-  if (n)
-    memcpy(d, s, n);
-  d[n] = 0;
-  return d;
-}
-
 char *dpi_strdup0(const char *s) {
-  return dpi_strndup(s ? s : "", s ? strlen(s) : 0);
+  return dp_strndup(s ? s : "", s ? strlen(s) : 0);
 }
 
 int dpi_str_add(dpi_str *s, const char *b, size_t n) {
@@ -175,11 +149,11 @@ char *dpi_fold(const char *s, size_t len) {
 char *dpi_make_term(const char *prefix, const char *value) {
   size_t pl = strlen(prefix), vl = strlen(value);
   if (pl + vl <= DPI_MAX_TERM)
-    return dpi_fmt("%s%s", prefix, value);
+    return dp_strfmt("%s%s", prefix, value);
   size_t keep = DPI_MAX_TERM - pl - 17;
   while (keep > 0 && ((unsigned char)value[keep] & 0xc0) == 0x80)
     keep--;
   uint64_t h = dpi_hash64(DPI_HASH_INIT, value, vl);
-  return dpi_fmt("%s%.*s#%016llx", prefix, (int)keep, value,
-                 (unsigned long long)h);
+  return dp_strfmt("%s%.*s#%016llx", prefix, (int)keep, value,
+                   (unsigned long long)h);
 }

@@ -315,7 +315,7 @@ static void set_oom(P *p) {
   if (p->rc)
     return;
   p->rc = -1;
-  p->errmsg = dps_strndup("out of memory", 13);
+  p->errmsg = dp_strndup("out of memory", 13);
 }
 
 static const ltok *peek(P *p, size_t k) {
@@ -523,7 +523,7 @@ static dps_qnode *split_code(P *p, dps_qnode *term, const char *s, size_t n) {
   dps_qnode *ent = node_new(DPS_Q_FILTER);
   if (ent) {
     ent->field = DPS_F_JOINED;
-    ent->term = dps_strndup(s, n);
+    ent->term = dp_strndup(s, n);
   }
   if (!alt || !ph || !a || !b || !ent || !ent->term) {
     dps_qnode_free(alt);
@@ -592,7 +592,7 @@ static dps_qnode *word_node(P *p, const ltok *t, dps_tkind k) {
         use->end == n) { /* the star followed the word directly */
       dps_qnode *w = node_new(DPS_Q_WILDCARD);
       if (w)
-        w->term = dps_strndup(use->term, strlen(use->term));
+        w->term = dp_strndup(use->term, strlen(use->term));
       if (!w || !w->term) {
         dps_qnode_free(w);
         set_oom(p);
@@ -752,9 +752,9 @@ static dps_qnode *date_node(P *p, int field, const ltok *v) {
     return NULL;
   }
   if (have_lo)
-    d->term = dps_strndup(lo, 8);
+    d->term = dp_strndup(lo, 8);
   if (have_hi)
-    d->hi = dps_strndup(hi, 8);
+    d->hi = dp_strndup(hi, 8);
   if ((have_lo && !d->term) || (have_hi && !d->hi)) {
     dps_qnode_free(d);
     set_oom(p);
@@ -817,7 +817,7 @@ static dps_qnode *parse_item(P *p, dps_tkind k) {
       return NULL;
     dps_qnode *fl = node_new(DPS_Q_FILTER);
     if (fl)
-      fl->term = dps_strndup(v->s, vn);
+      fl->term = dp_strndup(v->s, vn);
     if (!fl || !fl->term) {
       dps_qnode_free(fl);
       set_oom(p);
@@ -1084,7 +1084,7 @@ int dps_query_parse(dps_qnode **out, dp_analyzer *a, const char *text,
   if (lex(text ? text : "", text ? len : 0, &L)) {
     free(L.v);
     if (errmsg)
-      *errmsg = dps_strndup("out of memory", 13);
+      *errmsg = dp_strndup("out of memory", 13);
     return -1;
   }
   p.t = L.v;

@@ -104,13 +104,3 @@ void dps_buf_free(dps_buf *b) {
   b->len = b->cap = 0;
   b->oom = 0;
 }
-
-char *dps_strndup(const char *s, size_t n) {
-  char *p = malloc(n + 1);
-  if (!p)
-    return NULL;
-  if (n)
-    memcpy(p, s, n);
-  p[n] = '\0';
-  return p;
-}

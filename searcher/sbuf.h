@@ -11,6 +11,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "str.h" /* dp_strndup */
+
 typedef struct dps_buf {
   char *s;    /* malloc'd bytes, NUL-terminated; NULL until the first append */
   size_t len; /* bytes used, without the NUL */
@@ -35,8 +37,5 @@ void dps_buf_add_html(dps_buf *b, const char *s, size_t n);
 char *dps_buf_take(dps_buf *b);
 /* Frees the bytes and resets the buffer. */
 void dps_buf_free(dps_buf *b);
-
-/* strndup that never fails silently: NULL on allocation failure. */
-char *dps_strndup(const char *s, size_t n);
 
 #endif

@@ -21,6 +21,7 @@
 #include "schema.h"
 #include "search.h"
 #include "snippet.h"
+#include "str.h"
 #include "text.h"
 #include "xapian_c.h"
 
@@ -99,7 +100,7 @@ struct dp_results {
 };
 
 static char *xstrdup(const char *s) {
-  return dps_strndup(s, strlen(s));
+  return dp_strndup(s, strlen(s));
 }
 
 static void set_err(char **errmsg, const char *fmt, ...)
@@ -109,20 +110,8 @@ static void set_err(char **errmsg, const char *fmt, ...) {
     return;
   va_list ap;
   va_start(ap, fmt);
-  char tmp[1];
-  va_list ap2;
-  va_copy(ap2, ap);
-  int n = vsnprintf(tmp, 0, fmt, ap);
+  *errmsg = dp_vstrfmt(fmt, ap);
   va_end(ap);
-  if (n >= 0) {
-    char *s = malloc((size_t)n + 1);
-    if (s)
-      vsnprintf(s, (size_t)n + 1, fmt, ap2);
-    *errmsg = s;
-  } else {
-    *errmsg = NULL;
-  }
-  va_end(ap2);
 }
 
 static int map_xc(int st) {
@@ -995,9 +984,9 @@ static int take_facet(facet_list *fl, const xc_spy *spy, int which,
       o->value = xstrdup(m);
     } else if (which == 2 && len > 2 && v[1] == ':') {
       o->type = (char *)type_of_letter(v[0]);
-      o->value = dps_strndup(v + 2, len - 2);
+      o->value = dp_strndup(v + 2, len - 2);
     } else {
-      o->value = dps_strndup(v, len);
+      o->value = dp_strndup(v, len);
     }
     if (!o->value)
       break;

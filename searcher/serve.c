@@ -16,25 +16,8 @@
 #include <string.h>
 
 #include "sbuf.h"
+#include "str.h"
 #include "text.h"
-
-/* A malloc'd printf-formatted message (NULL when memory runs out). */
-static char *msgf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *msgf(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0)
-    return NULL;
-  char *s = malloc((size_t)n + 1);
-  if (!s)
-    return NULL;
-  va_start(ap, fmt);
-  vsnprintf(s, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  return s;
-}
 
 /* One parsed request. */
 typedef struct req {
@@ -48,12 +31,12 @@ typedef struct req {
 static int get_int(const char *key, json_t *v, long long lo, long long hi,
                    long long *out, char **err) {
   if (!json_is_integer(v)) {
-    *err = msgf("\"%s\" must be an integer", key);
+    *err = dp_strfmt("\"%s\" must be an integer", key);
     return -1;
   }
   long long x = json_integer_value(v);
   if (x < lo || x > hi) {
-    *err = msgf("\"%s\" must be between %lld and %lld", key, lo, hi);
+    *err = dp_strfmt("\"%s\" must be between %lld and %lld", key, lo, hi);
     return -1;
   }
   *out = x;
@@ -62,7 +45,7 @@ static int get_int(const char *key, json_t *v, long long lo, long long hi,
 
 static int get_bool(const char *key, json_t *v, int *out, char **err) {
   if (!json_is_boolean(v)) {
-    *err = msgf("\"%s\" must be true or false", key);
+    *err = dp_strfmt("\"%s\" must be true or false", key);
     return -1;
   }
   *out = json_is_true(v);
@@ -82,7 +65,8 @@ static int facet_bit(const char *name, unsigned *bits, char **err) {
       *bits |= facet_names[i].bit;
       return 0;
     }
-  *err = msgf("unknown facet \"%s\" (expected source, month or entity)", name);
+  *err = dp_strfmt("unknown facet \"%s\" (expected source, month or entity)",
+                   name);
   return -1;
 }
 
@@ -101,7 +85,7 @@ static int get_facets(json_t *v, unsigned *bits, char **err) {
     json_t *e;
     json_array_foreach(v, i, e) {
       if (!json_is_string(e)) {
-        *err = msgf("\"facets\" must list names (source, month, entity)");
+        *err = dp_strfmt("\"facets\" must list names (source, month, entity)");
         return -1;
       }
       if (facet_bit(json_string_value(e), bits, err) != 0)
@@ -109,7 +93,7 @@ static int get_facets(json_t *v, unsigned *bits, char **err) {
     }
     return 0;
   }
-  *err = msgf("\"facets\" must be true, false, a name or a list of names");
+  *err = dp_strfmt("\"facets\" must be true, false, a name or a list of names");
   return -1;
 }
 
@@ -122,7 +106,8 @@ static int get_sort(json_t *v, dp_sort *out, char **err) {
   else if (s && strcmp(s, "date-asc") == 0)
     *out = DP_SORT_DATE_ASC;
   else {
-    *err = msgf("\"sort\" must be \"relevance\", \"date\" or \"date-asc\"");
+    *err =
+        dp_strfmt("\"sort\" must be \"relevance\", \"date\" or \"date-asc\"");
     return -1;
   }
   return 0;
@@ -148,19 +133,20 @@ static int add_filter_value(dps_buf *b, const char *field, int is_date,
     snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
     s = num;
   } else {
-    *err = msgf("filter \"%s\" must be a string or a list of strings", field);
+    *err =
+        dp_strfmt("filter \"%s\" must be a string or a list of strings", field);
     return -1;
   }
   if (!*s) {
-    *err = msgf("filter \"%s\" is empty", field);
+    *err = dp_strfmt("filter \"%s\" is empty", field);
     return -1;
   }
   dps_buf_printf(b, "%s:", field);
   if (is_date) {
     for (const char *p = s; *p; p++)
       if (*p == ' ' || *p == '\t' || *p == '"' || *p == '(' || *p == ')') {
-        *err = msgf("filter \"%s\": \"%s\" is not a date or a date range",
-                    field, s);
+        *err = dp_strfmt("filter \"%s\": \"%s\" is not a date or a date range",
+                         field, s);
         return -1;
       }
     dps_buf_puts(b, s);
@@ -203,7 +189,7 @@ static int get_filters(json_t *v, dps_buf *b, char **err) {
     return 0;
   }
   if (!json_is_object(v)) {
-    *err = msgf("\"filters\" must be a string or an object");
+    *err = dp_strfmt("\"filters\" must be a string or an object");
     return -1;
   }
   const char *key;
@@ -214,16 +200,17 @@ static int get_filters(json_t *v, dps_buf *b, char **err) {
       if (strcmp(key, filter_fields[i].name) == 0)
         is_date = filter_fields[i].is_date;
     if (is_date < 0) {
-      *err = msgf("unknown filter \"%s\" (expected source, entity, per, org, "
-                  "loc, misc, date, since or until)",
-                  key);
+      *err =
+          dp_strfmt("unknown filter \"%s\" (expected source, entity, per, org, "
+                    "loc, misc, date, since or until)",
+                    key);
       return -1;
     }
     if (b->len)
       dps_buf_putc(b, ' ');
     if (json_is_array(val)) {
       if (json_array_size(val) == 0) {
-        *err = msgf("filter \"%s\" is an empty list", key);
+        *err = dp_strfmt("filter \"%s\" is an empty list", key);
         return -1;
       }
       dps_buf_putc(b, '(');
@@ -248,7 +235,7 @@ static int apply_member(req *r, const char *key, json_t *v, char **err) {
   dp_search_options *o = &r->o;
   if (strcmp(key, "query") == 0) {
     if (!json_is_string(v)) {
-      *err = msgf("\"query\" must be a string");
+      *err = dp_strfmt("\"query\" must be a string");
       return -1;
     }
     r->query = json_string_value(v);
@@ -310,7 +297,7 @@ static int apply_member(req *r, const char *key, json_t *v, char **err) {
       o->no_suggest = !b;
     return 0;
   }
-  *err = msgf("unknown member \"%s\" in the request", key);
+  *err = dp_strfmt("unknown member \"%s\" in the request", key);
   return -1;
 }
 
@@ -321,11 +308,12 @@ static int parse_json_request(req *r, json_t **root, const char *line,
   json_error_t je;
   *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
   if (!*root) {
-    *err = msgf("invalid JSON request at column %d: %s", je.column, je.text);
+    *err =
+        dp_strfmt("invalid JSON request at column %d: %s", je.column, je.text);
     return -1;
   }
   if (!json_is_object(*root)) {
-    *err = msgf("a request must be a JSON object or a bare query");
+    *err = dp_strfmt("a request must be a JSON object or a bare query");
     return -1;
   }
   /* "id" first, so that even a request rejected later is answered with
@@ -344,7 +332,7 @@ static int parse_json_request(req *r, json_t **root, const char *line,
   }
   if (!have_query) {
     if (!r->filters.len) {
-      *err = msgf("the request has no \"query\" (nor \"filters\")");
+      *err = dp_strfmt("the request has no \"query\" (nor \"filters\")");
       return -1;
     }
     r->query = "";
@@ -414,17 +402,17 @@ static int answer(dp_index *ix, const dp_search_options *defaults,
   while (i < len && (line[i] == ' ' || line[i] == '\t'))
     i++;
   if (memchr(line, '\0', len))
-    err = msgf("the request contains a NUL byte");
+    err = dp_strfmt("the request contains a NUL byte");
   else if (!dp_utf8_valid(line, len))
-    err = msgf("the request is not valid UTF-8");
+    err = dp_strfmt("the request is not valid UTF-8");
   else if (i == len)
-    err = msgf("empty request");
+    err = dp_strfmt("empty request");
   else if (line[i] == '{')
     bad = parse_json_request(&r, &root, line, len, &err) != 0;
   else
     r.query = line;
   if (!err && r.filters.oom)
-    err = msgf("out of memory");
+    err = dp_strfmt("out of memory");
 
   if (bad || err || !r.query) { /* (err is NULL if even it failed) */
     rc = put_error(out, r.id, err, lineno);

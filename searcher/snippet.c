@@ -33,7 +33,7 @@ long dps_hl_add_term(dps_hl *h, dps_hl_kind kind, const char *text,
     }
   if (grow((void **)&h->terms, &h->capterms, h->nterms, sizeof *h->terms))
     return -1;
-  char *t = dps_strndup(text, strlen(text));
+  char *t = dp_strndup(text, strlen(text));
   if (!t)
     return -1;
   h->terms[h->nterms].text = t;
@@ -70,7 +70,7 @@ int dps_hl_add_entity(dps_hl *h, int type, const char *key, double weight) {
       return 0;
   if (grow((void **)&h->ents, &h->capents, h->nents, sizeof *h->ents))
     return -1;
-  char *k = dps_strndup(key, strlen(key));
+  char *k = dp_strndup(key, strlen(key));
   if (!k)
     return -1;
   h->ents[h->nents].type = type;
@@ -1190,7 +1190,7 @@ done:
   if (rc) {
     dps_snippet_free(out);
     if (errmsg)
-      *errmsg = dps_strndup("out of memory", 13);
+      *errmsg = dp_strndup("out of memory", 13);
   }
   return rc;
 }
