@@ -24,25 +24,26 @@
 #include <stdint.h>
 
 enum dp_token_flag {
-  DP_TOK_STOP = 1u << 0,        /* stopword: do not index the stem */
-  DP_TOK_ELIDED = 1u << 1,      /* an elided article was dropped before it */
-  DP_TOK_PART = 1u << 2,        /* one part of a hyphenated compound */
-  DP_TOK_JOINED = 1u << 3,      /* joined form of a compound (same pos as first part) */
-  DP_TOK_NUMBER = 1u << 4,      /* a number: 2021, 3,5, 1 000, 2021-07-19 */
-  DP_TOK_ACRONYM = 1u << 5,     /* OTAN, U.S.A., APT40 (letters in capitals) */
-  DP_TOK_CAPITAL = 1u << 6,     /* surface starts with an uppercase letter */
-  DP_TOK_SENT_START = 1u << 7,  /* first word of a sentence or of a line */
-  DP_TOK_CODE = 1u << 8,        /* letters and digits mixed: APT40, COVID-19, G7 */
-  DP_TOK_FURNITURE = 1u << 9,   /* inside page furniture ("Lire aussi : …") */
+  DP_TOK_STOP = 1u << 0,   /* stopword: do not index the stem */
+  DP_TOK_ELIDED = 1u << 1, /* an elided article was dropped before it */
+  DP_TOK_PART = 1u << 2,   /* one part of a hyphenated compound */
+  DP_TOK_JOINED =
+      1u << 3, /* joined form of a compound (same pos as first part) */
+  DP_TOK_NUMBER = 1u << 4,     /* a number: 2021, 3,5, 1 000, 2021-07-19 */
+  DP_TOK_ACRONYM = 1u << 5,    /* OTAN, U.S.A., APT40 (letters in capitals) */
+  DP_TOK_CAPITAL = 1u << 6,    /* surface starts with an uppercase letter */
+  DP_TOK_SENT_START = 1u << 7, /* first word of a sentence or of a line */
+  DP_TOK_CODE = 1u << 8, /* letters and digits mixed: APT40, COVID-19, G7 */
+  DP_TOK_FURNITURE = 1u << 9, /* inside page furniture ("Lire aussi : …") */
 };
 
 /* One token. term and stem point into the dp_tokens arena and stay valid
  * until the dp_tokens is cleared or freed. */
 typedef struct dp_token {
-  size_t start;   /* byte offset of the word in the input (after any elision) */
-  size_t end;     /* byte offset one past the word; input[start,end) = surface */
-  uint32_t pos;   /* term position (0-based, + first_pos given to dp_analyze) */
-  uint32_t flags; /* enum dp_token_flag bits */
+  size_t start; /* byte offset of the word in the input (after any elision) */
+  size_t end;   /* byte offset one past the word; input[start,end) = surface */
+  uint32_t pos; /* term position (0-based, + first_pos given to dp_analyze) */
+  uint32_t flags;   /* enum dp_token_flag bits */
   const char *term; /* folded unstemmed word, NUL-terminated, never NULL */
   const char *stem; /* folded stem, NUL-terminated, never NULL */
 } dp_token;
@@ -51,9 +52,10 @@ typedef struct dp_token {
  * Zero-initialise it (dp_tokens t = {0};), reuse it across calls (each
  * dp_analyze call appends), and release it with dp_tokens_free. */
 typedef struct dp_tokens {
-  dp_token *v;  /* tokens, in input order (a JOINED token comes before its parts) */
-  size_t n;     /* number of tokens */
-  size_t cap;   /* allocated tokens */
+  dp_token
+      *v;   /* tokens, in input order (a JOINED token comes before its parts) */
+  size_t n; /* number of tokens */
+  size_t cap;             /* allocated tokens */
   struct dp_arena *arena; /* private: string storage */
 } dp_tokens;
 

@@ -16,12 +16,11 @@
  *   S<stem>        title stems (title: queries), without positions.
  *   Q<id>          unique article id (replace/delete by id).
  *   D<YYYYMMDD>    date, M<YYYYMM> month, Y<YYYY> year (boolean).
- *   XSRC<source>   folded source name (boolean), e.g. "XSRCagence france presse".
- *   XPER<key> XORG<key> XLOC<key> XMISC<key>
- *                  entity of that type, key = folded canonical name
- *                  (boolean), e.g. "XORGapt31", "XPERjoe biden".
- *   XP<path>       absolute source path when the article came from a file
- *                  (boolean; used by --prune).
+ *   XSRC<source>   folded source name (boolean), e.g. "XSRCagence france
+ * presse". XPER<key> XORG<key> XLOC<key> XMISC<key> entity of that type, key =
+ * folded canonical name (boolean), e.g. "XORGapt31", "XPERjoe biden". XP<path>
+ * absolute source path when the article came from a file (boolean; used by
+ * --prune).
  *
  * Values:
  *   slot 0  DP_SLOT_DATE     "YYYYMMDD" (sortable as a string; empty if none)
