@@ -20,6 +20,7 @@
 #include <cstring>
 #include <map>
 #include <new>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -341,14 +342,9 @@ int xc_db_open(xc_db **out, const char *path, xc_error *err) {
   return guard(err, [&]() -> int {
     XC_NEED(out && path, "NULL argument");
     XC_NEED(*path, "empty database path");
-    xc_db *db = new xc_db;
-    try {
-      db->rdb = Xapian::Database(path);
-    } catch (...) {
-      delete db;
-      throw;
-    }
-    *out = db;
+    auto db = std::make_unique<xc_db>();
+    db->rdb = Xapian::Database(path);
+    *out = db.release();
     return XC_OK;
   });
 }
@@ -360,15 +356,10 @@ int xc_db_open_shards(xc_db **out, const char *const *paths, size_t n,
     XC_NEED(out && paths && n > 0, "NULL argument or no shard");
     for (size_t i = 0; i < n; i++)
       XC_NEED(paths[i] && *paths[i], "NULL or empty shard path");
-    xc_db *db = new xc_db;
-    try {
-      for (size_t i = 0; i < n; i++)
-        db->rdb.add_database(Xapian::Database(paths[i]));
-    } catch (...) {
-      delete db;
-      throw;
-    }
-    *out = db;
+    auto db = std::make_unique<xc_db>();
+    for (size_t i = 0; i < n; i++)
+      db->rdb.add_database(Xapian::Database(paths[i]));
+    *out = db.release();
     return XC_OK;
   });
 }
@@ -389,14 +380,9 @@ int xc_db_open_remote(xc_db **out, const char *host, unsigned port,
     XC_NEED(out && host && *host, "NULL argument or empty host");
     XC_NEED(port > 0 && port < 65536, "bad port");
     unsigned t = timeout_ms ? timeout_ms : 10000;
-    xc_db *db = new xc_db;
-    try {
-      db->rdb = Xapian::Remote::open(host, port, t, t);
-    } catch (...) {
-      delete db;
-      throw;
-    }
-    *out = db;
+    auto db = std::make_unique<xc_db>();
+    db->rdb = Xapian::Remote::open(host, port, t, t);
+    *out = db.release();
     return XC_OK;
   });
 }
@@ -419,15 +405,10 @@ int xc_db_open_writable(xc_db **out, const char *path, int flags,
       xf |= Xapian::DB_NO_SYNC;
     if (flags & XC_DB_RETRY_LOCK)
       xf |= Xapian::DB_RETRY_LOCK;
-    xc_db *db = new xc_db;
-    try {
-      db->wdb = Xapian::WritableDatabase(path, xf);
-    } catch (...) {
-      delete db;
-      throw;
-    }
+    auto db = std::make_unique<xc_db>();
+    db->wdb = Xapian::WritableDatabase(path, xf);
     db->writable = true;
-    *out = db;
+    *out = db.release();
     return XC_OK;
   });
 }
@@ -555,14 +536,9 @@ int xc_db_get_document(xc_doc **out, xc_db *db, xc_docid docid, xc_error *err) {
   reset_out(out);
   return guard(err, [&]() -> int {
     XC_NEED(out && db, "NULL argument");
-    xc_doc *d = new xc_doc;
-    try {
-      d->doc = db->get().get_document(docid);
-    } catch (...) {
-      delete d;
-      throw;
-    }
-    *out = d;
+    auto d = std::make_unique<xc_doc>();
+    d->doc = db->get().get_document(docid);
+    *out = d.release();
     return XC_OK;
   });
 }
@@ -591,16 +567,11 @@ int xc_db_terms(xc_termit **out, xc_db *db, const char *prefix, xc_error *err) {
   return guard(err, [&]() -> int {
     XC_NEED(out && db, "NULL argument");
     std::string p(prefix ? prefix : "");
-    xc_termit *it = new xc_termit;
-    try {
-      it->it = db->get().allterms_begin(p);
-      it->end = db->get().allterms_end(p);
-      it->want_wdf = false;
-    } catch (...) {
-      delete it;
-      throw;
-    }
-    *out = it;
+    auto it = std::make_unique<xc_termit>();
+    it->it = db->get().allterms_begin(p);
+    it->end = db->get().allterms_end(p);
+    it->want_wdf = false;
+    *out = it.release();
     return XC_OK;
   });
 }
@@ -609,15 +580,10 @@ int xc_db_doc_terms(xc_termit **out, xc_db *db, xc_docid docid, xc_error *err) {
   reset_out(out);
   return guard(err, [&]() -> int {
     XC_NEED(out && db, "NULL argument");
-    xc_termit *it = new xc_termit;
-    try {
-      it->it = db->get().termlist_begin(docid);
-      it->end = db->get().termlist_end(docid);
-    } catch (...) {
-      delete it;
-      throw;
-    }
-    *out = it;
+    auto it = std::make_unique<xc_termit>();
+    it->it = db->get().termlist_begin(docid);
+    it->end = db->get().termlist_end(docid);
+    *out = it.release();
     return XC_OK;
   });
 }
@@ -626,16 +592,11 @@ int xc_doc_terms(xc_termit **out, xc_doc *doc, xc_error *err) {
   reset_out(out);
   return guard(err, [&]() -> int {
     XC_NEED(out && doc, "NULL argument");
-    xc_termit *it = new xc_termit;
-    try {
-      it->it = doc->doc.termlist_begin();
-      it->end = doc->doc.termlist_end();
-      it->want_tf = doc->doc.get_docid() != 0;
-    } catch (...) {
-      delete it;
-      throw;
-    }
-    *out = it;
+    auto it = std::make_unique<xc_termit>();
+    it->it = doc->doc.termlist_begin();
+    it->end = doc->doc.termlist_end();
+    it->want_tf = doc->doc.get_docid() != 0;
+    *out = it.release();
     return XC_OK;
   });
 }
@@ -698,15 +659,10 @@ int xc_db_postings(xc_postit **out, xc_db *db, const char *term,
   return guard(err, [&]() -> int {
     XC_NEED(out && db, "NULL argument");
     std::string t(term ? term : "");
-    xc_postit *it = new xc_postit;
-    try {
-      it->it = db->get().postlist_begin(t);
-      it->end = db->get().postlist_end(t);
-    } catch (...) {
-      delete it;
-      throw;
-    }
-    *out = it;
+    auto it = std::make_unique<xc_postit>();
+    it->it = db->get().postlist_begin(t);
+    it->end = db->get().postlist_end(t);
+    *out = it.release();
     return XC_OK;
   });
 }
@@ -1536,14 +1492,9 @@ int xc_enquire_get_mset(xc_mset **out, xc_enquire *enq, uint32_t offset,
   reset_out(out);
   return guard(err, [&]() -> int {
     XC_NEED(out && enq, "NULL argument");
-    xc_mset *m = new xc_mset;
-    try {
-      m->m = enq->enq.get_mset(offset, limit, check_at_least);
-    } catch (...) {
-      delete m;
-      throw;
-    }
-    *out = m;
+    auto m = std::make_unique<xc_mset>();
+    m->m = enq->enq.get_mset(offset, limit, check_at_least);
+    *out = m.release();
     return XC_OK;
   });
 }
@@ -1616,14 +1567,9 @@ int xc_mset_document(xc_doc **out, xc_mset *mset, size_t i, xc_error *err) {
     XC_NEED(out && mset, "NULL argument");
     XC_NEED(i < mset->m.size(), "mset index out of range");
     Xapian::MSetIterator it = mset->m[static_cast<Xapian::doccount>(i)];
-    xc_doc *d = new xc_doc;
-    try {
-      d->doc = it.get_document();
-    } catch (...) {
-      delete d;
-      throw;
-    }
-    *out = d;
+    auto d = std::make_unique<xc_doc>();
+    d->doc = it.get_document();
+    *out = d.release();
     return XC_OK;
   });
 }
