@@ -318,6 +318,22 @@ static int bloom_has(const dp_tagger *t, uint32_t h) {
 static const gkey *hot_find(const dp_tagger *t, const char *k, size_t n,
                             uint32_t h);
 
+/* Linear probing in one open-addressed table (tab, mask) whose slots index
+ * ent: the entry for key k[0,n) of hash h, or NULL. */
+static const gkey *probe(const slot *tab, size_t mask, const gkey *ent,
+                         const char *k, size_t n, uint32_t h) {
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    const slot *s = &tab[i];
+    if (!s->idx)
+      return NULL;
+    if (s->hash == h) {
+      const gkey *g = &ent[s->idx - 1];
+      if (strncmp(g->key, k, n) == 0 && g->key[n] == '\0')
+        return g;
+    }
+  }
+}
+
 /* Looks key k[0,n) with hash h = fnv1a(k, n) up. */
 static const gkey *tab_find_h(const dp_tagger *t, const char *k, size_t n,
                               uint32_t h) {
@@ -328,16 +344,7 @@ static const gkey *tab_find_h(const dp_tagger *t, const char *k, size_t n,
   }
   if (t->bloom && !bloom_has(t, h))
     return NULL;
-  for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
-    const slot *s = &t->tab[i];
-    if (!s->idx)
-      return NULL;
-    if (s->hash == h) {
-      const gkey *g = &t->ent[s->idx - 1];
-      if (strncmp(g->key, k, n) == 0 && g->key[n] == '\0')
-        return g;
-    }
-  }
+  return probe(t->tab, t->mask, t->ent, k, n, h);
 }
 
 static const gkey *tab_find(const dp_tagger *t, const char *k, size_t n) {
@@ -367,16 +374,7 @@ static unsigned cue_sig(const char *k, size_t n) {
 
 static const gkey *hot_find(const dp_tagger *t, const char *k, size_t n,
                             uint32_t h) {
-  for (size_t i = h & t->hmask;; i = (i + 1) & t->hmask) {
-    const slot *s = &t->htab[i];
-    if (!s->idx)
-      return NULL;
-    if (s->hash == h) {
-      const gkey *g = &t->hot[s->idx - 1];
-      if (strncmp(g->key, k, n) == 0 && g->key[n] == '\0')
-        return g;
-    }
-  }
+  return probe(t->htab, t->hmask, t->hot, k, n, h);
 }
 
 static const gkey *cue_find(const dp_tagger *t, const char *k, size_t n) {
@@ -386,16 +384,7 @@ static const gkey *cue_find(const dp_tagger *t, const char *k, size_t n) {
   if (!(t->cbits[sg >> 6] & (1ull << (sg & 63))))
     return NULL;
   uint32_t h = fnv1a(k, n);
-  for (size_t i = h & t->cmask;; i = (i + 1) & t->cmask) {
-    const slot *s = &t->ctab[i];
-    if (!s->idx)
-      return NULL;
-    if (s->hash == h) {
-      const gkey *g = &t->cue[s->idx - 1];
-      if (strncmp(g->key, k, n) == 0 && g->key[n] == '\0')
-        return g;
-    }
-  }
+  return probe(t->ctab, t->cmask, t->cue, k, n, h);
 }
 
 /* Builds the small table of one-word cues and the Bloom filter of all keys
