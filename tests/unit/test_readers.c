@@ -15,6 +15,20 @@
 
 #include "dpi.h"
 
+/* Field f of the article read for table row i equals the row's
+ * expectation (NULL: the field must be absent). */
+static void check_field(size_t i, const char *name, const char *got,
+                        const char *want) {
+  if (want) {
+    if (!got)
+      fail_msg("row %zu: no %s", i, name);
+    assert_string_equal(got, want);
+  } else if (got) {
+    fail_msg("row %zu: unexpected %s [%s]", i, name, got);
+  }
+}
+#define CHECK(f) check_field(i, #f, a.f, rows[i].f)
+
 static void test_dates(void **state) {
   (void)state;
   static const struct {
@@ -87,22 +101,11 @@ static void test_text(void **state) {
         dpi_read_text(rows[i].in, strlen(rows[i].in), rows[i].md, &a, &err);
     if (rc)
       fail_msg("row %zu: %s", i, err);
-#define CHECK(f)                                                               \
-  do {                                                                         \
-    if (rows[i].f) {                                                           \
-      if (!a.f)                                                                \
-        fail_msg("row %zu: no " #f, i);                                        \
-      assert_string_equal(a.f, rows[i].f);                                     \
-    } else if (a.f) {                                                          \
-      fail_msg("row %zu: unexpected " #f " [%s]", i, a.f);                     \
-    }                                                                          \
-  } while (0)
     CHECK(title);
     CHECK(date);
     CHECK(source);
     CHECK(url);
     CHECK(body);
-#undef CHECK
     dpi_article_clear(&a);
   }
   dpi_article a = {0};
@@ -153,16 +156,6 @@ static void test_json_lines(void **state) {
     }
     if (rc)
       fail_msg("row %zu: %s", i, err);
-#define CHECK(f)                                                               \
-  do {                                                                         \
-    if (rows[i].f) {                                                           \
-      if (!a.f)                                                                \
-        fail_msg("row %zu: no " #f, i);                                        \
-      assert_string_equal(a.f, rows[i].f);                                     \
-    } else if (a.f) {                                                          \
-      fail_msg("row %zu: unexpected " #f " [%s]", i, a.f);                     \
-    }                                                                          \
-  } while (0)
     CHECK(id);
     CHECK(title);
     CHECK(lead);
@@ -170,7 +163,6 @@ static void test_json_lines(void **state) {
     CHECK(source);
     CHECK(date);
     CHECK(author);
-#undef CHECK
     dpi_article_clear(&a);
   }
 }
