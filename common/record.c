@@ -8,7 +8,9 @@
  *                          "unknown record version" error.
  *   byte     method        0 = payload stored as is
  *                          1 = payload compressed with raw deflate (zlib,
- *                              windowBits -15, no zlib header/trailer)
+ *                              no zlib header/trailer; decoded with
+ *                              windowBits -15, so any encoder window up
+ *                              to 2^15 is valid)
  *                          2 = raw deflate with preset dictionary #1:
  *                              common/data/record_dict_fr_v1.txt without
  *                              its leading '#' lines and final newline
@@ -78,6 +80,10 @@
 
 #define DP_RECORD_MIN_DEFLATE 64
 #define DP_RECORD_LEVEL 6
+/* zlib's defaults: smaller windows or memLevels measured the same size
+ * (2^14, memLevel 5) or bigger (2^13) on OrangeSum records, and slower. */
+#define DP_RECORD_WINDOW_BITS 15
+#define DP_RECORD_MEM_LEVEL 8
 
 enum {
   METHOD_STORED = 0,
@@ -263,8 +269,53 @@ static void encode_payload(const dp_record *r, int layout, buf *b, int *rc) {
   }
 }
 
+struct dp_record_encoder {
+  z_stream zs;
+  int ready; /* zs initialised by deflateInit2 */
+};
+
+int dp_record_encoder_new(dp_record_encoder **out) {
+  *out = calloc(1, sizeof **out);
+  return *out ? 0 : -1;
+}
+
+static void encoder_release(dp_record_encoder *enc) {
+  if (enc->ready)
+    deflateEnd(&enc->zs);
+  enc->ready = 0;
+}
+
+void dp_record_encoder_free(dp_record_encoder *enc) {
+  if (!enc)
+    return;
+  encoder_release(enc);
+  free(enc);
+}
+
+/* Readies enc->zs for a new stream: deflateInit2 the first time, then
+ * deflateReset, which keeps the allocations. */
+static int encoder_start(dp_record_encoder *enc) {
+  if (enc->ready)
+    return deflateReset(&enc->zs) == Z_OK ? 0 : -1;
+  memset(&enc->zs, 0, sizeof enc->zs);
+  if (deflateInit2(&enc->zs, DP_RECORD_LEVEL, Z_DEFLATED,
+                   -DP_RECORD_WINDOW_BITS, DP_RECORD_MEM_LEVEL,
+                   Z_DEFAULT_STRATEGY) != Z_OK)
+    return -1;
+  enc->ready = 1;
+  return 0;
+}
+
 int dp_record_encode(const dp_record *r, unsigned char **out, size_t *outlen,
                      char **errmsg) {
+  dp_record_encoder tmp = {0};
+  int rc = dp_record_encode_with(&tmp, r, out, outlen, errmsg);
+  encoder_release(&tmp);
+  return rc;
+}
+
+int dp_record_encode_with(dp_record_encoder *enc, const dp_record *r,
+                          unsigned char **out, size_t *outlen, char **errmsg) {
   int rc = 0;
   buf pl = {0}, res = {0};
   *out = NULL;
@@ -292,30 +343,28 @@ int dp_record_encode(const dp_record *r, unsigned char **out, size_t *outlen,
   put_byte(&res, (unsigned)method, &rc);
   put_varint(&res, pl.n, &rc);
   if (!rc && method != METHOD_STORED) {
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    if (deflateInit2(&zs, DP_RECORD_LEVEL, Z_DEFLATED, -15, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK) {
+    z_stream *zs = &enc->zs;
+    if (encoder_start(enc) != 0) {
       rc = -1;
     } else if (method == METHOD_DEFLATE_DICT1_E2 &&
-               deflateSetDictionary(&zs, dict, (uInt)dlen) != Z_OK) {
+               deflateSetDictionary(zs, dict, (uInt)dlen) != Z_OK) {
       rc = -1;
-      deflateEnd(&zs);
     } else {
-      uLong bound = deflateBound(&zs, (uLong)pl.n);
+      uLong bound = deflateBound(zs, (uLong)pl.n);
       buf_reserve(&res, bound, &rc);
       if (!rc) {
-        zs.next_in = pl.p;
-        zs.avail_in = (uInt)pl.n;
-        zs.next_out = res.p + res.n;
-        zs.avail_out = (uInt)(res.cap - res.n);
-        if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
+        zs->next_in = pl.p;
+        zs->avail_in = (uInt)pl.n;
+        zs->next_out = res.p + res.n;
+        zs->avail_out = (uInt)(res.cap - res.n);
+        if (deflate(zs, Z_FINISH) != Z_STREAM_END)
           rc = -1;
         else
-          res.n += zs.total_out;
+          res.n += zs->total_out;
       }
-      deflateEnd(&zs);
     }
+    if (rc) /* a stream left in an unknown state is started afresh */
+      encoder_release(enc);
   } else {
     put_bytes(&res, pl.p, pl.n, &rc);
   }

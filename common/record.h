@@ -13,28 +13,32 @@
 #define DP_RECORD_VERSION 1
 
 /* Which text an entity offset refers to. */
-enum dp_record_field { DP_FIELD_TITLE = 0, DP_FIELD_LEAD = 1, DP_FIELD_BODY = 2 };
+enum dp_record_field {
+  DP_FIELD_TITLE = 0,
+  DP_FIELD_LEAD = 1,
+  DP_FIELD_BODY = 2
+};
 
 typedef struct dp_record_entity {
-  uint8_t field;     /* enum dp_record_field */
-  uint8_t type;      /* dp_entity_type (entities.h) */
-  uint32_t start;    /* byte offset into that field */
-  uint32_t end;      /* one past the mention's last byte */
-  char *canonical;   /* display canonical name (owned by the record) */
-  char *key;         /* folded key (owned by the record) */
+  uint8_t field;   /* enum dp_record_field */
+  uint8_t type;    /* dp_entity_type (entities.h) */
+  uint32_t start;  /* byte offset into that field */
+  uint32_t end;    /* one past the mention's last byte */
+  char *canonical; /* display canonical name (owned by the record) */
+  char *key;       /* folded key (owned by the record) */
 } dp_record_entity;
 
 /* Every string is NUL-terminated UTF-8, never NULL after decoding ("" when
  * absent), and owned by the record. */
 typedef struct dp_record {
-  char *id;        /* unique id (JSON id, else url, else relative path) */
+  char *id; /* unique id (JSON id, else url, else relative path) */
   char *title;
-  char *date;      /* "YYYY-MM-DD" or "" */
-  char *source;    /* display source name, e.g. "Le Monde" */
+  char *date;   /* "YYYY-MM-DD" or "" */
+  char *source; /* display source name, e.g. "Le Monde" */
   char *url;
-  char *path;      /* source file path as given on the command line, or "" */
+  char *path; /* source file path as given on the command line, or "" */
   char *author;
-  char *lead;      /* heading / summary / chapô */
+  char *lead; /* heading / summary / chapô */
   char *body;
   dp_record_entity *entities;
   size_t n_entities;
@@ -44,6 +48,20 @@ typedef struct dp_record {
  * NULL strings are stored as "". Returns 0, or -1 with *errmsg malloc'd. */
 int dp_record_encode(const dp_record *r, unsigned char **out, size_t *outlen,
                      char **errmsg);
+
+/* A reusable encoder: one deflate stream kept across records (reset, not
+ * re-allocated, for each one). Not thread-safe: one per thread. */
+typedef struct dp_record_encoder dp_record_encoder;
+
+/* Creates an encoder (*out; free with dp_record_encoder_free). Returns 0,
+ * or -1 when out of memory. */
+int dp_record_encoder_new(dp_record_encoder **out);
+void dp_record_encoder_free(dp_record_encoder *enc);
+
+/* As dp_record_encode, with enc's stream: same output, less work per
+ * record. */
+int dp_record_encode_with(dp_record_encoder *enc, const dp_record *r,
+                          unsigned char **out, size_t *outlen, char **errmsg);
 
 /* Decodes data[0,len) into a new record (*out; free with dp_record_free).
  * Returns 0, or -1 with *errmsg malloc'd (unknown version, corrupt data). */

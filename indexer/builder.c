@@ -31,6 +31,7 @@ struct dpi_builder {
   dpi_str term;            /* scratch for prefixed terms */
   dpi_str facet;           /* entity facet value */
   dpi_idmap seen;          /* entity keys already added (per document) */
+  dp_record_encoder *enc;  /* owned: one deflate stream for every record */
 };
 
 int dpi_builder_new(dpi_builder **out, const dp_tagger *tagger, char **err) {
@@ -43,6 +44,12 @@ int dpi_builder_new(dpi_builder **out, const dp_tagger *tagger, char **err) {
   if (dp_analyzer_new(&b->an, &aerr) != 0) {
     *err = dp_strfmt("cannot create the analyzer: %s", aerr ? aerr : "error");
     free(aerr);
+    free(b);
+    return -1;
+  }
+  if (dp_record_encoder_new(&b->enc) != 0) {
+    *err = dp_strfmt("out of memory");
+    dp_analyzer_free(b->an);
     free(b);
     return -1;
   }
@@ -61,6 +68,7 @@ void dpi_builder_free(dpi_builder *b) {
   dpi_str_free(&b->term);
   dpi_str_free(&b->facet);
   dpi_idmap_free(&b->seen);
+  dp_record_encoder_free(b->enc);
   free(b);
 }
 
@@ -341,7 +349,7 @@ int dpi_build(dpi_builder *b, const dpi_article *a, const dpi_origin *o,
   rec.author = a->author;
   rec.lead = a->lead;
   rec.body = a->body;
-  if (dp_record_encode(&rec, &data, &datalen, err) != 0)
+  if (dp_record_encode_with(b->enc, &rec, &data, &datalen, err) != 0)
     goto done_err;
   if (xc_doc_set_data(c.doc, (const char *)data, datalen, &c.xe))
     goto xerr;
