@@ -39,6 +39,7 @@
 #define CHUNK 10000            /* units per run in the parallel mode */
 #define RUN_FLUSH 1000         /* documents between commits inside a run */
 #define RUN_MIN_SHARE 250      /* smallest share of the tail of the input */
+#define CHECKPOINT_MIN 50000   /* parallel mode: articles before a checkpoint */
 
 enum ukind { U_EMPTY = 0, U_LINE, U_TEXT, U_ARTICLE, U_ERROR };
 enum ustate { S_FREE = 0, S_READY, S_BUSY, S_DONE };
@@ -78,14 +79,16 @@ typedef struct shared {
    * runs of CHUNK consecutive units into its own database under tmpdir;
    * the writer merges them in order by compaction at the end */
   int parallel;
-  size_t chunk;      /* units per run: CHUNK, or $DEPECHE_RUN_SIZE */
-  size_t run_flush;  /* documents between commits inside a run */
-  size_t jobs;       /* worker threads */
-  size_t busy;       /* workers busy with a run (under the mutex) */
-  char *tmpdir;      /* INDEX.tmp-XXXXXX (owned) */
-  uint64_t next_run; /* runs handed out */
-  uint64_t *del_run; /* ids to delete from earlier runs (a later */
-  char **del_qterm;  /* run has the same id): n_del pairs */
+  size_t chunk;         /* units per run: CHUNK, or $DEPECHE_RUN_SIZE */
+  size_t run_flush;     /* documents between commits inside a run */
+  size_t jobs;          /* worker threads */
+  size_t busy;          /* workers busy with a run (under the mutex) */
+  char *tmpdir;         /* INDEX.tmp-XXXXXX (owned) */
+  uint64_t next_run;    /* runs handed out */
+  uint64_t merged_runs; /* runs [0, merged_runs) are in the index */
+  uint64_t ck_min;      /* articles of finished runs before a checkpoint */
+  uint64_t *del_run;    /* ids to delete from earlier runs (a later */
+  char **del_qterm;     /* run has the same id): n_del pairs */
   size_t n_del, cap_del;
   uint64_t produced; /* units put in the ring */
   uint64_t claimed;  /* units taken by workers */
@@ -211,9 +214,9 @@ static int read_jsonl(shared *sh, const dpi_input *in, dpi_stream *s) {
     disk = d;
   }
   if (r < 0) {
-    int rc = put_error(
-        sh, in,
-        dp_strfmt("%s:%zu: %s", in->path, lineno + 1, err ? err : "read error"));
+    int rc = put_error(sh, in,
+                       dp_strfmt("%s:%zu: %s", in->path, lineno + 1,
+                                 err ? err : "read error"));
     free(err);
     return rc;
   }
@@ -246,7 +249,7 @@ static int read_json(shared *sh, const dpi_input *in, dpi_stream *s) {
   if (!root)
     return put_error(sh, in,
                      dp_strfmt("%s:%d: invalid JSON: %s", in->path,
-                             je.line > 0 ? je.line : 1, je.text));
+                               je.line > 0 ? je.line : 1, je.text));
   size_t n = json_is_array(root) ? json_array_size(root) : 1;
   int rc = 0;
   for (size_t i = 0; i < n && !rc && !stopping(sh); i++) {
@@ -398,10 +401,10 @@ reject:
   u->result = R_REJECT;
   if (u->index)
     u->msg = dp_strfmt("%s: article %zu: %s", u->in->path, u->index,
-                     err ? err : "out of memory");
+                       err ? err : "out of memory");
   else
     u->msg = dp_strfmt(where_fmt, u->in->path, where_line,
-                     err ? err : "out of memory");
+                       err ? err : "out of memory");
   free(err);
 }
 
@@ -493,9 +496,10 @@ static int run_close(run_writer *rw, char **err) {
     rc = rw->xe.status;
   rw->db = NULL;
   if (rc)
-    *err = dp_strfmt("cannot write run %s: %s", rw->path ? rw->path : "",
-                   rc == XC_ERR_NOMEM && !rw->path ? "out of memory"
-                                                   : xc_error_message(&rw->xe));
+    *err =
+        dp_strfmt("cannot write run %s: %s", rw->path ? rw->path : "",
+                  rc == XC_ERR_NOMEM && !rw->path ? "out of memory"
+                                                  : xc_error_message(&rw->xe));
   xc_error_clear(&rw->xe);
   free(rw->path);
   rw->path = NULL;
@@ -602,7 +606,21 @@ static void progress(shared *sh, int final) {
   fflush(sh->err);
 }
 
-static int commit(shared *sh, uint64_t *pending) {
+/* Says on stderr (--verbose) how many articles the index holds, once they
+ * are there. */
+static void announce(shared *sh, uint64_t added) {
+  if (sh->opt->verbose && added) {
+    if (sh->opt->progress)
+      progress(sh, 1);
+    fprintf(sh->err, "depeche-index: committed %llu articles\n",
+            (unsigned long long)sh->saved);
+    fflush(sh->err);
+  }
+}
+
+/* Commits sh->db with the metadata; *pending articles more are saved.
+ * Announces it unless quiet (a merge announces after its swap). */
+static int commit_db(shared *sh, uint64_t *pending, int quiet) {
   xc_error xe = XC_ERROR_INIT;
   char stamp[32];
   time_t now = time(NULL);
@@ -613,20 +631,19 @@ static int commit(shared *sh, uint64_t *pending) {
       xc_db_set_metadata(sh->db, DP_META_UPDATED, stamp, strlen(stamp), &xe) ||
       xc_db_commit(sh->db, &xe)) {
     sh->fatal = dp_strfmt("cannot commit to %s: %s", sh->opt->index,
-                        xc_error_message(&xe));
+                          xc_error_message(&xe));
     xc_error_clear(&xe);
     return -1;
   }
   sh->saved += *pending;
-  if (sh->opt->verbose && *pending) {
-    if (sh->opt->progress)
-      progress(sh, 1);
-    fprintf(sh->err, "depeche-index: committed %llu articles\n",
-            (unsigned long long)sh->saved);
-    fflush(sh->err);
-  }
+  if (!quiet)
+    announce(sh, *pending);
   *pending = 0;
   return 0;
+}
+
+static int commit(shared *sh, uint64_t *pending) {
+  return commit_db(sh, pending, 0);
 }
 
 /* Writes one unit. Returns 0 or -1 (fatal, sh->fatal set). */
@@ -708,7 +725,7 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
   }
   if (xc_db_replace_by_term(NULL, sh->db, u->qterm, u->doc, &xe)) {
     sh->fatal = dp_strfmt("cannot write to %s: %s", sh->opt->index,
-                        xc_error_message(&xe));
+                          xc_error_message(&xe));
     xc_error_clear(&xe);
     return -1;
   }
@@ -734,46 +751,74 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
   return 0;
 }
 
-/* Parallel mode, at the end: deletes ids superseded by later runs, merges
- * the runs in order by compaction into a new database (docids follow the
- * input order, as in classic mode), commits it with the metadata and swaps
- * it in place of the (empty) index, keeping the index locked throughout. */
-static int merge_runs(shared *sh, uint64_t *pending) {
+/* Parallel mode: merges the finished runs [sh->merged_runs, upto) into the
+ * index, at a checkpoint and at the end. Deletes the ids superseded by a
+ * later run (from the run, or from the index when their run is already in
+ * it), then compacts the index (when it holds checkpointed runs) and the
+ * runs, in input order (document ids are those of a sequential build),
+ * into a new database, commits it with the metadata and swaps it in place
+ * of the index, keeping the index locked throughout. The runs merged and
+ * the old index are deleted. */
+static int merge_runs(shared *sh, uint64_t upto, uint64_t *pending) {
   xc_error xe = XC_ERROR_INIT;
   int rc = 0;
-  char **paths = calloc(sh->next_run, sizeof *paths);
-  size_t n = 0;
+  size_t cap = (size_t)(upto - sh->merged_runs) + 1;
+  char **paths = calloc(cap, sizeof *paths);
+  size_t n = 0, n_runs = 0;
   char *merged = dp_strfmt("%s/merged", sh->tmpdir);
   xc_db *rdb = NULL, *ndb = NULL, *old = NULL;
+  int index_changed = 0;
   if (!paths || !merged)
     rc = XC_ERR_NOMEM;
+  size_t kept = 0;
   for (size_t i = 0; i < sh->n_del && !rc; i++) {
-    char *p = run_path(sh, sh->del_run[i]);
-    xc_db *db = NULL;
-    rc = p ? xc_db_open_writable(&db, p, XC_DB_OPEN | XC_DB_NO_SYNC, &xe)
-           : XC_ERR_NOMEM;
-    if (!rc)
-      rc = xc_db_delete_by_term(db, sh->del_qterm[i], &xe);
-    if (db && xc_db_close(db, rc ? NULL : &xe) && !rc)
-      rc = xe.status;
-    free(p);
+    if (sh->del_run[i] >= upto) { /* a run not merged now: later */
+      sh->del_run[kept] = sh->del_run[i];
+      sh->del_qterm[kept++] = sh->del_qterm[i];
+      continue;
+    }
+    if (sh->del_run[i] < sh->merged_runs) {
+      rc = xc_db_delete_by_term(sh->db, sh->del_qterm[i], &xe);
+      index_changed = 1;
+    } else {
+      char *p = run_path(sh, sh->del_run[i]);
+      xc_db *db = NULL;
+      rc = p ? xc_db_open_writable(&db, p, XC_DB_OPEN | XC_DB_NO_SYNC, &xe)
+             : XC_ERR_NOMEM;
+      if (!rc)
+        rc = xc_db_delete_by_term(db, sh->del_qterm[i], &xe);
+      if (db && xc_db_close(db, rc ? NULL : &xe) && !rc)
+        rc = xe.status;
+      free(p);
+    }
+    free(sh->del_qterm[i]);
   }
-  for (uint64_t r = 0; r < sh->next_run && !rc; r++) {
+  if (!rc) {
+    sh->n_del = kept;
+    /* the compaction reads the index's last commit */
+    if (index_changed)
+      rc = xc_db_commit(sh->db, &xe);
+  }
+  if (!rc && sh->merged_runs > 0)
+    paths[n++] = dpi_strdup0(sh->opt->index);
+  if (!rc && n && !paths[0])
+    rc = XC_ERR_NOMEM;
+  for (uint64_t r = sh->merged_runs; r < upto && !rc; r++) {
     char *p = run_path(sh, r);
     struct stat st;
     if (!p)
       rc = XC_ERR_NOMEM;
     else if (stat(p, &st) == 0)
-      paths[n++] = p; /* runs of only errors: none */
+      paths[n++] = p, n_runs++; /* runs of only errors: none */
     else
       free(p);
   }
-  if (!rc && n)
+  if (!rc && n_runs)
     rc = xc_db_open_shards(&rdb, (const char *const *)paths, n, &xe);
-  if (!rc && n)
+  if (!rc && n_runs)
     rc = xc_db_compact(rdb, merged, 0, &xe);
   xc_db_free(rdb);
-  if (!rc && n)
+  if (!rc && n_runs)
     rc = xc_db_open_writable(
         &ndb, merged, XC_DB_OPEN | (sh->opt->no_sync ? XC_DB_NO_SYNC : 0), &xe);
   for (size_t i = 0; i < n; i++)
@@ -782,22 +827,24 @@ static int merge_runs(shared *sh, uint64_t *pending) {
   if (rc) {
     sh->fatal =
         dp_strfmt("cannot merge the runs of %s: %s", sh->opt->index,
-                rc == XC_ERR_NOMEM ? "out of memory" : xc_error_message(&xe));
+                  rc == XC_ERR_NOMEM ? "out of memory" : xc_error_message(&xe));
     xc_error_clear(&xe);
     free(merged);
     return -1;
   }
-  if (!n) { /* nothing was written */
+  if (!n_runs) { /* nothing new was written */
     free(merged);
+    sh->merged_runs = upto;
     return commit(sh, pending);
   }
   old = sh->db;
   sh->db = ndb;
-  rc = commit(sh, pending);
+  uint64_t added = *pending;
+  rc = commit_db(sh, pending, 1);
   xc_error_clear(&xe);
   if (!rc && xc_db_close(ndb, &xe)) {
     sh->fatal = dp_strfmt("cannot commit to %s: %s", sh->opt->index,
-                        xc_error_message(&xe));
+                          xc_error_message(&xe));
     rc = -1;
   } else if (rc) {
     xc_db_free(ndb);
@@ -814,16 +861,41 @@ static int merge_runs(shared *sh, uint64_t *pending) {
                             XC_DB_OPEN | (sh->opt->no_sync ? XC_DB_NO_SYNC : 0),
                             &xe)) {
       sh->fatal = dp_strfmt("cannot reopen %s: %s", sh->opt->index,
-                          xc_error_message(&xe));
+                            xc_error_message(&xe));
       rc = -1;
     } else {
       xc_db_free(old);
       sh->db = ndb;
     }
   }
+  if (!rc) {
+    /* what the index holds now is no longer needed twice */
+    dpi_rm_rf(merged);
+    for (uint64_t r = sh->merged_runs; r < upto; r++) {
+      char *p = run_path(sh, r);
+      if (p)
+        dpi_rm_rf(p);
+      free(p);
+    }
+    sh->merged_runs = upto;
+    announce(sh, added);
+  }
   xc_error_clear(&xe);
   free(merged);
   return rc;
+}
+
+/* Parallel mode: before writing u, merges the runs finished before u's
+ * (checkpoint) when they hold at least sh->ck_min articles and at least
+ * as many as the index, so that a killed build (kill -9) keeps them: the
+ * index never holds less than about half of what was written, and each
+ * article is merged about twice at most. */
+static int checkpoint(shared *sh, const unit *u, uint64_t *pending) {
+  if (!sh->parallel || !u->run || u->run - 1 <= sh->merged_runs)
+    return 0;
+  if (*pending < sh->ck_min || *pending < sh->saved)
+    return 0;
+  return merge_runs(sh, u->run - 1, pending);
 }
 
 static void *writer_main(void *arg) {
@@ -851,7 +923,9 @@ static void *writer_main(void *arg) {
     pthread_mutex_unlock(&sh->mu);
     if (!u)
       break;
-    rc = write_unit(sh, u, &written, &wb, &pending);
+    rc = checkpoint(sh, u, &pending);
+    if (!rc)
+      rc = write_unit(sh, u, &written, &wb, &pending);
     size_t ring_len = u->ring_len;
     unit_clear(u);
     pthread_mutex_lock(&sh->mu);
@@ -874,7 +948,7 @@ static void *writer_main(void *arg) {
     }
   }
   if (!rc && !sh->abort)
-    rc = sh->parallel && sh->next_run ? merge_runs(sh, &pending)
+    rc = sh->parallel && sh->next_run ? merge_runs(sh, sh->next_run, &pending)
                                       : commit(sh, &pending);
   if (sh->opt->progress)
     progress(sh, 1);
@@ -984,7 +1058,8 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths, size_t n,
     goto done;
   char *terr = NULL;
   if (dp_tagger_new(&tagger, &terr)) {
-    fatal = dp_strfmt("cannot load the entity tagger: %s", terr ? terr : "error");
+    fatal =
+        dp_strfmt("cannot load the entity tagger: %s", terr ? terr : "error");
     free(terr);
     goto done;
   }
@@ -1002,6 +1077,9 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths, size_t n,
   /* DEPECHE_RUN_SIZE: a testing knob (small runs exercise the merge) */
   const char *rs = getenv("DEPECHE_RUN_SIZE");
   sh->chunk = rs && atoi(rs) > 0 ? (size_t)atoi(rs) : CHUNK;
+  /* DEPECHE_CHECKPOINT: another (tests use checkpoints of a few articles) */
+  const char *ck = getenv("DEPECHE_CHECKPOINT");
+  sh->ck_min = ck && atoi(ck) > 0 ? (uint64_t)atoi(ck) : CHECKPOINT_MIN;
   sh->jobs = jobs;
   /* tiny test runs commit inside the run too, so that the tests cover it */
   sh->run_flush = sh->chunk >= 2 * RUN_FLUSH ? RUN_FLUSH
@@ -1097,7 +1175,8 @@ done:
   if (sh->db) {
     xc_error xe = XC_ERROR_INIT;
     if (xc_db_close(sh->db, &xe) && !fatal)
-      fatal = dp_strfmt("cannot close %s: %s", opt->index, xc_error_message(&xe));
+      fatal =
+          dp_strfmt("cannot close %s: %s", opt->index, xc_error_message(&xe));
     xc_error_clear(&xe);
   }
   for (size_t i = 0; sh->ring && i < sh->ring_n; i++)

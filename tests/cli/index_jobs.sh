@@ -25,6 +25,15 @@ expect_eq "jobs 2, runs of 4" 0 "$rc"
 dump "$T/j2" >"$T/d2"
 cmp -s "$T/d1" "$T/d2" || { diff "$T/d1" "$T/d2" | head -20; fail "indexes differ (runs of 4)"; }
 
+# checkpoints (DEPECHE_CHECKPOINT, another testing knob): finished runs are
+# merged into the index while the build goes on; the result is the same
+DEPECHE_RUN_SIZE=2 DEPECHE_CHECKPOINT=3 run_idx --index "$T/jc" --jobs 2 --verbose "$SRC/corpus"
+expect_eq "jobs 2, checkpoints" 0 "$rc"
+[ "$(grep -c "committed" <<<"$err")" -ge 3 ] || fail "no checkpoint commits: $err"
+dump "$T/jc" >"$T/dc"
+cmp -s "$T/d1" "$T/dc" || { diff "$T/d1" "$T/dc" | head -20; fail "indexes differ (checkpoints)"; }
+[ -z "$(ls -d "$T"/jc.tmp-* 2>/dev/null)" ] || fail "temporary directory left"
+
 # the same id in two runs: one document, with the later content
 mkdir -p "$T/dup"
 for i in 1 2 3 4 5 6 7 8 9; do
@@ -38,4 +47,16 @@ expect_eq "dup updated" 1 "$(json_field updated)"
 expect_eq "dup articles" 9 "$(articles "$T/jd")"
 has_term "$T/jd" "Zcorrig" || fail "later version of d2"
 has_term "$T/jd" "Zdeux" || fail "later version of d2 (deux)"
+# ... also when the earlier run is already in the index (a checkpoint
+# merged it) when the later one comes
+DEPECHE_RUN_SIZE=3 DEPECHE_CHECKPOINT=3 run_idx --index "$T/jk" --jobs 2 --json --verbose "$T/dup"
+expect_eq "dup/checkpoint exit" 0 "$rc"
+[ "$(grep -c "committed" "$T/err")" -ge 2 ] || fail "no checkpoint: $(cat "$T/err")"
+expect_eq "dup/checkpoint added" 9 "$(json_field added)"
+expect_eq "dup/checkpoint updated" 1 "$(json_field updated)"
+expect_eq "dup/checkpoint articles" 9 "$(articles "$T/jk")"
+has_term "$T/jk" "Zcorrig" || fail "later version of d2 (checkpoint)"
+d2=$(xapian-delve -1 -t Qd2 "$T/jk" | tail -n +2)
+expect_eq "d2: one document" 1 "$(wc -w <<<"$d2")"
+xapian-delve -1 -r "$d2" "$T/jk" | grep -qx Zcorrig || fail "d2 holds the earlier version"
 echo PASS

@@ -27,4 +27,38 @@ expect_eq "rerun exit" 0 "$rc"
 expect_eq "rerun unchanged" 2 "$(json_field unchanged)"
 expect_eq "rerun added" 3 "$(json_field added)"
 expect_eq "articles" 5 "$(articles "$DB")"
+
+# A first build in parallel commits at checkpoints (finished runs merged
+# into the index; DEPECHE_RUN_SIZE and DEPECHE_CHECKPOINT are testing knobs
+# that make them tiny): after kill -9 the index holds the checkpoint, and a
+# rerun completes it.
+for i in $(seq 1 12); do
+  printf '{"id":"p%d","body":"Article %d sur la défense européenne."}\n' $i $i
+done >"$T/p.jsonl"
+P=$T/pdb
+mkfifo "$T/feed.jsonl" "$T/perr.fifo"
+DEPECHE_RUN_SIZE=2 DEPECHE_CHECKPOINT=4 "$IDX" --index "$P" --verbose --jobs 2 \
+  "$T/feed.jsonl" >/dev/null 2>"$T/perr.fifo" &
+pid=$!
+BG_PIDS+=("$pid")
+exec 6<"$T/perr.fifo" 5>"$T/feed.jsonl"
+wait_line 6 "opened .* for writing"
+head -n 6 "$T/p.jsonl" >&5
+wait_line 6 "committed 4 articles"
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+exec 5>&- 6<&-
+
+run_idx --index "$P" --stats --json
+expect_eq "parallel: stats after kill -9" 0 "$rc"
+expect_eq "parallel: checkpoint kept" 4 "$(json_field articles)"
+xapian-check "$P" >/dev/null || fail "xapian-check after kill -9 (parallel)"
+rm "$T/feed.jsonl"
+cp "$T/p.jsonl" "$T/feed.jsonl"
+run_idx --index "$P" --jobs 2 --json "$T/feed.jsonl"
+expect_eq "parallel: rerun exit" 0 "$rc"
+expect_eq "parallel: rerun unchanged" 4 "$(json_field unchanged)"
+expect_eq "parallel: rerun added" 8 "$(json_field added)"
+expect_eq "parallel: articles" 12 "$(articles "$P")"
+[ -z "$(ls -d "$P".tmp-* 2>/dev/null)" ] || fail "stale temporary directory left"
 echo PASS
