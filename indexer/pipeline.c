@@ -17,8 +17,10 @@
  * worker that finds an article's hash unchanged skips building it.
  *
  * Signals: SIGINT/SIGTERM are blocked in every thread; the reader lets them
- * in only while it waits for input (ppoll in sources.c), so a blocked read
- * is interrupted and the handler's flag is seen. Reading then stops, what
+ * in while it waits for input (ppoll in sources.c), so a blocked read is
+ * interrupted and the handler's flag is seen, and between two units and
+ * while it waits for room in the ring it lets in one that is pending (a
+ * regular file never makes it wait for input). Reading then stops, what
  * was read is written and committed, and the exit status is 130.
  */
 #include <errno.h>
@@ -43,6 +45,7 @@
 
 enum ukind { U_EMPTY = 0, U_LINE, U_TEXT, U_ARTICLE, U_ERROR };
 enum ustate { S_FREE = 0, S_READY, S_BUSY, S_DONE };
+/* R_NONE: not worked on (a parallel run stopped by a signal) */
 enum uresult { R_NONE = 0, R_REJECT, R_UNCHANGED, R_DOC, R_FATAL };
 
 typedef struct unit {
@@ -126,15 +129,44 @@ static void unit_clear(unit *u) {
 
 /* ---- reader side ---- */
 
+/* The reader's test: has SIGINT or SIGTERM come? One that is pending
+ * (blocked in every thread) is let in for a moment, so that the handler
+ * sets the flag. */
+static int stopping(shared *sh) {
+  if (*sh->opt->stop)
+    return 1;
+  sigset_t pend, sigs, old;
+  if (sigpending(&pend) == 0 &&
+      (sigismember(&pend, SIGINT) == 1 || sigismember(&pend, SIGTERM) == 1)) {
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &sigs, &old);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+  }
+  return *sh->opt->stop != 0;
+}
+
 /* Waits for a free slot; returns it (state S_FREE, cleared) or NULL when
- * the pipeline aborted. */
+ * the pipeline aborted or a signal came meanwhile (it looks every 50 ms). */
 static unit *slot_get(shared *sh) {
   pthread_mutex_lock(&sh->mu);
   while (!sh->abort && (sh->produced - sh->written >= sh->ring_n ||
                         sh->ring_bytes > RING_BYTES)) {
+    if (stopping(sh)) {
+      pthread_mutex_unlock(&sh->mu);
+      return NULL;
+    }
     sh->reader_waiting = 1;
     pthread_cond_broadcast(&sh->cv_work); /* take partial chunks */
-    pthread_cond_wait(&sh->cv_space, &sh->mu);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 50 * 1000 * 1000;
+    if (until.tv_nsec >= 1000000000L) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&sh->cv_space, &sh->mu, &until);
   }
   sh->reader_waiting = 0;
   unit *u = sh->abort ? NULL : &sh->ring[sh->produced % sh->ring_n];
@@ -186,10 +218,6 @@ static int put_data(shared *sh, const dpi_input *in, int kind, char *data,
   u->line = line;
   slot_put(sh, u, len, disk);
   return 0;
-}
-
-static int stopping(shared *sh) {
-  return *sh->opt->stop != 0;
 }
 
 static int read_jsonl(shared *sh, const dpi_input *in, dpi_stream *s) {
@@ -546,9 +574,11 @@ static void *run_worker_main(void *arg) {
     run_writer rw = {sh, run, run_path(sh, run), NULL, XC_ERROR_INIT, 0, 0};
     if (!rw.path)
       rw.rc = XC_ERR_NOMEM;
+    /* after SIGINT/SIGTERM the rest of the run is left out (R_NONE):
+     * a run is up to CHUNK articles, the reader may have read them all */
     for (size_t i = 0; i < avail; i++) {
       unit *u = &sh->ring[(first + i) % sh->ring_n];
-      if (u->kind != U_ERROR) {
+      if (u->kind != U_ERROR && !stopping(sh)) {
         work(sh, wa->b, u);
         run_put(&rw, u);
       }
@@ -651,6 +681,8 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
                       uint64_t *pending) {
   dpi_summary *s = sh->sum;
   xc_error xe = XC_ERROR_INIT;
+  if (u->result == R_NONE)
+    return 0; /* left out after a signal: a rerun adds it */
   if (u->result == R_FATAL) {
     sh->fatal = dpi_strdup0(u->msg);
     return -1;
