@@ -95,10 +95,11 @@ void dp_tokens_free(dp_tokens *t) {
 /* The word cache: slots[] is an open-addressing table of 64-bit values,
  * (hash tag << 32) | pool offset, 0 = empty; it stays small enough to sit in
  * the CPU cache. Each pool record holds, contiguously: a header (key, lower,
- * term and stem lengths as uint16, stop flag as one byte), then the key
- * bytes, then lower, term and stem each NUL-terminated, so a hit touches one
- * or two cache lines. */
-#define REC_HDR 9
+ * term and stem lengths as uint16, stop flag as one byte, then the token
+ * flags of the classifier's value as a uint32, 0 without a classifier), then
+ * the key bytes, then lower, term and stem each NUL-terminated, so a hit
+ * touches one or two cache lines. */
+#define REC_HDR 13
 /* What the analyzer knows about one word (pointers valid until the next
  * cache insertion). */
 struct winfo {
@@ -108,7 +109,8 @@ struct winfo {
   size_t tlen;
   const char *stem; /* folded stem */
   size_t slen;
-  int stop; /* stopword */
+  int stop;     /* stopword */
+  uint32_t cls; /* DP_TOK_CLASSIFIED | classifier value, or 0 */
 };
 
 /* A run of letters/digits/marks. */
@@ -161,6 +163,8 @@ struct dp_analyzer {
   size_t wcap;
   struct unit *u; /* current chunk's units */
   size_t ucap;
+  dp_word_classifier classify; /* optional word classifier, or NULL */
+  const void *classify_ctx;    /* its context */
   /* per dp_analyze call */
   const char *text;
   size_t len;
@@ -436,6 +440,14 @@ static void cache_reset(dp_analyzer *a) {
   a->pool_len = 0;
 }
 
+void dp_analyzer_set_classifier(dp_analyzer *a, dp_word_classifier fn,
+                                const void *ctx) {
+  a->classify = fn;
+  a->classify_ctx = fn ? ctx : NULL;
+  if (a->slots)
+    cache_reset(a); /* cached words carry the old classifier's values */
+}
+
 static int cache_grow(dp_analyzer *a) {
   size_t ncap = a->tab_cap * 2;
   uint64_t *nt = calloc(ncap, sizeof *nt);
@@ -473,11 +485,12 @@ static void winfo_from_rec(const char *rec, struct winfo *wi) {
   wi->stem = p;
   wi->slen = len[3];
   wi->stop = rec[8];
+  memcpy(&wi->cls, rec + 9, sizeof wi->cls);
 }
 
 /* Appends a record; returns its offset, or UINT32_MAX (no memory). */
-static uint32_t pool_add(dp_analyzer *a, const char *key, size_t klen,
-                         int stop) {
+static uint32_t pool_add(dp_analyzer *a, const char *key, size_t klen, int stop,
+                         uint32_t cls) {
   size_t need = REC_HDR + klen + a->lower.len + a->term.len + a->stem.len + 3;
   if (a->pool_len + need > a->pool_cap) {
     size_t cap = a->pool_cap ? a->pool_cap : 65536;
@@ -495,6 +508,7 @@ static uint32_t pool_add(dp_analyzer *a, const char *key, size_t klen,
                      (uint16_t)a->term.len, (uint16_t)a->stem.len};
   memcpy(r, len, sizeof len);
   r[8] = (char)stop;
+  memcpy(r + 9, &cls, sizeof cls);
   r += REC_HDR;
   memcpy(r, key, klen);
   r += klen;
@@ -546,6 +560,12 @@ static int word_info(dp_analyzer *a, const char *s, size_t n, int has_digit,
       dp_strbuf_append(&a->stem, a->term.s, a->term.len) != 0)
     return -1;
   int stop = a->term.len ? is_stop(a, a->term.s) : 0;
+  uint32_t cls = 0;
+  if (a->classify)
+    cls = DP_TOK_CLASSIFIED |
+          (a->classify(a->classify_ctx, s, n, a->term.s, a->term.len, stop) &
+           DP_TOK_CLASS_MAX)
+              << DP_TOK_CLASS_SHIFT;
   if (n <= CACHE_MAX_KEY && a->lower.len < 65536 && a->term.len < 65536 &&
       a->stem.len < 65536) {
     if (a->pool_len > CACHE_MAX_POOL || (a->tab_n + 1) * 4 > a->tab_cap * 3) {
@@ -559,7 +579,7 @@ static int word_info(dp_analyzer *a, const char *s, size_t n, int has_digit,
       while (a->slots[slot])
         slot = (slot + 1) & (a->tab_cap - 1);
     }
-    uint32_t off = pool_add(a, s, n, stop);
+    uint32_t off = pool_add(a, s, n, stop, cls);
     if (off == UINT32_MAX)
       return -1;
     a->slots[slot] = tag | off;
@@ -574,6 +594,7 @@ static int word_info(dp_analyzer *a, const char *s, size_t n, int has_digit,
   wi->stem = a->stem.s;
   wi->slen = a->stem.len;
   wi->stop = stop;
+  wi->cls = cls;
   return 0;
 }
 
@@ -955,6 +976,7 @@ static int unit_strings(dp_analyzer *a, const struct unit *u, dp_token *tok,
     return -1;
   if (wi.stop)
     tok->flags |= DP_TOK_STOP;
+  tok->flags |= wi.cls;
   return set_strings(a, tok, wi.term, wi.tlen, wi.stem, wi.slen);
 }
 
@@ -1062,6 +1084,7 @@ static void emit_compound(dp_analyzer *a, const struct unit *u, size_t n) {
     j = &a->out->v[jidx];
     if (wi.stop)
       j->flags |= DP_TOK_STOP;
+    j->flags |= wi.cls;
     if (set_strings(a, j, wi.term, wi.tlen, wi.stem, wi.slen) != 0)
       goto oom;
   } else {

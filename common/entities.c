@@ -22,6 +22,13 @@
  *      by first names, place cues (à, en...), communes, and earlier persons.
  * A second pass links short forms to the full names of the same call
  * ("Biden" -> "Joe Biden", "M. Gambetta" -> "Léon Gambetta").
+ *
+ * Speed: what the rules need of a word alone (capitals, the entry of its
+ * term, whether it may start a mention) is a "word class" computed once per
+ * distinct word in the analyzer's word cache when the tagger is attached to
+ * the analyzer (dp_tagger_attach, word_class); build_words then reads it
+ * from the tokens' flags instead of looking every token up. Tokens without
+ * a class take the per-token path, with the same result.
  */
 #include "entities.h"
 
@@ -225,6 +232,41 @@ static int fold_append(buf *b, const char *s, size_t n, enum fold_mode mode) {
   return 0;
 }
 
+/* fold_append(b, s, n, FOLD_CANON) for the common case, ASCII and accented
+ * Latin-1 letters, in one loop; other text goes to fold_append. */
+static int fold_canon(buf *b, const char *s, size_t n) {
+  if (buf_reserve(b, n))
+    return -1;
+  size_t start = b->len, o = b->len;
+  int pending_space = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    char f;
+    if (ch < 0x80) {
+      if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+        pending_space = 1;
+        continue;
+      }
+      f = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    } else if (ch == 0xC3 && i + 1 < n &&
+               ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+               latin1_fold[(unsigned char)s[i + 1] - 0x80]) {
+      f = latin1_fold[(unsigned char)s[++i] - 0x80];
+    } else {
+      b->len = start;
+      b->p[start] = '\0';
+      return fold_append(b, s, n, FOLD_CANON);
+    }
+    if (pending_space && o > start)
+      b->p[o++] = ' ';
+    pending_space = 0;
+    b->p[o++] = f;
+  }
+  b->len = o;
+  b->p[o] = '\0';
+  return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Gazetteer hash table.                                                      */
 
@@ -252,7 +294,7 @@ enum cue {
 typedef struct gkey {
   const char *key;    /* folded match key, NUL-terminated (tagger arena) */
   const char *canon;  /* display canonical name (embedded data) or NULL */
-  uint32_t hash;      /* FNV-1a of key */
+  uint32_t hash;      /* key_hash of key */
   uint32_t fname;     /* INSEE births when a first name, else 0 */
   uint16_t canon_len; /* bytes of canon */
   uint16_t cues;      /* enum cue bits */
@@ -272,8 +314,10 @@ typedef struct arena_block {
 #define CUE_SIG_BITS 4096u
 #define CUE_SIG_WORDS (CUE_SIG_BITS / 64)
 
+#define K_REF_LOOKUP 0x3FFFu /* see word_class */
+
 typedef struct slot {
-  uint32_t hash; /* FNV-1a of the key */
+  uint32_t hash; /* key_hash of the key */
   uint32_t idx;  /* 1 + index in dp_tagger.ent, 0 = empty */
 } slot;
 
@@ -288,6 +332,12 @@ struct dp_tagger {
                           capitalised words: Le, La, Dans, M, Rue... */
   slot *htab;          /* index over hot */
   size_t hmask;        /* htab size - 1 */
+  size_t ncue, nhot;   /* entries in cue and hot */
+  const gkey **refs;   /* entry of each word class reference below nrefs
+                          (NULL, hot..., cue...), see word_class */
+  uint16_t *refcues;   /* their cues (0 for NULL) */
+  size_t nrefs;        /* min(1 + nhot + ncue, K_REF_LOOKUP) */
+  int digit_heads;     /* a head cue starts with a digit */
   uint64_t
       cbits[CUE_SIG_WORDS]; /* pre-filter of cue words: bit cue_sig(word) */
   uint64_t
@@ -299,13 +349,34 @@ struct dp_tagger {
   arena_block *arena;               /* key strings */
 };
 
-static uint32_t fnv1a(const char *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 16777619u;
+/* Hash of the bytes s[0,n), for every table of the tagger: eight bytes at
+ * a time, the last one to eight read as two overlapping words (or three
+ * bytes), so that a short word costs no loop whose length the processor
+ * must guess. */
+static uint32_t key_hash(const char *s, size_t n) {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ ((uint64_t)n * 0xBF58476D1CE4E5B9ull);
+  while (n > 8) {
+    uint64_t v;
+    memcpy(&v, s, 8);
+    h = (h ^ v) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 29;
+    s += 8;
+    n -= 8;
   }
-  return h ^ (h >> 15);
+  uint64_t v = 0;
+  if (n >= 4) {
+    uint32_t a, b;
+    memcpy(&a, s, 4);
+    memcpy(&b, s + n - 4, 4);
+    v = (uint64_t)a << 32 | b;
+  } else if (n > 0) {
+    v = (uint64_t)(unsigned char)s[0] << 16 |
+        (uint64_t)(unsigned char)s[n >> 1] << 8 | (unsigned char)s[n - 1];
+  }
+  h = (h ^ v) * 0xC4CEB9FE1A85EC53ull;
+  h ^= h >> 32;
+  h *= 0x9E3779B97F4A7C15ull;
+  return (uint32_t)(h >> 32);
 }
 
 #define BLOOM_BITS (1u << 20)
@@ -334,7 +405,7 @@ static const gkey *probe(const slot *tab, size_t mask, const gkey *ent,
   }
 }
 
-/* Looks key k[0,n) with hash h = fnv1a(k, n) up. */
+/* Looks key k[0,n) with hash h = key_hash(k, n) up. */
 static const gkey *tab_find_h(const dp_tagger *t, const char *k, size_t n,
                               uint32_t h) {
   if (t->htab) {
@@ -348,7 +419,7 @@ static const gkey *tab_find_h(const dp_tagger *t, const char *k, size_t n,
 }
 
 static const gkey *tab_find(const dp_tagger *t, const char *k, size_t n) {
-  return tab_find_h(t, k, n, fnv1a(k, n));
+  return tab_find_h(t, k, n, key_hash(k, n));
 }
 
 /* Starts loading the cache lines a tab_find_h of hash h reads first, so
@@ -383,7 +454,7 @@ static const gkey *cue_find(const dp_tagger *t, const char *k, size_t n) {
   unsigned sg = cue_sig(k, n);
   if (!(t->cbits[sg >> 6] & (1ull << (sg & 63))))
     return NULL;
-  uint32_t h = fnv1a(k, n);
+  uint32_t h = key_hash(k, n);
   return probe(t->ctab, t->cmask, t->cue, k, n, h);
 }
 
@@ -426,6 +497,7 @@ static int build_cue_table(dp_tagger *t) {
       j = (j + 1) & t->cmask;
     t->ctab[j].hash = g->hash;
     t->ctab[j].idx = (uint32_t)(++m);
+    t->ncue = m;
     unsigned sg = cue_sig(g->key, strlen(g->key));
     t->cbits[sg >> 6] |= 1ull << (sg & 63);
     if (g->cues & (C_TITLE | C_ORG | C_ORGCAP | C_LOCHD)) {
@@ -438,6 +510,8 @@ static int build_cue_table(dp_tagger *t) {
       } else {
         memset(t->head2, 0xFF, sizeof t->head2); /* cannot filter */
       }
+      if (k0 >= '0' && k0 <= '9')
+        t->digit_heads = 1;
     }
   }
   /* the hot table: all one-word cues */
@@ -464,6 +538,21 @@ static int build_cue_table(dp_tagger *t) {
       j = (j + 1) & t->hmask;
     t->htab[j].hash = g->hash;
     t->htab[j].idx = (uint32_t)(++m);
+    t->nhot = m;
+  }
+  /* word class references (word_class) */
+  t->nrefs = 1 + t->nhot + t->ncue;
+  if (t->nrefs > K_REF_LOOKUP)
+    t->nrefs = K_REF_LOOKUP;
+  t->refs = malloc(t->nrefs * sizeof *t->refs);
+  t->refcues = malloc(t->nrefs * sizeof *t->refcues);
+  if (!t->refs || !t->refcues)
+    return -1;
+  t->refs[0] = NULL;
+  t->refcues[0] = 0;
+  for (size_t r = 1; r < t->nrefs; r++) {
+    t->refs[r] = r <= t->nhot ? &t->hot[r - 1] : &t->cue[r - 1 - t->nhot];
+    t->refcues[r] = t->refs[r]->cues;
   }
   return 0;
 }
@@ -511,7 +600,7 @@ static gkey *tab_get(dp_tagger *t, const char *k, size_t n) {
     if (tab_resize(t, t->tab ? (t->mask + 1) * 2 : 1024))
       return NULL;
   }
-  uint32_t h = fnv1a(k, n);
+  uint32_t h = key_hash(k, n);
   size_t i = h & t->mask;
   for (;; i = (i + 1) & t->mask) {
     slot *s = &t->tab[i];
@@ -793,6 +882,8 @@ static void tagger_release(dp_tagger *t) {
   free(t->ctab);
   free(t->hot);
   free(t->htab);
+  free(t->refs);
+  free(t->refcues);
   free(t->bloom);
   free(t);
 }
@@ -927,25 +1018,32 @@ enum gap_kind {
   GAP_BREAK = 3,  /* punctuation or a line break */
 };
 
-typedef struct word {
-  size_t start;      /* byte offset of the surface in the text */
-  size_t end;        /* one past its last byte */
-  const char *term;  /* folded term (token arena, or ctx.sa when rewritten) */
-  size_t tlen;       /* strlen(term) */
-  uint32_t hash;     /* fnv1a of term (capitalised words only) */
-  const char *stem;  /* folded stem */
-  uint32_t tflags;   /* analyzer token flags */
-  const gkey *g;     /* table entry of the term alone, or NULL */
-  uint8_t gap;       /* enum gap_kind: what lies before this word */
-  uint8_t cap;       /* surface starts with an uppercase letter */
-  uint8_t allcaps;   /* at least two letters, all uppercase */
-  uint8_t sent;      /* first word of a sentence (or line, or quote) */
-  uint8_t dot_after; /* a full stop follows right after the word */
-  uint8_t dot_gap;   /* the gap before is "." plus spaces (after an initial) */
-  uint8_t initial;   /* one capital letter followed by a full stop */
-  uint8_t comma_gap; /* the gap before is "," plus spaces */
-  char elided[8];    /* folded particle elided in the gap ("d", "l"), or "" */
+typedef struct word { /* 80 bytes: fields ordered without padding */
+  size_t start;       /* byte offset of the surface in the text */
+  size_t end;         /* one past its last byte */
+  const char *term;   /* folded term (token arena, or ctx.sa when rewritten) */
+  const char *stem;   /* folded stem */
+  const gkey *g;      /* table entry of the term alone, or NULL */
+  size_t tlen;        /* strlen(term) */
+  uint32_t hash;      /* key_hash of term (capitalised words only) */
+  uint32_t tflags;    /* analyzer token flags */
+  uint32_t cls;       /* word class (enum wclass) when not slow */
+  uint16_t cues;      /* g->cues, or 0 */
+  uint8_t gap;        /* enum gap_kind: what lies before this word */
+  uint8_t cap;        /* surface starts with an uppercase letter */
+  uint8_t allcaps;    /* at least two letters, all uppercase */
+  uint8_t sent;       /* first word of a sentence (or line, or quote) */
+  uint8_t dot_after;  /* a full stop follows right after the word */
+  uint8_t dot_gap;    /* the gap before is "." plus spaces (after an initial) */
+  uint8_t initial;    /* one capital letter followed by a full stop */
+  uint8_t comma_gap;  /* the gap before is "," plus spaces */
+  uint8_t slow;       /* no trusted word class: look the term up */
+  char elided[8];     /* folded particle elided in the gap ("d", "l"), or "" */
 } word;
+
+/* The analyzer's flags kept in a word (not the classifier's value). */
+#define WORD_TFLAGS                                                            \
+  (((1u << DP_TOK_CLASS_SHIFT) - 1) & ~(uint32_t)DP_TOK_CLASSIFIED)
 
 typedef struct mention {
   size_t wi, wj;     /* words of the mention, inclusive */
@@ -973,12 +1071,15 @@ typedef struct ctx {
   arena_block *sa; /* rewritten terms (stable pointers), freed after the call */
   buf key;         /* key being built */
   buf pool;        /* canonical overrides */
+  uint32_t *st;    /* words where a rule may start (capitalised or a head
+                      cue), in order */
+  size_t nst;      /* their count */
   mention *m;      /* mentions found */
   size_t nm, capm; /* count, capacity */
   struct {
     const char *term; /* a word looked up in this call, or NULL */
     size_t len;       /* its length */
-    uint32_t hash;    /* its fnv1a */
+    uint32_t hash;    /* its key_hash */
     const gkey *g;    /* what the table said */
   } seen[64];         /* names come back within an article: a direct-mapped
                          cache of whole-table look-ups */
@@ -1002,7 +1103,7 @@ static const gkey *ctx_find(ctx *c, const char *t, size_t n, uint32_t h) {
 #define STEM(c, i) ((c)->w[i].stem)
 
 static int word_cues(const ctx *c, size_t i) {
-  return c->w[i].g ? c->w[i].g->cues : 0;
+  return c->w[i].cues;
 }
 static int is_stop(const ctx *c, size_t i) {
   return (c->w[i].tflags & DP_TOK_STOP) != 0;
@@ -1032,10 +1133,78 @@ typedef struct gap_info {
   char elided[8]; /* particle letters, folded */
 } gap_info;
 
+/* What analyse_gap counts of an ASCII byte. */
+enum {
+  GB_SPACE = 1,   /* space, tab, line break */
+  GB_NL = 2,      /* line break */
+  GB_HYPHEN = 4,  /* - */
+  GB_DOT = 8,     /* . */
+  GB_OTHER = 16,  /* anything else */
+  GB_COMMA = 32,  /* , (also GB_OTHER) */
+  GB_SENT = 64,   /* ! ? (also GB_OTHER) */
+  GB_OPENER = 128 /* " : (also GB_OTHER) */
+};
+/* clang-format off */
+#define S GB_SPACE
+#define N (GB_SPACE | GB_NL)
+#define H GB_HYPHEN
+#define D GB_DOT
+#define O GB_OTHER
+#define C (GB_OTHER | GB_COMMA)
+#define E (GB_OTHER | GB_SENT)
+#define Q (GB_OTHER | GB_OPENER)
+static const uint8_t gap_byte[128] = {
+    O, O, O, O, O, O, O, O, O, S, N, S, S, N, O, O, /* 0x00 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0x10 */
+    S, E, Q, O, O, O, O, O, O, O, O, O, C, H, D, O, /* 0x20 */
+    O, O, O, O, O, O, O, O, O, O, Q, O, O, O, O, E, /* 0x30 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0x40 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0x50 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0x60 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, /* 0x70 */
+};
+#undef S
+#undef N
+#undef H
+#undef D
+#undef O
+#undef C
+#undef E
+#undef Q
+/* clang-format on */
+
 static void analyse_gap(const char *s, size_t n, gap_info *gi) {
   memset(gi, 0, sizeof *gi);
   if (n == 1 && s[0] == ' ')
     return; /* GAP_SPACE */
+  if (n > 0 && n <= 16 && s[n - 1] != '\'') {
+    /* short ASCII gaps (no elision: its apostrophe is the last byte) by
+     * table, without a branch per byte */
+    unsigned acc = 0, any = 0, sp = 0, hy = 0, dot = 0, oth = 0, com = 0;
+    for (size_t i = 0; i < n; i++) {
+      unsigned char ch = (unsigned char)s[i];
+      unsigned b = gap_byte[ch & 0x7F];
+      acc |= ch;
+      any |= b;
+      sp += b & GB_SPACE;
+      hy += (b >> 2) & 1;
+      dot += (b >> 3) & 1;
+      oth += (b >> 4) & 1;
+      com += (b >> 5) & 1;
+    }
+    if (!(acc & 0x80)) {
+      gi->newline = (any & GB_NL) != 0;
+      gi->sent_end = dot > 0 || (any & GB_SENT);
+      gi->opener = (any & GB_OPENER) != 0;
+      gi->dot_only = dot == 1 && !oth && hy <= 1;
+      gi->comma_only = com == 1 && oth == 1 && !dot && !hy && !gi->newline;
+      gi->kind = oth || dot || gi->newline || hy > 1 || (hy && sp) ? GAP_BREAK
+                 : hy                                              ? GAP_HYPHEN
+                                                                   : GAP_SPACE;
+      return;
+    }
+    memset(gi, 0, sizeof *gi);
+  }
   /* an elided particle at the end: letters + apostrophe */
   size_t end = n;
   if (n > 0) {
@@ -1057,9 +1226,9 @@ static void analyse_gap(const char *s, size_t n, gap_info *gi) {
                        (s[b - 1] >= 'A' && s[b - 1] <= 'Z')))
         b--;
       if (a - b >= 1 && a - b <= 6) {
-        for (size_t k = b; k < a; k++) {
-          char ch = s[k];
-          gi->elided[k - b] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        for (size_t k = 0; k < a - b && k < sizeof gi->elided - 1; k++) {
+          char ch = s[b + k];
+          gi->elided[k] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
         }
         end = b;
       }
@@ -1194,7 +1363,7 @@ static int token_interesting(ctx *c, const dp_token *tk, size_t prev_end) {
     if (!(tk->flags & DP_TOK_STOP))
       return 1;
     size_t tl = strlen(tk->term);
-    const gkey *g = ctx_find(c, tk->term, tl, fnv1a(tk->term, tl));
+    const gkey *g = ctx_find(c, tk->term, tl, key_hash(tk->term, tl));
     if (g && (g->type >= 0 || g->cues || (g->gflags & G_PREFIX)))
       return 1;
   }
@@ -1233,163 +1402,348 @@ static int token_interesting(ctx *c, const dp_token *tk, size_t prev_end) {
  * of an organisation, an apposition "juge d'instruction"). */
 enum { WINDOW_BACK = 2, WINDOW_AHEAD = 2, WINDOW_HEAD = 4 };
 
-static int build_words(ctx *c, const dp_tokens *toks) {
-  /* 1. which tokens matter: interesting ones and a window around them */
-  uint8_t *keep = calloc(toks->n + 1, 1);
-  if (!keep)
-    return -1;
-  size_t prev_end = 0;
-  for (size_t k = 0; k < toks->n; k++) {
-    const dp_token *tk = &toks->v[k];
-    if (tk->flags & DP_TOK_JOINED)
-      continue;
-    if (tk->start < prev_end || tk->end > c->len || tk->end <= tk->start)
-      continue;
-    int why = token_interesting(c, tk, prev_end);
-    if (why) {
-      size_t ahead = why == 2 ? WINDOW_HEAD : WINDOW_AHEAD;
-      size_t a = k > WINDOW_BACK ? k - WINDOW_BACK : 0,
-             b = k + ahead < toks->n ? k + ahead : toks->n - 1;
-      memset(keep + a, 1, b - a + 1);
+/* ------------------------------------------------------------------------ */
+/* Word classes: what the rules need to know of a word alone, computed once
+ * per distinct word by the analyzer's word cache (dp_tagger_attach) and
+ * carried in the tokens' flags, so that build_words does no per-token
+ * look-up. The value is a pure function of the word and the compiled-in
+ * data: every tagger gives the same. A token without a class (numbers, an
+ * analyzer without the classifier) takes the slow path, with the same
+ * result. */
+
+enum wclass {
+  K_CAP = 1u << 0,     /* starts_upper(word) */
+  K_ALLCAPS = 1u << 1, /* K_CAP and all_caps_text(word) */
+  K_INT = 1u << 2,     /* token_interesting is 1 for the word itself */
+  K_HEAD = 1u << 3,    /* token_interesting is 2 (a head; no "¬" gap) */
+  K_REWRITE = 1u << 4, /* term_scan: term_rewrite changes the term */
+  K_SIGHEAD = 1u << 5, /* the rewritten term passes the head signature */
+};
+/* Bits from K_REF_SHIFT: the entry build_words gives the word alone: 0 =
+ * none, 1..nhot = hot[ref - 1] (capitalised words), nhot+1.. = cue[ref - 1
+ * - nhot] (other words), K_REF_LOOKUP (or any ref from nrefs on) = look the
+ * term up (main table); dp_tagger.refs maps them. */
+#define K_REF_SHIFT 6
+
+static uint32_t word_class(const void *ctx, const char *word, size_t wlen,
+                           const char *term, size_t tlen, int stop) {
+  const dp_tagger *t = ctx;
+  uint32_t k = 0;
+  int cap = starts_upper(word, wlen);
+  if (cap) {
+    k |= K_CAP;
+    if (all_caps_text(word, wlen))
+      k |= K_ALLCAPS;
+    if (!stop) {
+      k |= K_INT;
+    } else {
+      const gkey *g = tab_find(t, term, tlen);
+      if (g && (g->type >= 0 || g->cues || (g->gflags & G_PREFIX)))
+        k |= K_INT;
     }
-    prev_end = tk->end;
   }
-  size_t nkeep = 0;
-  for (size_t k = 0; k < toks->n; k++)
-    nkeep += keep[k];
-  if (nkeep > 0) {
-    c->w = malloc(nkeep * sizeof *c->w);
-    if (!c->w) {
-      free(keep);
+  if (!(k & K_INT) && !stop && tlen > 2 && tlen <= 24) {
+    const gkey *g = cue_find(t, term, tlen);
+    if (g && (g->cues & (C_TITLE | C_ORG | C_ORGCAP | C_LOCHD)))
+      k |= K_HEAD;
+  }
+  /* the term as build_words keeps it */
+  int rewrite;
+  term_scan(term, &rewrite);
+  char small[64], *big = NULL;
+  const char *rt = term;
+  size_t rl = tlen;
+  if (rewrite) {
+    k |= K_REWRITE;
+    char *o = tlen < sizeof small ? small : (big = malloc(tlen + 1));
+    if (!o)
+      return k | K_REF_LOOKUP << K_REF_SHIFT;
+    rt = o;
+    for (const char *p = term; *p; p++) {
+      if (*p == '.')
+        continue;
+      if (*p == '\'' || *p == '-') {
+        *o++ = ' ';
+      } else if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
+                 (unsigned char)p[2] == 0x99) {
+        *o++ = ' ';
+        p += 2;
+      } else {
+        *o++ = *p;
+      }
+    }
+    *o = '\0';
+    rl = (size_t)(o - rt);
+  }
+  uint32_t ref = 0;
+  if (rl != 0 && rl <= 24) {
+    unsigned sg = cue_sig(rt, rl);
+    if (t->tbits[sg >> 6] & (1ull << (sg & 63)))
+      k |= K_SIGHEAD;
+  }
+  if (cap) {
+    const gkey *g = tab_find(t, rt, rl);
+    uintptr_t h0 = (uintptr_t)t->hot, gp = (uintptr_t)g;
+    if (g && gp >= h0 && gp < h0 + t->nhot * sizeof *t->hot)
+      ref = 1 + (uint32_t)((gp - h0) / sizeof *t->hot); /* a hot entry */
+    else if (g)
+      ref = K_REF_LOOKUP;
+  } else if (rl != 0 && rl <= 24) {
+    const gkey *g = cue_find(t, rt, rl);
+    if (g)
+      ref = 1 + (uint32_t)t->nhot + (uint32_t)(g - t->cue);
+  }
+  free(big);
+  if (ref > K_REF_LOOKUP)
+    ref = K_REF_LOOKUP;
+  return k | ref << K_REF_SHIFT;
+}
+
+void dp_tagger_attach(const dp_tagger *t, dp_analyzer *a) {
+  dp_analyzer_set_classifier(a, t ? word_class : NULL, t);
+}
+
+/* Token facts of build_words' first pass (one byte per token). */
+enum {
+  TB_WHY = 3u,   /* token_interesting: 0, 1 or 2 */
+  TB_WORD = 4u,  /* a word of its own (not a joined form, sane span) */
+  TB_CLASS = 8u, /* its word class can be trusted (see build_words) */
+};
+
+/* Fills the word of token tk; pw_end, prev_kept and first describe the
+ * word token before it. fast: use the token's word class. */
+static int make_word(ctx *c, const dp_token *tk, size_t prev_end, int prev_kept,
+                     int first, int fast) {
+  gap_info gi;
+  analyse_gap(c->text + prev_end, tk->start - prev_end, &gi);
+  if ((c->n > 0) & (prev_kept != 0) & (gi.ocr_join != 0)) {
+    /* "Cham¬ bre": extend the previous word */
+    word *pw = &c->w[c->n - 1];
+    /* new term = old term + this term; the stem is the joined term */
+    pw->term = term_rewrite(c, pw->term, tk->term);
+    if (!pw->term)
       return -1;
-    }
-    c->wcap = nkeep;
+    pw->tlen = strlen(pw->term);
+    pw->stem = pw->term;
+    pw->end = tk->end;
+    pw->tflags |=
+        tk->flags &
+        ~(uint32_t)(DP_TOK_STOP | DP_TOK_SENT_START | DP_TOK_CAPITAL) &
+        WORD_TFLAGS;
+    pw->slow = 1; /* its class is the first part's */
+    return 0;
   }
-  /* 2. words for the kept tokens; what lies between them is read from the
-   * text; a skipped stretch breaks names */
-  prev_end = 0;
-  int prev_kept = 0, first = 1;
-  for (size_t k = 0; k < toks->n; k++) {
-    const dp_token *tk = &toks->v[k];
-    if (tk->flags & DP_TOK_JOINED)
-      continue;
-    if (tk->start < prev_end || tk->end > c->len || tk->end <= tk->start)
-      continue;
-    if (!keep[k]) {
-      prev_end = tk->end;
-      prev_kept = 0;
-      first = 0;
-      continue;
-    }
-    gap_info gi;
-    analyse_gap(c->text + prev_end, tk->start - prev_end, &gi);
-    if (c->n > 0 && prev_kept && gi.ocr_join) {
-      /* "Cham¬ bre": extend the previous word */
-      word *pw = &c->w[c->n - 1];
-      /* new term = old term + this term; the stem is the joined term */
-      pw->term = term_rewrite(c, pw->term, tk->term);
-      if (!pw->term) {
-        free(keep);
+  /* c->w has room for a word per token (build_words) */
+  word *w = &c->w[c->n];
+  w->hash = 0;
+  w->g = NULL;
+  w->slow = 0;
+  w->start = tk->start;
+  w->end = tk->end;
+  w->tflags = tk->flags & WORD_TFLAGS;
+  w->term = tk->term;
+  const char *surf = c->text + tk->start;
+  size_t slen = tk->end - tk->start;
+  uint32_t k = tk->flags >> DP_TOK_CLASS_SHIFT;
+  if (fast) {
+    w->cls = k;
+    if (k & K_REWRITE) {
+      if (!(w->term = term_rewrite(c, tk->term, "")))
         return -1;
-      }
-      pw->tlen = strlen(pw->term);
-      pw->stem = pw->term;
-      pw->end = tk->end;
-      pw->tflags |= tk->flags & ~(uint32_t)(DP_TOK_STOP | DP_TOK_SENT_START |
-                                            DP_TOK_CAPITAL);
-      prev_end = tk->end;
-      continue;
     }
-    if (c->n == c->wcap) {
-      size_t nc = c->wcap ? c->wcap * 2 : 64;
-      word *nw = realloc(c->w, nc * sizeof *nw);
-      if (!nw) {
-        free(keep);
-        return -1;
-      }
-      c->w = nw;
-      c->wcap = nc;
-    }
-    word *w = &c->w[c->n];
-    memset(w, 0, sizeof *w);
-    w->start = tk->start;
-    w->end = tk->end;
-    w->tflags = tk->flags;
-    w->term = tk->term;
+    w->tlen = strlen(w->term);
+    w->cap = (uint8_t)(k & K_CAP);
+    w->allcaps = (uint8_t)((k & K_ALLCAPS) != 0);
+  } else {
+    w->slow = 1;
+    w->cls = 0;
     int rewrite;
     w->tlen = term_scan(tk->term, &rewrite);
     if (rewrite) {
-      if (!(w->term = term_rewrite(c, tk->term, ""))) {
-        free(keep);
+      if (!(w->term = term_rewrite(c, tk->term, "")))
         return -1;
-      }
       w->tlen = strlen(w->term);
     }
-    w->stem = tk->stem;
-    w->gap = (uint8_t)(c->n == 0 || !prev_kept ? GAP_BREAK : gi.kind);
-    memcpy(w->elided, gi.elided, sizeof w->elided);
-    w->dot_gap = (uint8_t)(prev_kept && gi.dot_only);
-    w->comma_gap = (uint8_t)(prev_kept && gi.comma_only);
-    const char *surf = c->text + tk->start;
-    size_t slen = tk->end - tk->start;
     w->cap = (uint8_t)starts_upper(surf, slen);
     w->allcaps = (uint8_t)(w->cap && all_caps_text(surf, slen));
-    w->dot_after = (uint8_t)(tk->end < c->len && c->text[tk->end] == '.');
-    w->initial =
-        (uint8_t)(w->cap && w->dot_after &&
-                  !(tk->end + 1 < c->len && c->text[tk->end + 1] == '.') &&
-                  (slen == 1 ||
-                   (slen == 2 && ((unsigned char)surf[0] & 0xE0) == 0xC0)));
-    /* sentence start (abbreviations are looked at once cues are known) */
-    w->sent = (uint8_t)(first || gi.newline || gi.opener || gi.sent_end);
-    prev_end = tk->end;
-    prev_kept = 1;
-    first = 0;
-    c->n++;
   }
-  free(keep);
-  /* hashes of the capitalised words first, their table lines prefetched */
-  for (size_t i = 0; i < c->n; i++) {
-    if (!c->w[i].cap || (c->w[i].tflags & DP_TOK_NUMBER))
+  w->stem = tk->stem;
+  w->gap = (uint8_t)(c->n == 0 || !prev_kept ? GAP_BREAK : gi.kind);
+  memcpy(w->elided, gi.elided, sizeof w->elided);
+  w->dot_gap = (uint8_t)(prev_kept && gi.dot_only);
+  w->comma_gap = (uint8_t)(prev_kept && gi.comma_only);
+  w->dot_after = (uint8_t)(tk->end < c->len && c->text[tk->end] == '.');
+  w->initial =
+      (uint8_t)(w->cap && w->dot_after &&
+                !(tk->end + 1 < c->len && c->text[tk->end + 1] == '.') &&
+                (slen == 1 ||
+                 (slen == 2 && ((unsigned char)surf[0] & 0xE0) == 0xC0)));
+  /* sentence start (abbreviations are looked at once cues are known) */
+  w->sent = (uint8_t)(first || gi.newline || gi.opener || gi.sent_end);
+  c->n++;
+  return 0;
+}
+
+/* Offset of the first 0xC2 byte ("¬", no-break space...) of the text at or
+ * after i, or the text's length. */
+static size_t next_c2(const ctx *c, size_t i) {
+  if (i >= c->len)
+    return c->len;
+  const char *p = memchr(c->text + i, 0xC2, c->len - i);
+  return p ? (size_t)(p - c->text) : c->len;
+}
+
+static int build_words(ctx *c, const dp_tokens *toks) {
+  size_t nt = toks->n;
+  /* 1. per token: is it a word, may it start a mention (why), and can its
+   * class be trusted; tb[k + 4] is token k's, with zeros around. Then the
+   * kept tokens: words within WINDOW_BACK before an interesting token,
+   * WINDOW_AHEAD after it (WINDOW_HEAD after a head), two tokens behind,
+   * without a branch per token. */
+  _Static_assert(WINDOW_BACK == 2 && WINDOW_AHEAD == 2 && WINDOW_HEAD == 4,
+                 "the window below is written out for these sizes");
+  /* one block per call: the words (at most one per token), the kept token
+   * indices (then the find_mentions starters), the token facts */
+  size_t wbytes = nt * sizeof *c->w, kbytes = (nt + 1) * sizeof(uint32_t);
+  char *block = malloc(wbytes + kbytes + nt + 8);
+  if (!block)
+    return -1;
+  c->w = (word *)(void *)block;
+  c->wcap = nt;
+  uint32_t *kept = (uint32_t *)(void *)(block + wbytes);
+  uint8_t *tb = (uint8_t *)block + wbytes + kbytes;
+  memset(tb, 0, nt + 8);
+  const int digit_ok = !c->t->digit_heads;
+  size_t prev_end = 0, c2 = next_c2(c, 0), nk = 0;
+  for (size_t k = 0; k < nt; k++) {
+    const dp_token *tk = &toks->v[k];
+    uint32_t f = tk->flags, cls = f >> DP_TOK_CLASS_SHIFT;
+    size_t s = tk->start, e = tk->end;
+    if (f & DP_TOK_JOINED)
       continue;
-    c->w[i].hash = fnv1a(TERM(c, i), c->w[i].tlen);
+    if ((s < prev_end) | (e > c->len) | (e <= s))
+      continue;
+    /* the class says what token_interesting would: K_INT and K_HEAD are
+     * exclusive (why = 1 or 2); numbers are never interesting (no head
+     * starts with a digit) but for the gap below */
+    unsigned why;
+    uint8_t b = TB_WORD;
+    /* classified, and not capitalised for the analyzer alone */
+    uint32_t untrusted = ((f & DP_TOK_CLASSIFIED) ^ DP_TOK_CLASSIFIED) |
+                         ((f & DP_TOK_CAPITAL) & ~((cls & K_CAP) << 6));
+    _Static_assert(DP_TOK_CAPITAL == 1u << 6 && K_CAP == 1u, "bits");
+    if (!untrusted) {
+      why = (cls >> 2) & 3;
+      b |= TB_CLASS;
+    } else if ((f & DP_TOK_NUMBER) && !(f & DP_TOK_CLASSIFIED) && digit_ok &&
+               c->text[s] >= '0' && c->text[s] <= '9') {
+      why = 0;
+    } else {
+      why = (unsigned)token_interesting(c, tk, prev_end);
+    }
+    /* a "¬" or a no-break space in the gap makes a word interesting */
+    if (c2 < s && s > prev_end + 1)
+      why = 1;
+    tb[k + 4] = (uint8_t)(b | why);
+    prev_end = e;
+    if (c2 < prev_end)
+      c2 = next_c2(c, prev_end);
+  }
+  for (size_t k = 0; k < nt; k++) {
+    const uint8_t *q = tb + k; /* q[4] is token k */
+    unsigned near = (q[2] | q[3] | q[4] | q[5] | q[6]) & TB_WHY;
+    unsigned head = (q[0] | q[1]) & 2u;
+    kept[nk] = (uint32_t)k;
+    nk += (size_t)((near | head) != 0) & (size_t)(q[4] >> 2 & 1);
+  }
+  /* 3. words for the kept tokens; what lies between them is read from the
+   * text; a skipped stretch breaks names */
+  size_t last = (size_t)-1; /* last kept token */
+  for (size_t q = 0; q < nk; q++) {
+    size_t k = kept[q];
+    /* the word token before this one */
+    size_t p = k;
+    while (p > 0 && !(tb[p - 1 + 4] & TB_WORD))
+      p--;
+    int first = p == 0;
+    size_t pe = first ? 0 : toks->v[p - 1].end;
+    int prev_kept = !first && last == p - 1;
+    if (make_word(c, &toks->v[k], pe, prev_kept, first,
+                  (tb[k + 4] & TB_CLASS) != 0))
+      return -1; /* the block is c->w, freed by dp_tag */
+    last = k;
+  }
+  /* capitalised words near word i: cb[i + 2] is word i's (reusing tb) */
+  uint8_t *cb = tb;
+  memset(cb, 0, c->n + 4);
+  for (size_t i = 0; i < c->n; i++)
+    cb[i + 2] = c->w[i].cap;
+  /* hashes of the capitalised words to look up, their table lines
+   * prefetched */
+  for (size_t i = 0; i < c->n; i++) {
+    const word *w = &c->w[i];
+    if ((w->slow == 0) & ((w->cls >> K_REF_SHIFT) < c->t->nrefs))
+      continue; /* its class gives its entry */
+    if (!w->cap || (w->tflags & DP_TOK_NUMBER))
+      continue;
+    c->w[i].hash = key_hash(TERM(c, i), c->w[i].tlen);
     tab_prefetch(c->t, c->w[i].hash);
   }
+  /* capitalised words: the whole table; other words: cue words only, and
+   * only near a capitalised word or when they may head a name */
   for (size_t i = 0; i < c->n; i++) {
-    /* capitalised words: the whole table; other words: cue words only, and
-     * only near a capitalised word or when they may head a name */
-    const char *t = TERM(c, i);
-    if (c->w[i].tflags & DP_TOK_NUMBER)
+    word *w = &c->w[i];
+    unsigned near = cb[i] | cb[i + 1] | cb[i + 3] | cb[i + 4];
+    uint32_t ref = w->cls >> K_REF_SHIFT;
+    if ((w->slow == 0) & (ref < c->t->nrefs)) {
+      /* the entry the word's class names, if the word is looked up */
+      unsigned use = ((w->tflags & DP_TOK_NUMBER) == 0) &
+                     (w->cap | near | ((w->cls & K_SIGHEAD) != 0));
+      const gkey *g = c->t->refs[ref];
+      w->g = (const gkey *)((uintptr_t)g & ((uintptr_t)0 - use));
+      w->cues = (uint16_t)(use ? c->t->refcues[ref] : 0);
       continue;
-    size_t tl = c->w[i].tlen;
-    if (c->w[i].cap) {
-      c->w[i].g = ctx_find(c, t, tl, c->w[i].hash);
+    }
+    if (w->tflags & DP_TOK_NUMBER)
+      continue;
+    const char *t = TERM(c, i);
+    size_t tl = w->tlen;
+    if (w->cap) {
+      w->g = ctx_find(c, t, tl, w->hash);
       continue;
     }
     if (tl == 0 || tl > 24)
       continue;
-    int near = (i > 0 && c->w[i - 1].cap) || (i > 1 && c->w[i - 2].cap) ||
-               (i + 1 < c->n && c->w[i + 1].cap) ||
-               (i + 2 < c->n && c->w[i + 2].cap);
-    if (!near) {
+    if (!near && (w->slow || !(w->cls & K_SIGHEAD))) {
       unsigned sg = cue_sig(t, tl);
       if (!(c->t->tbits[sg >> 6] & (1ull << (sg & 63))))
         continue;
     }
-    c->w[i].g = cue_find(c->t, t, tl);
+    w->g = cue_find(c->t, t, tl);
   }
+  for (size_t i = 0; i < c->n; i++)
+    if ((c->w[i].slow != 0) | ((c->w[i].cls >> K_REF_SHIFT) >= c->t->nrefs))
+      c->w[i].cues = (uint16_t)(c->w[i].g ? c->w[i].g->cues : 0);
   /* "M. Dupont", "J. Dupont", "r. de Rivoli": a full stop after an
    * abbreviation or an initial does not end the sentence */
   for (size_t i = 1; i < c->n; i++) {
     word *w = &c->w[i];
     const word *pw = &c->w[i - 1];
-    if (!w->sent || w->gap != GAP_BREAK || !w->dot_gap)
+    if (!((w->sent != 0) & (w->gap == GAP_BREAK) & (w->dot_gap != 0)))
       continue;
     int abbr_dot =
-        pw->initial ||
-        (pw->g && (pw->g->cues & (C_ABBR | C_LOCHD)) && pw->dot_after);
+        pw->initial || ((pw->cues & (C_ABBR | C_LOCHD)) && pw->dot_after);
     if (abbr_dot)
       w->sent = 0;
+  }
+  /* the words find_mentions looks at: capitalised words and heads (a rule
+   * needs one or the other) */
+  c->st = kept; /* no longer needed: at least c->n entries */
+  const unsigned heads = C_ABBR | C_TITLE | C_ORG | C_ORGCAP | C_LOCHD;
+  for (size_t i = 0; i < c->n; i++) {
+    const word *w = &c->w[i];
+    c->st[c->nst] = (uint32_t)i;
+    c->nst += w->cap | ((w->cues & heads) != 0);
   }
   return 0;
 }
@@ -1397,7 +1751,7 @@ static int build_words(ctx *c, const dp_tokens *toks) {
 /* Can word i continue a name that includes word i-1? */
 static int name_joins(const ctx *c, size_t i) {
   const word *w = &c->w[i];
-  if (w->gap == GAP_SPACE || w->gap == GAP_HYPHEN || w->gap == GAP_ELIDE)
+  if (w->gap != GAP_BREAK) /* space, hyphen or elision */
     return 1;
   if (w->gap == GAP_BREAK && w->dot_gap && i > 0 && c->w[i - 1].initial)
     return 1;
@@ -2161,12 +2515,12 @@ static int earlier_product(const ctx *c, size_t i) {
 
 static int find_mentions(ctx *c) {
   size_t i = 0;
-  while (i < c->n) {
-    const word *w = &c->w[i];
-    if (!w->cap && !w->g) {
-      i++;
+  /* the other words are skipped one by one */
+  for (size_t q = 0; q < c->nst; q++) {
+    if (c->st[q] < i)
       continue;
-    }
+    i = c->st[q];
+    const word *w = &c->w[i];
     int cues = word_cues(c, i);
     size_t ni = i;
     long e;
@@ -2474,7 +2828,7 @@ typedef struct sn_slot {
 } sn_slot;
 
 static int sn_find(const sn_slot *tab, size_t mask, const char *t) {
-  for (size_t i = fnv1a(t, strlen(t)) & mask;; i = (i + 1) & mask) {
+  for (size_t i = key_hash(t, strlen(t)) & mask;; i = (i + 1) & mask) {
     if (!tab[i].term)
       return -1;
     if (strcmp(tab[i].term, t) == 0)
@@ -2483,7 +2837,7 @@ static int sn_find(const sn_slot *tab, size_t mask, const char *t) {
 }
 
 static void sn_put(sn_slot *tab, size_t mask, const char *t, int m) {
-  size_t i = fnv1a(t, strlen(t)) & mask;
+  size_t i = key_hash(t, strlen(t)) & mask;
   while (tab[i].term) {
     if (strcmp(tab[i].term, t) == 0)
       return; /* the first full name wins */
@@ -2539,7 +2893,7 @@ static int nationality_like(const char *t) {
 /* A mention whose fate the recurrence test decides: a lone unknown word, or
  * an unknown word after "à" (a place unless the text shows a person). */
 static int recurrence_candidate(const ctx *c, const mention *m) {
-  if (m->pending == 1 && !m->link_only)
+  if ((m->pending == 1) & !m->link_only)
     return 1;
   if (m->soft_loc && m->type == DP_ENT_LOC && m->wi == m->wj) {
     const gkey *g = c->w[m->ni].g;
@@ -2596,7 +2950,7 @@ static int promote_pending(ctx *c) {
     for (size_t q = 0; q < c->nm; q++) {
       size_t k = dir == 0 ? q : c->nm - 1 - q;
       mention *m = &c->m[k];
-      if (!m->pending || m->link_only)
+      if ((m->pending == 0) | (m->link_only != 0))
         continue;
       int side = dir == 0 ? -1 : 1;
       if ((side < 0 && k == 0) || (side > 0 && k + 1 >= c->nm))
@@ -2719,33 +3073,30 @@ static int promote_pending(ctx *c) {
     if (!recurrence_candidate(c, m))
       continue;
     const char *t = STEM(c, m->ni);
-    size_t j = fnv1a(t, strlen(t)) & mask;
+    size_t j = key_hash(t, strlen(t)) & mask;
     while (tab[j].term && strcmp(tab[j].term, t) != 0)
       j = (j + 1) & mask;
     tab[j].term = t;
   }
   for (size_t i = 0; i < c->toks->n; i++) {
     const dp_token *w = &c->toks->v[i];
-    if (w->flags & DP_TOK_JOINED)
+    const uint32_t cs = DP_TOK_CAPITAL | DP_TOK_SENT_START;
+    if ((w->flags & DP_TOK_JOINED) | ((w->flags & cs) == cs))
       continue;
     int cap = (w->flags & DP_TOK_CAPITAL) != 0;
-    if (cap && (w->flags & DP_TOK_SENT_START))
+    /* an ASCII letter starting the surface starts the stem, lowercased;
+     * two start it with both (two[] implies first[]): most tokens are
+     * rejected without reading their stem */
+    size_t st = w->start;
+    unsigned s0 = st < c->len ? (unsigned char)c->text[st] | 0x20u : 0,
+             s1 = st + 1 < w->end ? (unsigned char)c->text[st + 1] | 0x20u : 0;
+    unsigned l0 = s0 >= 'a' && s0 <= 'z', l1 = s1 >= 'a' && s1 <= 'z';
+    if (l0 & l1 & (unsigned)two_ok) {
+      unsigned b2 = (s0 - 'a') * 26u + (s1 - 'a');
+      if (!(two[b2 >> 3] & (1u << (b2 & 7))))
+        continue;
+    } else if (l0 && !(first[s0 >> 6] & (1ull << (s0 & 63)))) {
       continue;
-    /* an ASCII letter starting the surface starts the stem, lowercased:
-     * most tokens are rejected without reading their stem */
-    unsigned char s0 = w->start < c->len ? (unsigned char)c->text[w->start] : 0;
-    if ((s0 | 0x20) >= 'a' && (s0 | 0x20) <= 'z' &&
-        !(first[(s0 | 0x20) >> 6] & (1ull << ((s0 | 0x20) & 63))))
-      continue;
-    if (two_ok && (s0 | 0x20) >= 'a' && (s0 | 0x20) <= 'z' &&
-        w->start + 1 < w->end) {
-      /* two ASCII letters start the surface: they start the stem */
-      unsigned char s1 = (unsigned char)c->text[w->start + 1] | 0x20;
-      if (s1 >= 'a' && s1 <= 'z') {
-        unsigned b2 = ((s0 | 0x20u) - 'a') * 26u + (s1 - 'a');
-        if (!(two[b2 >> 3] & (1u << (b2 & 7))))
-          continue;
-      }
     }
     const char *t = w->stem;
     unsigned char f0 = (unsigned char)t[0];
@@ -2754,7 +3105,7 @@ static int promote_pending(ctx *c) {
     size_t l = strlen(t);
     if (!(lenmask & (1ull << (l & 63))))
       continue;
-    size_t j = fnv1a(t, l) & mask;
+    size_t j = key_hash(t, l) & mask;
     while (tab[j].term && strcmp(tab[j].term, t) != 0)
       j = (j + 1) & mask;
     if (!tab[j].term)
@@ -2769,7 +3120,7 @@ static int promote_pending(ctx *c) {
     if (!recurrence_candidate(c, m))
       continue;
     const char *t = STEM(c, m->ni);
-    size_t j = fnv1a(t, strlen(t)) & mask;
+    size_t j = key_hash(t, strlen(t)) & mask;
     while (tab[j].term && strcmp(tab[j].term, t) != 0)
       j = (j + 1) & mask;
     if (tab[j].term && tab[j].cap >= PENDING_MIN && tab[j].lower == 0) {
@@ -2789,9 +3140,15 @@ static int link_mentions(ctx *c) {
     mention *m = &c->m[k];
     if (m->g || m->canon_len)
       continue;
-    if (make_key(c, m->ni, m->nj))
-      return -1;
-    const gkey *g = tab_find(c->t, c->key.p, c->key.len);
+    const gkey *g;
+    if (m->ni == m->nj && c->w[m->ni].cap &&
+        !(c->w[m->ni].tflags & DP_TOK_NUMBER)) {
+      g = c->w[m->ni].g; /* the table's entry for its term */
+    } else {
+      if (make_key(c, m->ni, m->nj))
+        return -1;
+      g = tab_find(c->t, c->key.p, c->key.len);
+    }
     if (g && g->type == m->type && g->canon)
       m->g = g;
     if (g && m->pending && g->type >= 0 && g->canon && !(g->gflags & G_WEAK)) {
@@ -2812,7 +3169,7 @@ static int link_mentions(ctx *c) {
   for (int pass = 0; pass < 2; pass++) {
     for (size_t k = 0; k < c->nm; k++) {
       mention *m = &c->m[k];
-      if (m->type != DP_ENT_PER || m->pending)
+      if ((m->type != DP_ENT_PER) | (m->pending != 0))
         continue;
       size_t sw = surname_word(c, m);
       int full =
@@ -2921,7 +3278,7 @@ static int emit(ctx *c, dp_entities *out) {
     if (rc || canon.len == 0)
       continue;
     key.len = 0;
-    if ((rc = fold_append(&key, canon.p, canon.len, FOLD_CANON)))
+    if ((rc = fold_canon(&key, canon.p, canon.len)))
       break;
     if (out->n == out->cap) {
       size_t nc = out->cap ? out->cap * 2 : 16;
@@ -2978,7 +3335,7 @@ int dp_tag(const dp_tagger *t, const char *text, size_t len,
     person_edges(&c);
   if (rc == 0 && c.nm > 0)
     rc = emit(&c, out);
-  free(c.w);
+  free(c.w); /* and c.st: build_words' block */
   while (c.sa) {
     arena_block *nb = c.sa->next;
     free(c.sa);

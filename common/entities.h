@@ -27,11 +27,11 @@ const char *dp_entity_type_name(dp_entity_type t);
 int dp_entity_type_parse(const char *s);
 
 typedef struct dp_entity {
-  size_t start;         /* byte offset of the mention in the text (after elision) */
-  size_t end;           /* one past its last byte */
-  dp_entity_type type;  /* PER, ORG, LOC or MISC */
-  char *canonical;      /* display canonical name, malloc'd (owned by the list) */
-  char *key;            /* folded canonical key, malloc'd (owned by the list) */
+  size_t start; /* byte offset of the mention in the text (after elision) */
+  size_t end;   /* one past its last byte */
+  dp_entity_type type; /* PER, ORG, LOC or MISC */
+  char *canonical; /* display canonical name, malloc'd (owned by the list) */
+  char *key;       /* folded canonical key, malloc'd (owned by the list) */
 } dp_entity;
 
 /* A growable list; zero-initialise, reuse, free with dp_entities_free. */
@@ -59,6 +59,16 @@ void dp_tagger_free(dp_tagger *t);
  * Returns 0, or -1 on allocation failure. Thread-safe for distinct outs. */
 int dp_tag(const dp_tagger *t, const char *text, size_t len,
            const dp_tokens *toks, dp_entities *out);
+
+/* Installs the tagger's word classifier on analyzer a (added for speed,
+ * see docs/entities.md "Speed"): the analyzer then computes, once per
+ * distinct word, what dp_tag needs to know of a word alone (capitals, cue
+ * and gazetteer entry, whether it may start a mention) and stores it in the
+ * tokens' flags (DP_TOK_CLASSIFIED), so that dp_tag does no per-token
+ * look-up. dp_tag gives the same entities for tokens with or without these
+ * bits. t must outlive a's use; a is not thread-safe as before, t stays
+ * shareable. The analyzer's tokens are otherwise unchanged. */
+void dp_tagger_attach(const dp_tagger *t, dp_analyzer *a);
 
 /* Canonicalises a user-given entity name as the tagger would (alias table,
  * elision, folding): writes the malloc'd key to *key (caller frees) and,

@@ -54,6 +54,8 @@ int dpi_builder_new(dpi_builder **out, const dp_tagger *tagger, char **err) {
     return -1;
   }
   b->tagger = tagger;
+  if (tagger) /* per-word facts for dp_tag, computed in the word cache */
+    dp_tagger_attach(tagger, b->an);
   *out = b;
   return 0;
 }

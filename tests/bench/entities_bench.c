@@ -1,15 +1,26 @@
 /* depeche-bench-entities — cost of entity tagging against the analyzer, on
  * real news bodies, measured in the same run.
  *
- * Usage: depeche-bench-entities [--limit N] [--repeat R] FILE.jsonl[.gz]
+ * Usage: depeche-bench-entities [--limit N] [--repeat R] [--plain] [--check]
+ *                               FILE.jsonl[.gz]
  *
  * Reads articles (one JSON object a line with a "body" string, e.g.
  * ../shared/data/news-orangesum/orangesum_articles.jsonl.gz), loads the
- * bodies in memory, then R times over all bodies: analyzes each body, then
- * tags it, timing both steps with the thread CPU clock. Prints the totals,
- * the tagger's cost as a percentage of the analyzer's (the goal: at most
- * 25%), the tagger start-up time and the entities found per type.
- * Exit status: 0, or 2 on bad input (one line on stderr with file:line).
+ * bodies in memory, then R times over all bodies, timing each step with the
+ * thread CPU clock:
+ *   A. dp_analyze with a plain analyzer (what any caller pays);
+ *   B. dp_analyze with an analyzer the tagger is attached to
+ *      (dp_tagger_attach: its word classifier runs in the word cache);
+ *   C. dp_tag over B's tokens (what the indexer does).
+ * A and B alternate in order from body to body. Tagging costs B + C - A:
+ * the classifier's share of the analyzer counts as tagging. Prints the
+ * totals, that cost as a percentage of A (the goal: at most 25%), the
+ * tagger start-up time and the entities found per type.
+ * --plain also times dp_tag over A's tokens (the path without classes);
+ * --check compares, body by body, the entities of dp_tag over A's and B's
+ * tokens and exits 1 at the first difference.
+ * Exit status: 0, 1 (--check found a difference), or 2 on bad input (one
+ * line on stderr with file:line).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -115,7 +126,7 @@ static int load(const char *path, size_t limit, bodies *b) {
 
 int main(int argc, char **argv) {
   size_t limit = (size_t)-1;
-  int repeat = 1;
+  int repeat = 1, plain = 0, check = 0;
   const char *path = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
@@ -124,9 +135,13 @@ int main(int argc, char **argv) {
       repeat = atoi(argv[++i]);
       if (repeat < 1)
         repeat = 1;
+    } else if (strcmp(argv[i], "--plain") == 0) {
+      plain = 1;
+    } else if (strcmp(argv[i], "--check") == 0) {
+      check = 1;
     } else if (argv[i][0] == '-' || path) {
       fprintf(stderr, "usage: depeche-bench-entities [--limit N] [--repeat R] "
-                      "FILE.jsonl[.gz]\n");
+                      "[--plain] [--check] FILE.jsonl[.gz]\n");
       return 2;
     } else {
       path = argv[i];
@@ -134,16 +149,17 @@ int main(int argc, char **argv) {
   }
   if (!path) {
     fprintf(stderr, "usage: depeche-bench-entities [--limit N] [--repeat R] "
-                    "FILE.jsonl[.gz]\n");
+                    "[--plain] [--check] FILE.jsonl[.gz]\n");
     return 2;
   }
   bodies b = {0};
   int rc = load(path, limit, &b);
-  dp_analyzer *an = NULL;
+  dp_analyzer *an = NULL, *an_cls = NULL;
   dp_tagger *tg = NULL;
   char *err = NULL;
   double t_load = 0;
-  if (rc == 0 && dp_analyzer_new(&an, &err)) {
+  if (rc == 0 &&
+      (dp_analyzer_new(&an, &err) || dp_analyzer_new(&an_cls, &err))) {
     fprintf(stderr, "depeche-bench-entities: analyzer: %s\n",
             err ? err : "failed");
     rc = 2;
@@ -157,25 +173,61 @@ int main(int argc, char **argv) {
     }
     t_load = cpu_now() - t0;
   }
+  if (rc == 0)
+    dp_tagger_attach(tg, an_cls);
   free(err);
   if (rc == 0) {
-    dp_tokens toks = {0};
-    dp_entities ents = {0};
-    double t_an = 0, t_tag = 0;
-    size_t per_type[4] = {0}, ntok = 0;
+    dp_tokens toks = {0}, ctoks = {0};
+    dp_entities ents = {0}, pents = {0};
+    double t_an = 0, t_cls = 0, t_tag = 0, t_plain = 0;
+    size_t per_type[4] = {0}, ntok = 0, checked = 0;
     for (int r = 0; r < repeat && rc == 0; r++) {
-      for (size_t i = 0; i < b.n; i++) {
+      for (size_t i = 0; i < b.n && rc == 0; i++) {
         dp_tokens_clear(&toks);
+        dp_tokens_clear(&ctoks);
         dp_entities_clear(&ents);
-        double t0 = cpu_now();
-        if (dp_analyze(an, b.v[i], b.len[i], 0, &toks) == (uint32_t)-1)
-          rc = 2;
+        dp_entities_clear(&pents);
+        double ta = 0, tb = 0;
+        for (int step = 0; step < 2; step++) {
+          /* A then B on even bodies, B then A on odd ones */
+          int cls = step ^ (int)(i & 1);
+          double t0 = cpu_now();
+          if (dp_analyze(cls ? an_cls : an, b.v[i], b.len[i], 0,
+                         cls ? &ctoks : &toks) == (uint32_t)-1)
+            rc = 2;
+          double t1 = cpu_now();
+          *(cls ? &tb : &ta) = t1 - t0;
+        }
         double t1 = cpu_now();
-        if (rc == 0 && dp_tag(tg, b.v[i], b.len[i], &toks, &ents))
+        if (rc == 0 && dp_tag(tg, b.v[i], b.len[i], &ctoks, &ents))
           rc = 2;
         double t2 = cpu_now();
-        t_an += t1 - t0;
+        t_an += ta;
+        t_cls += tb;
         t_tag += t2 - t1;
+        if (rc == 0 && (plain || check)) {
+          double t3 = cpu_now();
+          if (dp_tag(tg, b.v[i], b.len[i], &toks, &pents))
+            rc = 2;
+          t_plain += cpu_now() - t3;
+        }
+        if (rc == 0 && check && r == 0) {
+          int same = ents.n == pents.n;
+          for (size_t k = 0; same && k < ents.n; k++)
+            same = ents.v[k].start == pents.v[k].start &&
+                   ents.v[k].end == pents.v[k].end &&
+                   ents.v[k].type == pents.v[k].type &&
+                   strcmp(ents.v[k].key, pents.v[k].key) == 0 &&
+                   strcmp(ents.v[k].canonical, pents.v[k].canonical) == 0;
+          if (!same) {
+            fprintf(stderr,
+                    "depeche-bench-entities: body %zu: %zu entities with "
+                    "word classes, %zu without\n",
+                    i + 1, ents.n, pents.n);
+            rc = 1;
+          }
+          checked++;
+        }
         if (r == 0) {
           ntok += toks.n;
           for (size_t k = 0; k < ents.n; k++)
@@ -184,23 +236,37 @@ int main(int argc, char **argv) {
       }
     }
     if (rc == 0) {
+      double cost = t_cls - t_an + t_tag;
       printf("bodies %zu (%.1f MB), tokens %zu, repeat %d\n", b.n,
              (double)b.bytes / 1e6, ntok, repeat);
       printf("analyzer %.1f ms, tagger %.1f ms: tagging adds %.1f%% to the "
              "analyzer\n",
-             t_an * 1e3, t_tag * 1e3, t_an > 0 ? 100.0 * t_tag / t_an : 0.0);
+             t_an * 1e3, cost * 1e3, t_an > 0 ? 100.0 * cost / t_an : 0.0);
+      printf("  tagger = analyzer with word classes %.1f ms (%+.1f ms) + "
+             "dp_tag %.1f ms\n",
+             t_cls * 1e3, (t_cls - t_an) * 1e3, t_tag * 1e3);
+      if (plain)
+        printf("dp_tag without word classes %.1f ms: %.1f%% of the analyzer\n",
+               t_plain * 1e3, t_an > 0 ? 100.0 * t_plain / t_an : 0.0);
+      if (check)
+        printf("check: %zu bodies, same entities with and without word "
+               "classes\n",
+               checked);
       printf("tagger start-up %.2f ms (CPU)\n", t_load * 1e3);
       printf("entities: PER %zu, ORG %zu, LOC %zu, MISC %zu\n",
              per_type[DP_ENT_PER], per_type[DP_ENT_ORG], per_type[DP_ENT_LOC],
              per_type[DP_ENT_MISC]);
-    } else {
+    } else if (rc == 2) {
       fprintf(stderr, "depeche-bench-entities: out of memory\n");
     }
     dp_tokens_free(&toks);
+    dp_tokens_free(&ctoks);
     dp_entities_free(&ents);
+    dp_entities_free(&pents);
   }
   dp_tagger_free(tg);
   dp_analyzer_free(an);
+  dp_analyzer_free(an_cls);
   for (size_t i = 0; i < b.n; i++)
     free(b.v[i]);
   free(b.v);

@@ -29,13 +29,14 @@ target_link_libraries(analyzer_bench PRIVATE depeche_common PkgConfig::JANSSON
 # --- entities (issue 7 owner) --------------------------------------------------
 # depeche-bench-entities: CPU time of dp_tag against dp_analyze on OrangeSum
 # bodies, in the same run (goal: tagging adds at most 25%). The ctest is a
-# smoke run on 50 bodies (no timing threshold); it skips (77) without data.
+# smoke run on 50 bodies (no timing threshold) that also checks the same
+# entities with and without word classes; it skips (77) without data.
 if(NOT TARGET depeche-bench-entities)
   add_executable(depeche-bench-entities ${CMAKE_CURRENT_LIST_DIR}/entities_bench.c)
   target_link_libraries(depeche-bench-entities PRIVATE depeche_common PkgConfig::JANSSON
                         PkgConfig::ZLIB)
   add_test(NAME bench_entities_smoke
-           COMMAND bash -c "f=\"$DEPECHE_SHARED_DATA/news-orangesum/orangesum_articles.jsonl.gz\"; [ -r \"$f\" ] || { echo \"SKIP: $f not found\" >&2; exit 77; }; \"$0\" --limit 50 \"$f\" | grep -q '^analyzer .* tagging adds'"
+           COMMAND bash -c "f=\"$DEPECHE_SHARED_DATA/news-orangesum/orangesum_articles.jsonl.gz\"; [ -r \"$f\" ] || { echo \"SKIP: $f not found\" >&2; exit 77; }; \"$0\" --check --limit 50 \"$f\" | grep -q '^analyzer .* tagging adds'"
                    $<TARGET_FILE:depeche-bench-entities>)
   set_tests_properties(bench_entities_smoke PROPERTIES ENVIRONMENT "${DEPECHE_TEST_ENV}"
                        SKIP_RETURN_CODE 77 TIMEOUT 120)

@@ -19,17 +19,20 @@
 #include "analyzer.h"
 #include "entities.h"
 
-static dp_analyzer *A;
+static dp_analyzer *A;  /* plain */
+static dp_analyzer *AC; /* with the tagger's word classes (dp_tagger_attach) */
 static dp_tagger *T;
 
 static int setup(void **state) {
   (void)state;
   char *msg = NULL;
-  if (dp_analyzer_new(&A, &msg) != 0 || dp_tagger_new(&T, &msg) != 0) {
+  if (dp_analyzer_new(&A, &msg) != 0 || dp_analyzer_new(&AC, &msg) != 0 ||
+      dp_tagger_new(&T, &msg) != 0) {
     fprintf(stderr, "setup: %s\n", msg ? msg : "?");
     free(msg);
     return -1;
   }
+  dp_tagger_attach(T, AC);
   return 0;
 }
 
@@ -37,6 +40,7 @@ static int teardown(void **state) {
   (void)state;
   dp_tagger_free(T);
   dp_analyzer_free(A);
+  dp_analyzer_free(AC);
   return 0;
 }
 
@@ -65,12 +69,13 @@ static void cat(sbuf *b, const char *fmt, ...) {
   }
 }
 
-/* Tags text and renders its entities; caller frees. */
-static char *render(const char *text) {
+/* Tags text (tokens of analyzer an) and renders its entities; caller
+ * frees. */
+static char *render_with(dp_analyzer *an, const char *text) {
   size_t len = strlen(text);
   dp_tokens toks = {0};
   dp_entities ents = {0};
-  assert_int_not_equal(dp_analyze(A, text, len, 0, &toks), (uint32_t)-1);
+  assert_int_not_equal(dp_analyze(an, text, len, 0, &toks), (uint32_t)-1);
   assert_int_equal(dp_tag(T, text, len, &toks, &ents), 0);
   sbuf b = {0};
   cat(&b, "%s", "");
@@ -91,6 +96,17 @@ static char *render(const char *text) {
   dp_entities_free(&ents);
   dp_tokens_free(&toks);
   return b.p;
+}
+
+/* render_with, through both the plain tokens and the classified ones (the
+ * tagger's fast path), which must give the same entities. */
+static char *render(const char *text) {
+  char *got = render_with(A, text), *fast = render_with(AC, text);
+  if (strcmp(got, fast) != 0)
+    fprintf(stderr, "text: %s\n plain: %s\n classes: %s\n", text, got, fast);
+  assert_string_equal(got, fast);
+  free(fast);
+  return got;
 }
 
 typedef struct tcase {
