@@ -129,15 +129,27 @@ static void unit_clear(unit *u) {
 
 /* ---- reader side ---- */
 
-/* The reader's test: has SIGINT or SIGTERM come? One that is pending
- * (blocked in every thread) is let in for a moment, so that the handler
- * sets the flag. */
+/* Is SIGINT or SIGTERM pending (blocked in every thread, not yet taken)? */
+static int signal_pending(void) {
+  sigset_t pend;
+  return sigpending(&pend) == 0 &&
+         (sigismember(&pend, SIGINT) == 1 || sigismember(&pend, SIGTERM) == 1);
+}
+
+/* The workers' test: a signal came or is pending. They never take it: the
+ * reader may be waiting for it in ppoll, and a signal taken elsewhere would
+ * leave it waiting for input. */
+static int signalled(shared *sh) {
+  return *sh->opt->stop || signal_pending();
+}
+
+/* The reader's test: has SIGINT or SIGTERM come? One that is pending is
+ * let in for a moment, so that the handler sets the flag. */
 static int stopping(shared *sh) {
   if (*sh->opt->stop)
     return 1;
-  sigset_t pend, sigs, old;
-  if (sigpending(&pend) == 0 &&
-      (sigismember(&pend, SIGINT) == 1 || sigismember(&pend, SIGTERM) == 1)) {
+  sigset_t sigs, old;
+  if (signal_pending()) {
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
@@ -578,7 +590,7 @@ static void *run_worker_main(void *arg) {
      * a run is up to CHUNK articles, the reader may have read them all */
     for (size_t i = 0; i < avail; i++) {
       unit *u = &sh->ring[(first + i) % sh->ring_n];
-      if (u->kind != U_ERROR && !stopping(sh)) {
+      if (u->kind != U_ERROR && !signalled(sh)) {
         work(sh, wa->b, u);
         run_put(&rw, u);
       }
