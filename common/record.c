@@ -72,6 +72,7 @@
 #include "str.h"
 #include "text.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,8 @@
  * (2^14, memLevel 5) or bigger (2^13) on OrangeSum records, and slower. */
 #define DP_RECORD_WINDOW_BITS 15
 #define DP_RECORD_MEM_LEVEL 8
+/* Room for the output of inflate beyond the payload (see dp_record_decode) */
+#define INFLATE_SLACK 320
 
 enum {
   METHOD_STORED = 0,
@@ -195,22 +198,6 @@ static int get_varint(rd *r, uint64_t *v) {
     }
   }
   return -1;
-}
-
-static int get_string(rd *r, char **out) {
-  uint64_t n;
-  if (get_varint(r, &n))
-    return -1;
-  if (n > (uint64_t)(r->e - r->p))
-    return -1;
-  char *s = malloc((size_t)n + 1);
-  if (!s)
-    return -2;
-  memcpy(s, r->p, (size_t)n);
-  s[n] = 0;
-  r->p += n;
-  *out = s;
-  return 0;
 }
 
 /* ---- encode ---- */
@@ -401,8 +388,64 @@ void dp_record_free(dp_record *r) {
   free(r);
 }
 
+/* Copies p[0,n) into a new NUL-terminated string (NULL: no memory). */
+static char *str_dup(const unsigned char *p, size_t n) {
+  char *s = malloc(n + 1);
+  if (s) {
+    memcpy(s, p, n);
+    s[n] = 0;
+  }
+  return s;
+}
+
+/* Reads a "string" field. Returns 0, -1 corrupt, -2 out of memory. */
+static int get_string(rd *r, char **out) {
+  uint64_t n;
+  if (get_varint(r, &n) || n > (uint64_t)(r->e - r->p))
+    return -1;
+  if (!(*out = str_dup(r->p, (size_t)n)))
+    return -2;
+  r->p += n;
+  return 0;
+}
+
+/* The keys of layout 2 that decode_payload folded: a record's entity list
+ * repeats the same few names, so a canonical already folded in this record
+ * is looked up (a linear scan over the first FOLD_SEEN distinct ones) and
+ * its key copied instead of folded again. */
+#define FOLD_SEEN 64
+
+typedef struct folds {
+  struct {
+    const char *canon; /* NUL-terminated canonical (the entity's) */
+    size_t len;        /* its length */
+    const char *key;   /* its folded key (the entity's) */
+    size_t klen;       /* the key's length */
+  } seen[FOLD_SEEN];
+  size_t n;           /* entries of seen */
+  dp_strbuf out;      /* the key being folded */
+  dp_text_scratch sc; /* code points for the folding */
+} folds;
+
+/* The folded key of canonical c[0,cn), malloc'd, or NULL (no memory). */
+static char *fold_key(folds *f, const char *c, size_t cn) {
+  for (size_t j = 0; j < f->n; j++)
+    if (f->seen[j].len == cn && memcmp(f->seen[j].canon, c, cn) == 0)
+      return str_dup((const unsigned char *)f->seen[j].key, f->seen[j].klen);
+  if (dp_text_fold(&f->sc, c, cn, &f->out) != 0)
+    return NULL;
+  char *k = str_dup((const unsigned char *)f->out.s, f->out.len);
+  if (k && f->n < FOLD_SEEN) {
+    f->seen[f->n].canon = c;
+    f->seen[f->n].len = cn;
+    f->seen[f->n].key = k;
+    f->seen[f->n++].klen = f->out.len;
+  }
+  return k;
+}
+
 /* Returns 0, -1 corrupt, -2 out of memory. */
-static int decode_payload(rd *in, int layout, dp_record *r) {
+static int decode_payload(rd *in, int layout, dp_record *r, folds *fo) {
   char **fields[] = {&r->id,   &r->title,  &r->date, &r->source, &r->url,
                      &r->path, &r->author, &r->lead, &r->body};
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
@@ -463,27 +506,107 @@ static int decode_payload(rd *in, int layout, dp_record *r) {
     if (get_varint(in, &c) || c / 2 > (uint64_t)(in->e - in->p))
       return -1;
     size_t cn = (size_t)(c / 2);
-    e->canonical = malloc(cn + 1);
-    if (!e->canonical)
+    if (!(e->canonical = str_dup(in->p, cn)))
       return -2;
-    memcpy(e->canonical, in->p, cn);
-    e->canonical[cn] = 0;
     in->p += cn;
     if (c & 1) {
       int rc = get_string(in, &e->key);
       if (rc)
         return rc;
-    } else {
-      e->key = dp_text_fold_dup(e->canonical, cn);
-      if (!e->key)
-        return -2;
+    } else if (!(e->key = fold_key(fo, e->canonical, cn))) {
+      return -2;
     }
   }
   return in->p == in->e ? 0 : -1;
 }
 
+struct dp_record_decoder {
+  z_stream zs;       /* inflate stream, reset for each record */
+  int ready;         /* zs initialised by inflateInit2 */
+  unsigned char *pl; /* payload buffer, kept when small */
+  size_t plcap;      /* its size */
+  folds fo;          /* folding scratch */
+};
+
+/* Payload buffers up to this size are kept by a decoder for the next
+ * record; bigger ones are freed at once. */
+#define DECODER_KEEP_MAX ((size_t)1 << 20)
+
+int dp_record_decoder_new(dp_record_decoder **out) {
+  *out = calloc(1, sizeof **out);
+  return *out ? 0 : -1;
+}
+
+static void decoder_release(dp_record_decoder *dec) {
+  if (dec->ready)
+    inflateEnd(&dec->zs);
+  dec->ready = 0;
+  free(dec->pl);
+  dec->pl = NULL;
+  dec->plcap = 0;
+  dp_strbuf_free(&dec->fo.out);
+  dp_text_scratch_free(&dec->fo.sc);
+}
+
+void dp_record_decoder_free(dp_record_decoder *dec) {
+  if (!dec)
+    return;
+  decoder_release(dec);
+  free(dec);
+}
+
+/* Inflates the raw deflate stream in[0,inlen) (with the preset dictionary
+ * dict when not NULL) into dec->pl, which must inflate to exactly plen
+ * bytes. The stream is initialised the first time, then only reset, which
+ * keeps its state and 32 KB window allocated. Returns 0, -1 corrupt, -2 no
+ * memory. */
+static int decoder_inflate(dp_record_decoder *dec, const unsigned char *in,
+                           size_t inlen, const unsigned char *dict,
+                           size_t dlen, size_t plen) {
+  /* INFLATE_SLACK more bytes of room let inflate take its fast path to the
+   * end of the output (it wants 258 free bytes); a stream longer than plen
+   * is still caught by the total_out check */
+  if (dec->plcap < plen + INFLATE_SLACK) {
+    free(dec->pl);
+    dec->plcap = 0;
+    if (!(dec->pl = malloc(plen + INFLATE_SLACK)))
+      return -2;
+    dec->plcap = plen + INFLATE_SLACK;
+  }
+  z_stream *zs = &dec->zs;
+  if (!dec->ready) {
+    memset(zs, 0, sizeof *zs);
+    if (inflateInit2(zs, -15) != Z_OK)
+      return -2;
+    dec->ready = 1;
+  } else if (inflateReset(zs) != Z_OK) {
+    return -1;
+  }
+  if (dict && inflateSetDictionary(zs, dict, (uInt)dlen) != Z_OK)
+    return -1;
+  zs->next_in = (unsigned char *)in;
+  zs->avail_in = (uInt)inlen;
+  zs->next_out = dec->pl;
+  zs->avail_out = (uInt)(plen + INFLATE_SLACK);
+  int zr = inflate(zs, Z_FINISH);
+  if (zr == Z_MEM_ERROR)
+    return -2;
+  return zr == Z_STREAM_END && zs->total_out == plen && zs->avail_in == 0
+             ? 0
+             : -1;
+}
+
 int dp_record_decode(const void *data, size_t len, dp_record **out,
                      char **errmsg) {
+  dp_record_decoder tmp;
+  memset(&tmp, 0, sizeof tmp);
+  int rc = dp_record_decode_with(&tmp, data, len, out, errmsg);
+  decoder_release(&tmp);
+  return rc;
+}
+
+int dp_record_decode_with(dp_record_decoder *dec, const void *data, size_t len,
+                          dp_record **out, char **errmsg) {
   const unsigned char *p = data;
   *out = NULL;
   if (len < 3 || !p) {
@@ -510,7 +633,6 @@ int dp_record_decode(const void *data, size_t len, dp_record **out,
     return -1;
   }
   size_t rest = (size_t)(hdr.e - hdr.p);
-  unsigned char *pl = NULL;
   const unsigned char *payload = hdr.p;
   if (method == METHOD_STORED) {
     if (plen != rest) {
@@ -519,51 +641,161 @@ int dp_record_decode(const void *data, size_t len, dp_record **out,
     }
   } else {
     /* deflate expands at most ~1032:1; reject absurd claims before malloc */
-    if (plen > (uint64_t)rest * 1040 + 64 || plen > SIZE_MAX - 1) {
+    if (plen > (uint64_t)rest * 1040 + 64 || rest > UINT_MAX ||
+        plen > (uint64_t)UINT_MAX - INFLATE_SLACK) {
       set_err(errmsg, "corrupt record: bad length");
       return -1;
     }
-    pl = malloc((size_t)plen + 1);
-    if (!pl) {
-      set_err(errmsg, "record: out of memory");
+    int zr = decoder_inflate(dec, hdr.p, rest, dict, dlen, (size_t)plen);
+    if (zr) {
+      if (zr == -2) /* a stream left half-initialised is started afresh */
+        decoder_release(dec);
+      set_err(errmsg, zr == -2 ? "record: out of memory"
+                               : "corrupt record: bad compressed data");
       return -1;
     }
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    int ok = inflateInit2(&zs, -15) == Z_OK;
-    if (ok && dict && inflateSetDictionary(&zs, dict, (uInt)dlen) != Z_OK) {
-      inflateEnd(&zs);
-      ok = 0;
-    } else if (ok) {
-      zs.next_in = (unsigned char *)hdr.p;
-      zs.avail_in = (uInt)rest;
-      zs.next_out = pl;
-      zs.avail_out = (uInt)plen + 1; /* +1 detects a longer stream */
-      int zr = inflate(&zs, Z_FINISH);
-      ok = zr == Z_STREAM_END && zs.total_out == plen && zs.avail_in == 0;
-      inflateEnd(&zs);
-    }
-    if (!ok) {
-      free(pl);
-      set_err(errmsg, "corrupt record: bad compressed data");
-      return -1;
-    }
-    payload = pl;
+    payload = dec->pl;
   }
   dp_record *r = calloc(1, sizeof *r);
-  if (!r) {
-    free(pl);
-    set_err(errmsg, "record: out of memory");
-    return -1;
+  int rc = -2;
+  if (r) {
+    rd in = {payload, payload + plen};
+    dec->fo.n = 0;
+    rc = decode_payload(&in, method == METHOD_DEFLATE_DICT1_E2 ? 2 : 1, r,
+                        &dec->fo);
   }
-  rd in = {payload, payload + plen};
-  int rc = decode_payload(&in, method == METHOD_DEFLATE_DICT1_E2 ? 2 : 1, r);
-  free(pl);
+  if (dec->plcap > DECODER_KEEP_MAX) {
+    free(dec->pl);
+    dec->pl = NULL;
+    dec->plcap = 0;
+  }
   if (rc) {
     dp_record_free(r);
     set_err(errmsg, rc == -2 ? "record: out of memory" : "corrupt record");
     return -1;
   }
   *out = r;
+  return 0;
+}
+
+/* ---- the id alone ---- */
+
+/* Parses the id at the start of payload p[0,n): 1 when complete (*id
+ * malloc'd, or -2 rc on no memory), 0 when more bytes are needed (*need
+ * says how many in all), -1 when corrupt (longer than plen). */
+static int id_from_prefix(const unsigned char *p, size_t n, uint64_t plen,
+                          size_t *need, char **id) {
+  rd r = {p, p + n};
+  uint64_t len;
+  if (get_varint(&r, &len)) {
+    if (n >= 10 || n >= plen)
+      return -1; /* a varint is at most 10 bytes, within the payload */
+    *need = n + 1;
+    return 0;
+  }
+  size_t head = (size_t)(r.p - p);
+  if (len > plen - head)
+    return -1;
+  *need = head + (size_t)len;
+  if (n < *need)
+    return 0;
+  char *s = malloc((size_t)len + 1);
+  if (!s)
+    return -2;
+  memcpy(s, r.p, (size_t)len);
+  s[len] = 0;
+  *id = s;
+  return 1;
+}
+
+int dp_record_decode_id(const void *data, size_t len, char **id,
+                        char **errmsg) {
+  const unsigned char *p = data;
+  *id = NULL;
+  if (len < 3 || !p) {
+    set_err(errmsg, "corrupt record: too short");
+    return -1;
+  }
+  if (p[0] != DP_RECORD_VERSION) {
+    if (errmsg)
+      *errmsg = dp_strfmt("unknown record version %u (this build reads %d)",
+                          p[0], DP_RECORD_VERSION);
+    return -1;
+  }
+  unsigned method = p[1];
+  rd hdr = {p + 2, p + len};
+  uint64_t plen;
+  size_t dlen = 0;
+  const unsigned char *dict =
+      method == METHOD_DEFLATE_DICT1 || method == METHOD_DEFLATE_DICT1_E2
+          ? dict1(&dlen)
+          : NULL;
+  if (get_varint(&hdr, &plen) ||
+      (method != METHOD_STORED && method != METHOD_DEFLATE && !dict)) {
+    set_err(errmsg, "corrupt record: bad header");
+    return -1;
+  }
+  size_t rest = (size_t)(hdr.e - hdr.p), need = 0;
+  int rc;
+  if (method == METHOD_STORED) {
+    rc = plen != rest ? -1 : id_from_prefix(hdr.p, rest, plen, &need, id);
+    if (rc == 0)
+      rc = -1; /* the whole payload is there: an id cut short */
+  } else if (plen > (uint64_t)rest * 1040 + 64) {
+    rc = -1;
+  } else {
+    /* inflate a few bytes at a time until the id is complete */
+    unsigned char small[64], *buf = small;
+    size_t cap = sizeof small, have = 0;
+    need = plen < 16 ? (size_t)plen : 16;
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    rc = inflateInit2(&zs, -15) == Z_OK ? 0 : -2;
+    if (rc == 0 && dict && inflateSetDictionary(&zs, dict, (uInt)dlen) != Z_OK)
+      rc = -1;
+    zs.next_in = (unsigned char *)hdr.p;
+    zs.avail_in = (uInt)rest;
+    while (rc == 0) {
+      if (need > cap) {
+        unsigned char *nb = malloc(need);
+        if (!nb) {
+          rc = -2;
+          break;
+        }
+        memcpy(nb, buf, have);
+        if (buf != small)
+          free(buf);
+        buf = nb;
+        cap = need;
+      }
+      zs.next_out = buf + have;
+      zs.avail_out = (uInt)(need - have);
+      int zr = inflate(&zs, Z_SYNC_FLUSH);
+      size_t got = need - have - zs.avail_out;
+      have += got;
+      if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
+        rc = -1;
+        break;
+      }
+      if (have < need) {
+        if (zr == Z_STREAM_END || got == 0)
+          rc = -1; /* the stream ends (or stalls) before the id does */
+        continue;
+      }
+      rc = id_from_prefix(buf, have, plen, &need, id);
+      if (rc == 0 && need > plen)
+        rc = -1;
+    }
+    inflateEnd(&zs);
+    if (buf != small)
+      free(buf);
+  }
+  if (rc == 1)
+    rc = 0;
+  if (rc) {
+    set_err(errmsg,
+            rc == -2 ? "record: out of memory" : "corrupt record: bad id");
+    return -1;
+  }
   return 0;
 }

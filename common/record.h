@@ -68,6 +68,29 @@ int dp_record_encode_with(dp_record_encoder *enc, const dp_record *r,
 int dp_record_decode(const void *data, size_t len, dp_record **out,
                      char **errmsg);
 
+/* A reusable decoder: one inflate stream (with its 32 KB window), the
+ * payload buffer and the folding scratch kept across records, reset for
+ * each one. Not thread-safe: one per thread (or per index handle). (Added
+ * by the searcher's latency work.) */
+typedef struct dp_record_decoder dp_record_decoder;
+
+/* Creates a decoder (*out; free with dp_record_decoder_free). Returns 0,
+ * or -1 when out of memory. */
+int dp_record_decoder_new(dp_record_decoder **out);
+void dp_record_decoder_free(dp_record_decoder *dec);
+
+/* As dp_record_decode, with dec's stream and buffers: same record, less
+ * work per record. The record does not depend on dec afterwards. */
+int dp_record_decode_with(dp_record_decoder *dec, const void *data, size_t len,
+                          dp_record **out, char **errmsg);
+
+/* Decodes only the id of data[0,len) (its first field) into *id (malloc'd,
+ * caller frees), inflating no more of the payload than that: for callers
+ * that want nothing else (depeche-search --ids). The rest of the record is
+ * not checked. Returns 0, or -1 with *errmsg malloc'd (unknown version,
+ * corrupt data). (Added by the searcher's latency work.) */
+int dp_record_decode_id(const void *data, size_t len, char **id, char **errmsg);
+
 /* Frees a record made by dp_record_decode (or one whose every pointer is
  * malloc'd). NULL is allowed. */
 void dp_record_free(dp_record *r);

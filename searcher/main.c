@@ -1,7 +1,9 @@
 /* depeche-search — search a Dépêche index from the command line.
  *
- * Built on libdepeche's public API only (depeche.h): what this program
- * prints, a library user can get. Exit status like grep: 0 when something
+ * Built on libdepeche's public API (depeche.h): what this program prints,
+ * a library user can get. Two internal calls: dps_serve (--serve) and, for
+ * --ids, dps_index_set_ids_only (search.h: stored records are decoded no
+ * further than their ids). Exit status like grep: 0 when something
  * matched, 1 when nothing did, 2 on error (one line on stderr).
  */
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "depeche.h"
+#include "search.h"
 #include "serve.h"
 
 enum hl_mode { HL_NONE, HL_PLAIN, HL_ANSI, HL_HTML };
@@ -441,6 +444,8 @@ static int run(int argc, char **argv, const struct option *opts,
     free(query);
     return 2;
   }
+  if (ids && !json && !count) /* only the ids are printed */
+    dps_index_set_ids_only(ix, 1);
   dp_results *r = NULL;
   int rc = dp_search(&r, ix, query, &so, &err);
   if (rc) {

@@ -345,6 +345,22 @@ static const char *const question_starts[] = {
     "quand",    "comment",    "pourquoi", "lequel",  "laquelle",
     "lesquels", "lesquelles", "quoi",     NULL};
 
+static int in_list(const char *w, const char *const *list) {
+  for (size_t k = 0; list[k]; k++)
+    if (strcmp(w, list[k]) == 0)
+      return 1;
+  return 0;
+}
+
+/* Prepositions before an interrogative: "Avec qui", "Par où", "À quoi". */
+static const char *const question_preps[] = {
+    "a",    "avec", "par",   "pour",   "de",     "dans", "sur", "en",
+    "chez", "vers", "selon", "depuis", "contre", "sous", NULL};
+
+/* Subject pronouns of an inversion: "a-t-il", "fait-on", "sont-elles". */
+static const char *const inversion_pronouns[] = {"il",    "elle", "ils",
+                                                 "elles", "on",   NULL};
+
 int dps_query_is_question(dp_analyzer *a, const char *text, size_t len) {
   size_t e = len;
   while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '\t' ||
@@ -356,14 +372,23 @@ int dps_query_is_question(dp_analyzer *a, const char *text, size_t len) {
   int q = 0;
   if (dp_analyze(a, text, len, 0, &T) != (uint32_t)-1) {
     for (size_t i = 0; i < T.n && !q; i++) {
-      for (size_t k = 0; question_starts[k]; k++)
-        if (strcmp(T.v[i].term, question_starts[k]) == 0)
-          q = 1;
-      /* "Qui ...", "Où ...", "Qu'est-ce ...": a question word first */
-      if (i == 0 &&
-          (dps_is_question_word(T.v[i].term) &&
-           (strcmp(T.v[i].term, "qui") == 0 || strcmp(T.v[i].term, "ou") == 0 ||
-            (T.v[i].flags & DP_TOK_ELIDED))))
+      const char *w = T.v[i].term;
+      if (in_list(w, question_starts))
+        q = 1;
+      /* "Qui ...", "Où ...", "Que ...", "Qu'est-ce ...": a question word
+       * first */
+      if (i == 0 && dps_is_question_word(w) &&
+          (strcmp(w, "qui") == 0 || strcmp(w, "ou") == 0 ||
+           strcmp(w, "que") == 0 || (T.v[i].flags & DP_TOK_ELIDED)))
+        q = 1;
+      /* "Avec qui ...", "Par où ...", "À quoi ..." */
+      if (i == 1 && in_list(T.v[0].term, question_preps) &&
+          (strcmp(w, "qui") == 0 || strcmp(w, "ou") == 0 ||
+           strcmp(w, "quoi") == 0))
+        q = 1;
+      /* an inversion: "a-t-il", "fait-on" */
+      if (i > 0 && in_list(w, inversion_pronouns) && T.v[i].start > 0 &&
+          text[T.v[i].start - 1] == '-' && T.v[i - 1].end == T.v[i].start - 1)
         q = 1;
     }
   }

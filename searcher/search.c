@@ -26,14 +26,17 @@
 #include "xapian_c.h"
 
 struct dp_index {
-  char *path;        /* as given to dp_open */
-  xc_db *db;         /* read-only handle */
-  dp_analyzer *an;   /* the same analyzer as the indexer */
-  dp_tagger *tagger; /* created on first use (entity filters) */
-  dps_tuning tune;   /* ranking knobs */
-  int searched;      /* a search ran (before it, the handle is fresh) */
-  struct stat dir;   /* the index directory when last (re)opened; st_ino
-                        0 for stub files */
+  char *path;             /* as given to dp_open */
+  xc_db *db;              /* read-only handle */
+  dp_analyzer *an;        /* the same analyzer as the indexer */
+  dp_tagger *tagger;      /* created on first use (entity filters) */
+  dps_snip_scratch snip;  /* snippet token lists kept between results */
+  dp_record_decoder *dec; /* record inflate stream kept between results */
+  dps_tuning tune;        /* ranking knobs */
+  int searched;           /* a search ran (before it, the handle is fresh) */
+  int ids_only;           /* dps_index_set_ids_only */
+  struct stat dir;        /* the index directory when last (re)opened; st_ino
+                             0 for stub files */
 };
 
 /* Records the identity and modification time of ix->path when it is a
@@ -148,6 +151,7 @@ DP_EXPORT dp_index *dp_open(const char *path, char **errmsg) {
   }
   dps_tuning t = DPS_TUNING_INIT;
   ix->tune = t;
+
   xc_error xe = XC_ERROR_INIT;
   if (xc_db_open(&ix->db, path, &xe)) {
     if (xe.status == XC_ERR_NOT_FOUND)
@@ -169,6 +173,11 @@ DP_EXPORT dp_index *dp_open(const char *path, char **errmsg) {
     dp_close(ix);
     return NULL;
   }
+  if (dp_record_decoder_new(&ix->dec)) {
+    set_err(errmsg, "out of memory");
+    dp_close(ix);
+    return NULL;
+  }
   return ix;
 }
 
@@ -178,6 +187,8 @@ DP_EXPORT void dp_close(dp_index *ix) {
   xc_db_free(ix->db);
   dp_analyzer_free(ix->an);
   dp_tagger_free(ix->tagger);
+  dps_snip_scratch_free(&ix->snip);
+  dp_record_decoder_free(ix->dec);
   free(ix->path);
   free(ix);
 }
@@ -185,6 +196,36 @@ DP_EXPORT void dp_close(dp_index *ix) {
 void dps_index_set_tuning(dp_index *ix, const dps_tuning *t) {
   if (ix && t)
     ix->tune = *t;
+}
+
+void dps_index_set_ids_only(dp_index *ix, int on) {
+  if (ix)
+    ix->ids_only = on != 0;
+}
+
+/* A record holding only the id of data (every other string "", no
+ * entities), for dps_index_set_ids_only. 0, or -1 with *err malloc'd. */
+static int id_record(const void *data, size_t len, dp_record **out,
+                     char **err) {
+  dp_record *r = calloc(1, sizeof *r);
+  if (!r) {
+    *err = xstrdup("out of memory");
+    return -1;
+  }
+  char **empty[] = {&r->title, &r->date,   &r->source, &r->url,
+                    &r->path,  &r->author, &r->lead,   &r->body};
+  int rc = dp_record_decode_id(data, len, &r->id, err);
+  for (size_t i = 0; rc == 0 && i < sizeof empty / sizeof *empty; i++)
+    if (!(*empty[i] = calloc(1, 1))) {
+      *err = xstrdup("out of memory");
+      rc = -1;
+    }
+  if (rc) {
+    dp_record_free(r);
+    return -1;
+  }
+  *out = r;
+  return 0;
 }
 
 DP_EXPORT int dp_search_options_init(dp_search_options *opts,
@@ -203,13 +244,14 @@ DP_EXPORT int dp_search_options_init(dp_search_options *opts,
 typedef struct bctx {
   dp_index *ix;
   xc_error xe;
-  int rc;          /* dp_status once failed (sticky) */
-  char *err;       /* message */
-  dps_hl *hl;      /* what to highlight */
-  int relaxed;     /* top DEFAULT group as OR */
-  int strict_used; /* the top group required several words */
-  int question;    /* a natural-language question: any word may match */
-  uint32_t ndocs;  /* documents in the index */
+  int rc;            /* dp_status once failed (sticky) */
+  char *err;         /* message */
+  dps_hl *hl;        /* what to highlight */
+  int relaxed;       /* top DEFAULT group as OR */
+  int strict_used;   /* the top group required several words */
+  int question;      /* a natural-language question: any word may match */
+  const char *qtext; /* the query text */
+  uint32_t ndocs;    /* documents in the index */
 } bctx;
 
 static void bfail_xc(bctx *c) {
@@ -555,6 +597,53 @@ done:
   return q;
 }
 
+static char *correct_word(bctx *c, const char *w, size_t plen);
+
+/* Questions: the stem's query q OR the word as the question wrote it
+ * (the bare folded word, scaled by tune.q_exact), so that an article using
+ * the question's own form of a word ranks above one holding another form
+ * of its stem. */
+static xc_query *with_exact(bctx *c, xc_query *q, const dps_qnode *n) {
+  dp_tokens T = {0};
+  if (dp_analyze(c->ix->an, c->qtext + n->src_start, n->src_len, 0, &T) ==
+      (uint32_t)-1) {
+    dp_tokens_free(&T);
+    bfail_oom(c);
+    return q;
+  }
+  const char *w = NULL;
+  for (size_t i = 0; i < T.n && !w; i++)
+    if (strcmp(T.v[i].stem, n->term + 1) == 0)
+      w = T.v[i].term;
+  if (w) {
+    xc_query *two[2] = {q, q_scale(c, q_term(c, w), c->ix->tune.q_exact)};
+    q = q_combine(c, XC_OP_OR, two, 2, 0);
+  }
+  uint32_t tf = 1;
+  if (w && c->ix->tune.q_fix_unknown &&
+      (xc_db_term_freq(&tf, c->ix->db, n->term, NULL) || tf == 0)) {
+    /* a word no article holds: most likely misspelt */
+    char *fix = correct_word(c, w, c->ix->tune.q_fix_unknown);
+    dp_tokens F = {0};
+    if (fix && dp_analyze(c->ix->an, fix, strlen(fix), 0, &F) != (uint32_t)-1 &&
+        F.n == 1) {
+      char *zt = dp_strfmt("%s%s", DP_PREFIX_STEM, F.v[0].stem);
+      if (zt) {
+        if (dps_hl_add_term(c->hl, DPS_HL_STEM, F.v[0].stem,
+                            pow(idf(c, zt), c->ix->tune.snip_idf_power)) < 0)
+          bfail_oom(c);
+        xc_query *two[2] = {q, q_term(c, zt)};
+        q = q_combine(c, XC_OP_OR, two, 2, 0);
+      }
+      free(zt);
+    }
+    dp_tokens_free(&F);
+    free(fix);
+  }
+  dp_tokens_free(&T);
+  return q;
+}
+
 static xc_query *build(bctx *c, const dps_qnode *n, int neg, int top) {
   if (c->rc)
     return NULL;
@@ -577,6 +666,9 @@ static xc_query *build(bctx *c, const dps_qnode *n, int neg, int top) {
       dps_buf_free(&sb);
       q = q_combine(c, XC_OP_AND_MAYBE, two, 2, 0);
     }
+    if (q && c->question && n->tkind == DPS_T_STEM && n->src_start >= 0 &&
+        c->ix->tune.q_exact > 0 && c->qtext)
+      q = with_exact(c, q, n);
     return q;
   }
   case DPS_Q_PHRASE:
@@ -683,12 +775,12 @@ static unsigned edit_distance(const char *a, size_t la, const char *b,
 }
 
 /* Best vocabulary word for a folded word that matches nothing. */
-static char *correct_word(bctx *c, const char *w) {
+static char *correct_word(bctx *c, const char *w, size_t plen) {
   size_t wl = strlen(w);
-  if (wl < 3 || wl > 40)
+  if (wl < 3 || wl > 40 || plen < 1 || plen > 2)
     return NULL;
   unsigned max = wl <= 4 ? 1 : 2;
-  char pfx[2] = {w[0], 0};
+  char pfx[3] = {w[0], plen > 1 ? w[1] : 0, 0};
   xc_termit *it = NULL;
   if (xc_db_terms(&it, c->ix->db, pfx, NULL))
     return NULL;
@@ -746,7 +838,7 @@ static char *suggest(bctx *c, const dps_qnode *root, const char *qtext) {
         dp_tokens_free(&T);
         continue;
       }
-      char *w = correct_word(c, T.v[0].term);
+      char *w = correct_word(c, T.v[0].term, 1);
       if (w) {
         fx[nf].start = n->src_start + (long)T.v[0].start;
         fx[nf].len = T.v[0].end - T.v[0].start;
@@ -1008,8 +1100,49 @@ static int take_facet(facet_list *fl, const xc_spy *spy, int which,
 }
 
 /* Fills one result from its stored record. */
-static int fill_result(result_int *r, dp_index *ix, const dps_hl *hl,
-                       const dp_search_options *o, char **err) {
+/* Questions: the words of the question that the article's title also holds
+ * weigh factor times less in the choice of its passages (they are what the
+ * whole article is about, not where the answer is). Sets *saved to the
+ * old weights (malloc'd; the caller restores them and frees it), or NULL
+ * when none changed. Returns 0 or -1 (no memory). */
+static int title_weights(dp_analyzer *an, dps_hl *hl, const char *title,
+                         double factor, double **saved) {
+  *saved = NULL;
+  if (!title || !*title)
+    return 0;
+  dp_tokens T = {0};
+  if (dp_analyze(an, title, strlen(title), 0, &T) == (uint32_t)-1) {
+    dp_tokens_free(&T);
+    return -1;
+  }
+  for (size_t i = 0; i < T.n; i++) {
+    const dp_token *t = &T.v[i];
+    if (t->flags & (DP_TOK_STOP | DP_TOK_JOINED))
+      continue;
+    for (size_t k = 0; k < hl->nterms; k++) {
+      dps_hl_term *h = &hl->terms[k];
+      if (!((h->kind == DPS_HL_STEM && strcmp(h->text, t->stem) == 0) ||
+            (h->kind == DPS_HL_EXACT && strcmp(h->text, t->term) == 0)))
+        continue;
+      if (!*saved) {
+        *saved = malloc(hl->nterms * sizeof **saved);
+        if (!*saved) {
+          dp_tokens_free(&T);
+          return -1;
+        }
+        for (size_t j = 0; j < hl->nterms; j++)
+          (*saved)[j] = hl->terms[j].weight;
+      }
+      if (h->weight == (*saved)[k])
+        h->weight /= factor;
+    }
+  }
+  dp_tokens_free(&T);
+  return 0;
+}
+
+static int fill_result(result_int *r, dp_index *ix, dps_hl *hl,
+                       const dp_search_options *o, int question, char **err) {
   dp_record *rec = r->rec;
   dp_result *p = &r->pub;
   p->id = rec->id;
@@ -1034,8 +1167,19 @@ static int fill_result(result_int *r, dp_index *ix, const dps_hl *hl,
     so.max_per_term = ix->tune.snip_max_per_term;
     so.radius_pct = ix->tune.snip_radius_pct;
     dps_snippet s;
-    if (dps_snippet_make(&s, ix->an, hl, texts, 2, rec->entities,
-                         rec->n_entities, &so, err))
+    double *saved = NULL;
+    if (question && ix->tune.snip_title_factor > 0 && hl->nterms &&
+        title_weights(ix->an, hl, rec->title, ix->tune.snip_title_factor,
+                      &saved))
+      return DP_ENOMEM;
+    int sr = dps_snippet_make_with(&ix->snip, &s, ix->an, hl, texts, 2,
+                                   rec->entities, rec->n_entities, &so, err);
+    if (saved) {
+      for (size_t k = 0; k < hl->nterms; k++)
+        hl->terms[k].weight = saved[k];
+      free(saved);
+    }
+    if (sr)
       return DP_ENOMEM;
     r->snippet = s.text;
     r->hl = (dp_span *)s.spans; /* same layout: two size_t */
@@ -1045,8 +1189,8 @@ static int fill_result(result_int *r, dp_index *ix, const dps_hl *hl,
     dps_text tt = {rec->title, strlen(rec->title), DP_FIELD_TITLE};
     dps_span *ts = NULL;
     size_t nts = 0;
-    if (dps_highlight_all(&ts, &nts, ix->an, hl, &tt, rec->entities,
-                          rec->n_entities)) {
+    if (dps_highlight_all_with(&ix->snip, &ts, &nts, ix->an, hl, &tt,
+                               rec->entities, rec->n_entities)) {
       set_err(err, "out of memory");
       return DP_ENOMEM;
     }
@@ -1110,29 +1254,31 @@ static long days_of(const char *ymd) {
 }
 
 /* What a question asks for, from its question words: a number
- * ("combien"), a date ("quand", "en quelle année"), or nothing in
- * particular. (Names for "qui", capitalised words near the matches, were
- * measured and lost 0.001 MRR@10 on PIAF.) */
-enum { ANS_NONE = 0, ANS_NUMBER, ANS_DATE };
+ * ("combien", "quel nombre"), a date ("quand", "en quelle année"), a name
+ * ("qui ...", "par qui"), a place ("où"), or nothing in particular. */
+enum { ANS_NONE = 0, ANS_NUMBER, ANS_DATE, ANS_NAME, ANS_PLACE };
 
-static int answer_type(dp_analyzer *an, const char *q) {
-  dp_tokens T = {0};
+static int answer_type_of(const dp_tokens *T) {
   int ty = ANS_NONE;
-  if (q && dp_analyze(an, q, strlen(q), 0, &T) != (uint32_t)-1) {
-    for (size_t i = 0; i < T.n && ty == ANS_NONE; i++) {
-      const char *w = T.v[i].term;
-      const char *nx = i + 1 < T.n ? T.v[i + 1].term : "";
-      if (strcmp(w, "combien") == 0)
-        ty = ANS_NUMBER;
-      else if (strcmp(w, "quand") == 0 ||
-               ((strncmp(w, "quel", 4) == 0) &&
-                (strcmp(nx, "annee") == 0 || strcmp(nx, "date") == 0 ||
-                 strcmp(nx, "siecle") == 0 || strcmp(nx, "jour") == 0 ||
-                 strcmp(nx, "mois") == 0 || strcmp(nx, "epoque") == 0)))
-        ty = ANS_DATE;
-    }
+  for (size_t i = 0; i < T->n && ty == ANS_NONE; i++) {
+    const char *w = T->v[i].term;
+    const char *nx = i + 1 < T->n ? T->v[i + 1].term : "";
+    if (strcmp(w, "combien") == 0 ||
+        (strncmp(w, "quel", 4) == 0 &&
+         (strcmp(nx, "nombre") == 0 || strcmp(nx, "age") == 0 ||
+          strcmp(nx, "montant") == 0 || strcmp(nx, "pourcentage") == 0)))
+      ty = ANS_NUMBER;
+    else if (strcmp(w, "quand") == 0 ||
+             ((strncmp(w, "quel", 4) == 0) &&
+              (strcmp(nx, "annee") == 0 || strcmp(nx, "date") == 0 ||
+               strcmp(nx, "siecle") == 0 || strcmp(nx, "jour") == 0 ||
+               strcmp(nx, "mois") == 0 || strcmp(nx, "epoque") == 0)))
+      ty = ANS_DATE;
+    else if (strcmp(w, "qui") == 0 && i <= 1)
+      ty = ANS_NAME; /* "Qui ...", "Par qui ...", not a relative "qui" */
+    else if (strcmp(w, "ou") == 0 && i <= 1)
+      ty = ANS_PLACE;
   }
-  dp_tokens_free(&T);
   return ty;
 }
 
@@ -1147,10 +1293,26 @@ static int is_month(const char *w) {
   return 0;
 }
 
+/* Numbers written in words ("vingt et un", "trois cents"). */
+static int is_number_word(const char *w) {
+  static const char *const n[] = {
+      "deux",      "trois",    "quatre",    "cinq",    "six",      "sept",
+      "huit",      "neuf",     "dix",       "onze",    "douze",    "treize",
+      "quatorze",  "quinze",   "seize",     "vingt",   "trente",   "quarante",
+      "cinquante", "soixante", "cent",      "cents",   "mille",    "million",
+      "millions",  "milliard", "milliards", "dizaine", "dizaines", "centaine",
+      "centaines", "milliers", NULL};
+  for (size_t i = 0; n[i]; i++)
+    if (strcmp(n[i], w) == 0)
+      return 1;
+  return 0;
+}
+
 /* Whether token t could be the answer a question of type ty asks for. */
 static int answer_like(const dp_token *t, int ty) {
   switch (ty) {
-  case ANS_NUMBER: return (t->flags & DP_TOK_NUMBER) != 0;
+  case ANS_NUMBER:
+    return (t->flags & DP_TOK_NUMBER) != 0 || is_number_word(t->term);
   case ANS_DATE: {
     if (is_month(t->term))
       return 1;
@@ -1159,26 +1321,44 @@ static int answer_like(const dp_token *t, int ty) {
     size_t n = strlen(t->term);
     return n >= 3 && n <= 4 && t->term[0] >= '1' && t->term[0] <= '2';
   }
+  case ANS_NAME:
+  case ANS_PLACE:
+    return (t->flags & (DP_TOK_CAPITAL | DP_TOK_ACRONYM)) &&
+           !(t->flags & (DP_TOK_SENT_START | DP_TOK_STOP));
   }
   return 0;
 }
 
-typedef struct rr_feat {
-  double cover;  /* idf-weighted share of the question's words held */
-  double prox;   /* BM25-TP style proximity of matched words */
-  double answer; /* 1/d for the closest answer-like word to a matched word */
-} rr_feat;
+/* A question as the second stage sees it, built once per search. */
+typedef struct rr_question {
+  int type;      /* ANS_* */
+  size_t nt;     /* hl terms */
+  double *idf;   /* idf of each hl term (0 for prefixes) */
+  char **exact;  /* the folded word the question wrote for each hl term
+                    (NULL when none): an exact match beats a stem match */
+  double total;  /* sum of idf */
+  double maxidf; /* the largest idf */
+} rr_question;
 
-/* Second-stage features of one article for a question (rr_feat) over the
- * title, lead and body as one position stream (fields apart). ty: what
- * the question asks for (answer_type). Returns 0, or -1 when out of
- * memory. */
+static void rr_question_free(rr_question *q) {
+  for (size_t k = 0; q->exact && k < q->nt; k++)
+    free(q->exact[k]);
+  free(q->exact);
+  free(q->idf);
+  memset(q, 0, sizeof *q);
+}
+
+/* Second-stage features of one article for a question (DPS_RR_* into f)
+ * over the title, lead and body as one position stream (fields apart):
+ * all but DPS_RR_BM25, DPS_RR_WINDOW and DPS_RR_RANK. Returns 0, or -1
+ * when out of memory. */
 static int rerank_features(dp_analyzer *an, const dps_hl *hl,
-                           const dp_record *rec, unsigned maxdist, int ty,
-                           size_t max_bytes, rr_feat *out) {
-  memset(out, 0, sizeof *out);
+                           const rr_question *qq, const dp_record *rec,
+                           unsigned maxdist, size_t max_bytes, double *f) {
   size_t nt = hl->nterms;
-  if (nt == 0)
+  int ty = qq->type;
+  f[DPS_RR_TYPE] = ty;
+  if (nt == 0 || qq->total <= 0)
     return 0;
   double total = 0;
   for (size_t k = 0; k < nt; k++)
@@ -1186,39 +1366,67 @@ static int rerank_features(dp_analyzer *an, const dps_hl *hl,
       total += hl->terms[k].weight;
   if (total <= 0)
     return 0;
+  /* seen[k]: bit 0 anywhere, bit 1 in the title, bit 2 the exact word,
+   * bit 3 right after term k-1; sent_of[k]: the last sentence (1-based)
+   * that held term k; last_at[k]: its last position + 1 */
   char *seen = calloc(nt, 1);
+  uint32_t *sent_of = calloc(nt, sizeof *sent_of);
+  uint32_t *last_at = calloc(nt, sizeof *last_at);
   dp_tokens T = {0};
   int rc = 0;
   const char *fields[3] = {rec->title, rec->lead, rec->body};
+  size_t field_end[3] = {0, 0, 0}; /* tokens of each field: [.., end) */
   uint32_t pos = 0;
-  for (int f = 0; f < 3 && seen; f++) {
-    if (!fields[f] || !*fields[f])
+  for (int fi = 0; fi < 3 && seen && sent_of && last_at; fi++) {
+    field_end[fi] = T.n;
+    if (!fields[fi] || !*fields[fi])
       continue;
-    size_t len = strlen(fields[f]);
+    size_t len = strlen(fields[fi]);
     if (max_bytes && len > max_bytes) {
       /* a bounded cost per article: stop at a space before max_bytes */
       len = max_bytes;
-      while (len > 0 && fields[f][len] != ' ')
+      while (len > 0 && fields[fi][len] != ' ')
         len--;
     }
-    pos = dp_analyze(an, fields[f], len, pos, &T);
+    pos = dp_analyze(an, fields[fi], len, pos, &T);
     if (pos == (uint32_t)-1) {
       rc = -1;
       break;
     }
+    field_end[fi] = T.n;
     pos += 100;
   }
-  if (!seen)
+  if (!seen || !sent_of || !last_at)
     rc = -1;
   long lastk = -1;
   uint32_t lastpos = 0;
   int have_hit = 0, have_ans = 0;
   uint32_t last_hit = 0, last_ans = 0, best_d = 0;
   double acc = 0;
-  for (size_t i = 0; rc == 0 && i < T.n; i++) {
-    const dp_token *t = &T.v[i];
+  uint32_t sid = 0;   /* current sentence, 1-based */
+  double sw = 0;      /* its idf share so far */
+  int sa = 0;         /* it holds an answer-like word */
+  double best_sw = 0; /* the best sentence so far */
+  int best_sa = 0;
+  size_t words = 0;
+  for (size_t i = 0; rc == 0 && i <= T.n; i++) {
+    const dp_token *t = i < T.n ? &T.v[i] : NULL;
+    int new_sent = !t || i == 0 || (t->flags & DP_TOK_SENT_START) ||
+                   i == field_end[0] || i == field_end[1];
+    if (new_sent) {
+      if (sw > best_sw || (sw == best_sw && sa > best_sa)) {
+        best_sw = sw;
+        best_sa = sa;
+      }
+      sid++;
+      sw = 0;
+      sa = 0;
+    }
+    if (!t)
+      break;
     if (t->flags & (DP_TOK_FURNITURE | DP_TOK_JOINED))
       continue;
+    words++;
     long hit = -1;
     for (size_t k = 0; k < nt && hit < 0 && !(t->flags & DP_TOK_STOP); k++) {
       const dps_hl_term *h = &hl->terms[k];
@@ -1233,6 +1441,7 @@ static int rerank_features(dp_analyzer *an, const dps_hl *hl,
           best_d = t->pos - last_hit ? t->pos - last_hit : 1;
         have_ans = 1;
         last_ans = t->pos;
+        sa = 1;
       }
       continue;
     }
@@ -1241,7 +1450,17 @@ static int rerank_features(dp_analyzer *an, const dps_hl *hl,
       best_d = t->pos - last_ans ? t->pos - last_ans : 1;
     have_hit = 1;
     last_hit = t->pos;
-    seen[hit] = 1;
+    seen[hit] |= (char)(i < field_end[0] ? 3 : 1);
+    if (qq->exact[hit] && strcmp(qq->exact[hit], t->term) == 0)
+      seen[hit] |= 4;
+    if (hit > 0 && last_at[hit - 1] && t->pos + 1 > last_at[hit - 1] &&
+        t->pos + 1 - last_at[hit - 1] <= 3)
+      seen[hit] |= 8;
+    last_at[hit] = t->pos + 1;
+    if (sent_of[hit] != sid && hl->terms[hit].kind != DPS_HL_PREFIX) {
+      sent_of[hit] = sid;
+      sw += qq->idf[hit];
+    }
     if (lastk >= 0 && lastk != hit && t->pos > lastpos &&
         t->pos - lastpos <= maxdist) {
       double d = (double)(t->pos - lastpos);
@@ -1251,16 +1470,139 @@ static int rerank_features(dp_analyzer *an, const dps_hl *hl,
     lastk = hit;
     lastpos = t->pos;
   }
-  double got = 0;
-  for (size_t k = 0; seen && k < nt; k++)
-    if (seen[k] && hl->terms[k].kind != DPS_HL_PREFIX)
-      got += hl->terms[k].weight;
-  out->cover = got / total;
-  out->prox = acc / total;
-  out->answer = best_d ? 1.0 / best_d : 0;
+  double got = 0, igot = 0, tgot = 0, egot = 0, pgot = 0, miss = 0;
+  for (size_t k = 0; rc == 0 && k < nt; k++) {
+    if (hl->terms[k].kind == DPS_HL_PREFIX)
+      continue;
+    double w = qq->idf[k];
+    if (!seen[k]) {
+      if (w > miss)
+        miss = w;
+      continue;
+    }
+    got += hl->terms[k].weight;
+    igot += w;
+    if (seen[k] & 2)
+      tgot += w;
+    if (seen[k] & 4)
+      egot += w;
+    if ((seen[k] & 8) && k > 0)
+      pgot += w < qq->idf[k - 1] ? w : qq->idf[k - 1];
+  }
+  f[DPS_RR_COVER] = got / total;
+  f[DPS_RR_PROX] = acc / total;
+  f[DPS_RR_ANSWER] = best_d ? 1.0 / best_d : 0;
+  f[DPS_RR_SENT] = best_sw / qq->total;
+  f[DPS_RR_SENT_ANS] = best_sa;
+  f[DPS_RR_TITLE] = tgot / qq->total;
+  f[DPS_RR_COVER_IDF] = igot / qq->total;
+  f[DPS_RR_EXACT] = egot / qq->total;
+  f[DPS_RR_PAIRS] = pgot / qq->total;
+  f[DPS_RR_MISS] = qq->maxidf > 0 ? miss / qq->maxidf : 0;
+  f[DPS_RR_WORDS] = (double)words;
   free(seen);
+  free(sent_of);
+  free(last_at);
   dp_tokens_free(&T);
   return rc;
+}
+
+/* The second-stage view of a question (rr_question): its answer type, the
+ * idf of each hl term and the word the question wrote for it. Returns 0
+ * or -1 (no memory); q is the caller's, free with rr_question_free. */
+static int rr_question_make(rr_question *q, bctx *c, const dps_hl *hl,
+                            const char *qtext) {
+  memset(q, 0, sizeof *q);
+  q->nt = hl->nterms;
+  q->idf = calloc(q->nt ? q->nt : 1, sizeof *q->idf);
+  q->exact = calloc(q->nt ? q->nt : 1, sizeof *q->exact);
+  dp_tokens T = {0};
+  if (!q->idf || !q->exact ||
+      dp_analyze(c->ix->an, qtext, strlen(qtext), 0, &T) == (uint32_t)-1) {
+    dp_tokens_free(&T);
+    return -1;
+  }
+  q->type = answer_type_of(&T);
+  for (size_t k = 0; k < q->nt; k++) {
+    const dps_hl_term *h = &hl->terms[k];
+    if (h->kind == DPS_HL_PREFIX)
+      continue;
+    char *key = h->kind == DPS_HL_STEM
+                    ? dp_strfmt("%s%s", DP_PREFIX_STEM, h->text)
+                    : xstrdup(h->text);
+    if (!key) {
+      dp_tokens_free(&T);
+      return -1;
+    }
+    q->idf[k] = idf(c, key);
+    free(key);
+    q->total += q->idf[k];
+    if (q->idf[k] > q->maxidf)
+      q->maxidf = q->idf[k];
+    for (size_t i = 0; i < T.n && !q->exact[k]; i++)
+      if (h->kind == DPS_HL_STEM && strcmp(T.v[i].stem, h->text) == 0 &&
+          !(q->exact[k] = xstrdup(T.v[i].term))) {
+        dp_tokens_free(&T);
+        return -1;
+      }
+  }
+  dp_tokens_free(&T);
+  return 0;
+}
+
+/* The re-ranked score of the product form: (BM25 + window) times the
+ * proximity and answer factors (DPS_RR_CUR). */
+static double rr_product(const dps_tuning *tu, const double *f, int type) {
+  int typed = type == ANS_NUMBER || type == ANS_DATE;
+  double P = f[DPS_RR_PROX];
+  return (f[DPS_RR_BM25] + tu->rerank_weight * f[DPS_RR_WINDOW]) *
+         (1.0 + tu->rr_cover * f[DPS_RR_COVER]) *
+         (1.0 + tu->rr_prox * P / (tu->rr_prox_k + P)) *
+         (1.0 + (typed ? tu->rr_answer * f[DPS_RR_ANSWER] : 0));
+}
+
+/* Scores the n candidates of a question with the linear combination
+ * tu->rr_w of their features (f: n rows of DPS_RR_NFEAT), each brought
+ * to about [0, 1] within the question (dps_rr_normalise). */
+static void rr_linear(const dps_tuning *tu, const double *f, cand *cands,
+                      size_t n, int type) {
+  double maxcur = 0, maxbm = 0, maxwin = 0;
+  for (size_t i = 0; i < n; i++) {
+    const double *r = f + i * DPS_RR_NFEAT;
+    double p = rr_product(tu, r, type);
+    if (p > maxcur)
+      maxcur = p;
+    if (r[DPS_RR_BM25] > maxbm)
+      maxbm = r[DPS_RR_BM25];
+    if (r[DPS_RR_WINDOW] > maxwin)
+      maxwin = r[DPS_RR_WINDOW];
+  }
+  for (size_t i = 0; i < n; i++) {
+    double x[DPS_RR_NLIN];
+    dps_rr_normalise(f + i * DPS_RR_NFEAT,
+                     rr_product(tu, f + i * DPS_RR_NFEAT, type), maxcur, maxbm,
+                     maxwin, x);
+    double s = 0;
+    for (size_t k = 0; k < DPS_RR_NLIN; k++)
+      s += tu->rr_w[k] * x[k];
+    cands[i].score = s;
+  }
+}
+
+void dps_rr_normalise(const double *f, double cur, double maxcur, double maxbm,
+                      double maxwin, double *x) {
+  int typed = f[DPS_RR_TYPE] == ANS_NUMBER || f[DPS_RR_TYPE] == ANS_DATE;
+  for (size_t k = 0; k < DPS_RR_NLIN; k++)
+    x[k] = k < DPS_RR_NFEAT ? f[k] : 0;
+  x[DPS_RR_BM25] = maxbm > 0 ? f[DPS_RR_BM25] / maxbm : 0;
+  x[DPS_RR_WINDOW] = maxwin > 0 ? f[DPS_RR_WINDOW] / maxwin : 0;
+  x[DPS_RR_PROX] = f[DPS_RR_PROX] / (0.5 + f[DPS_RR_PROX]);
+  x[DPS_RR_ANSWER] = typed ? f[DPS_RR_ANSWER] : 0;
+  x[DPS_RR_SENT_ANS] = typed ? f[DPS_RR_SENT_ANS] : 0;
+  x[DPS_RR_TYPE] = 0;
+  x[DPS_RR_RANK] = 1.0 / (1.0 + f[DPS_RR_RANK]);
+  x[DPS_RR_WORDS] = 0;
+  x[DPS_RR_CUR] = maxcur > 0 ? cur / maxcur : 0;
 }
 
 /* One attempt: everything that reads the index (retried on MODIFIED). */
@@ -1270,6 +1612,7 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
   bctx c = {0};
   c.ix = ix;
   c.question = question;
+  c.qtext = qtext;
   c.xe = (xc_error)XC_ERROR_INIT;
   dps_hl hl = {0};
   c.hl = &hl;
@@ -1305,7 +1648,7 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
       break;
     }
     xc_bm25 bm = XC_BM25_INIT;
-    bm.k1 = ix->tune.k1;
+    bm.k1 = c.question && ix->tune.q_k1 > 0 ? ix->tune.q_k1 : ix->tune.k1;
     bm.b = ix->tune.b;
     bm.min_normlen = ix->tune.min_normlen;
     if (xc_enquire_set_query(enq, q, 0, &c.xe) ||
@@ -1408,10 +1751,24 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
       }
     }
     free(days);
-    int atype = rerank && ix->tune.rr_answer > 0 ? answer_type(ix->an, qtext)
-                                                 : ANS_NONE;
+    const dps_tuning *tu = &ix->tune;
+    rr_question qq = {0};
+    if (rerank && rr_question_make(&qq, &c, &hl, qtext)) {
+      rr_question_free(&qq);
+      bfail_oom(&c);
+      break;
+    }
+    /* the features of every candidate, for the linear combination */
+    double *feats = rerank && tu->rr_linear
+                        ? calloc(ms_n ? ms_n * DPS_RR_NFEAT : 1, sizeof *feats)
+                        : NULL;
+    if (rerank && tu->rr_linear && !feats) {
+      rr_question_free(&qq);
+      bfail_oom(&c);
+      break;
+    }
     for (size_t i = 0; rerank && i < ms_n && !c.rc; i++) {
-      /* proximity: the question's words close together in the article */
+      /* the question's words close together in the article's text */
       char *data = NULL;
       size_t dlen = 0;
       dp_record *rec = NULL;
@@ -1419,33 +1776,37 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
         bfail_xc(&c);
         break;
       }
-      if (dp_record_decode(data, dlen, &rec, NULL) == 0) {
-        const dps_tuning *tu = &ix->tune;
-        if (tu->rerank_weight > 0) {
-          dps_text tx[2] = {{rec->lead, strlen(rec->lead), DP_FIELD_LEAD},
-                            {rec->body, strlen(rec->body), DP_FIELD_BODY}};
-          cands[i].score +=
-              tu->rerank_weight *
-              dps_best_window_score(ix->an, &hl, tx, 2, tu->rerank_chars);
+      if (dp_record_decode_with(ix->dec, data, dlen, &rec, NULL) == 0) {
+        double f[DPS_RR_NFEAT] = {0};
+        f[DPS_RR_BM25] = cands[i].score;
+        dps_text tx[2] = {{rec->lead, strlen(rec->lead), DP_FIELD_LEAD},
+                          {rec->body, strlen(rec->body), DP_FIELD_BODY}};
+        f[DPS_RR_WINDOW] =
+            dps_best_window_score(ix->an, &hl, tx, 2, tu->rerank_chars);
+        f[DPS_RR_RANK] = (double)i;
+        if (rerank_features(ix->an, &hl, &qq, rec, tu->rr_prox_dist,
+                            tu->rr_max_bytes, f)) {
+          dp_record_free(rec);
+          free(data);
+          bfail_oom(&c);
+          break;
         }
-        if (tu->rr_cover > 0 || tu->rr_prox > 0 || tu->rr_answer > 0) {
-          rr_feat F;
-          if (rerank_features(ix->an, &hl, rec, tu->rr_prox_dist, atype,
-                              tu->rr_max_bytes, &F)) {
-            dp_record_free(rec);
-            free(data);
-            bfail_oom(&c);
-            break;
-          }
-          cands[i].score *=
-              (1.0 + tu->rr_cover * F.cover) *
-              (1.0 + tu->rr_prox * F.prox / (tu->rr_prox_k + F.prox)) *
-              (1.0 + tu->rr_answer * F.answer);
-        }
+        cands[i].score = rr_product(tu, f, qq.type);
+        if (tu->rr_dump)
+          tu->rr_dump(tu->rr_dump_ctx, rec->id, f, DPS_RR_NFEAT);
+        if (feats)
+          memcpy(feats + i * DPS_RR_NFEAT, f, sizeof f);
+      } else if (feats) {
+        feats[i * DPS_RR_NFEAT + DPS_RR_BM25] = cands[i].score;
+        feats[i * DPS_RR_NFEAT + DPS_RR_RANK] = (double)i;
       }
       dp_record_free(rec);
       free(data);
     }
+    if (feats && !c.rc)
+      rr_linear(tu, feats, cands, ms_n, qq.type);
+    free(feats);
+    rr_question_free(&qq);
     if (c.rc)
       break;
     size_t first = 0, count = ms_n;
@@ -1469,7 +1830,9 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
         break;
       }
       char *derr = NULL;
-      if (dp_record_decode(data, dlen, &r->rec, &derr)) {
+      if (ix->ids_only && !o->snippets
+              ? id_record(data, dlen, &r->rec, &derr)
+              : dp_record_decode_with(ix->dec, data, dlen, &r->rec, &derr)) {
         free(data);
         c.rc = DP_EINDEX;
         c.err = derr;
@@ -1480,7 +1843,7 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
       r->pub.rank = boost ? off + (unsigned)k + 1 : cd->rank + 1;
       r->pub.score = cd->score;
       char *ferr = NULL;
-      int fr = fill_result(r, ix, &hl, o, &ferr);
+      int fr = fill_result(r, ix, &hl, o, c.question, &ferr);
       if (fr) {
         c.rc = fr;
         c.err = ferr;

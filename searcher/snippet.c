@@ -7,6 +7,8 @@
 
 #include "sbuf.h"
 
+#include <utf8proc.h>
+
 /* ------------------------------------------------------------------ */
 /* Highlight spec                                                      */
 /* ------------------------------------------------------------------ */
@@ -118,8 +120,10 @@ typedef struct hits {
 
 static int tok_match(const dp_token *t, const dps_hl_term *q) {
   switch (q->kind) {
-  case DPS_HL_STEM: return strcmp(t->stem, q->text) == 0;
-  case DPS_HL_EXACT: return strcmp(t->term, q->text) == 0;
+  case DPS_HL_STEM:
+    return t->stem[0] == q->text[0] && strcmp(t->stem, q->text) == 0;
+  case DPS_HL_EXACT:
+    return t->term[0] == q->text[0] && strcmp(t->term, q->text) == 0;
   case DPS_HL_PREFIX: return strncmp(t->term, q->text, strlen(q->text)) == 0;
   }
   return 0;
@@ -301,63 +305,156 @@ typedef struct field_state {
 /* match are analysed (the analyzer is the cost of a snippet).        */
 /* ------------------------------------------------------------------ */
 
-/* Folds the UTF-8 letter at s[i] to lowercase ASCII (accents dropped) into
- * out (1 or 2 bytes); returns the bytes read and sets *m to the bytes
- * written (0 for a non-letter/digit). */
-static size_t fold_at(const unsigned char *s, size_t i, size_t n, char *out,
-                      size_t *m) {
+/* What the byte scan sees in a character (scan_char). It must find every
+ * place where the analyzer may start a token: a word start it reports in
+ * excess only costs a probe, a word start it misses loses a highlight. */
+enum scan_kind {
+  SK_SEP = 0, /* ends a word: spaces (also no-break), punctuation, « » ’ ʼ
+                 (elision: the next word is a token), dashes, symbols */
+  SK_LOWER,   /* lower-case letter (ASCII, Latin-1, œ) */
+  SK_UPPER,   /* upper-case letter: after a lower-case one it may start a
+                 token ("secteurMacron", scraped text glued together) */
+  SK_OTHER,   /* digit, or a letter without case ('?' when it folds to
+                 no ASCII letter) */
+  SK_SOFT,    /* soft hyphen, ZWJ, ZWNJ, combining accent: skipped inside
+                 the first letters of a word, and the next letter is also
+                 tried as a word start */
+};
+
+/* U+00C0..U+00FF (second byte - 0x80): À..Å Æ Ç È..Ë Ì..Ï Ð Ñ Ò..Ö × Ø
+ * Ù..Ü Ý Þ ß, then the same in lower case, folded to their first ASCII
+ * letter (æ and ß fold to two, × and ÷ are no letters: see scan_char). */
+static const char latin1_fold[65] = "aaaaaaaceeeeiiiidnooooo?ouuuuyts"
+                                    "aaaaaaaceeeeiiiidnooooo?ouuuuyty";
+
+static int ascii_alnum(unsigned char c) {
+  return (unsigned)(c - 'a') < 26u || (unsigned)(c - 'A') < 26u ||
+         (unsigned)(c - '0') < 10u;
+}
+
+/* Classifies the UTF-8 character at s[i] (kind), folds it to lowercase
+ * ASCII with accents dropped into out (1 or 2 bytes, *m of them; 0 unless
+ * it is a letter or digit); returns its length in bytes (an invalid byte
+ * is one separator byte, never skipping the next character). */
+static size_t scan_char(const unsigned char *s, size_t i, size_t n, char *out,
+                        size_t *m, int *kind) {
   unsigned char c = s[i];
   *m = 0;
   if (c < 0x80) {
-    if (c >= 'A' && c <= 'Z')
-      c = (unsigned char)(c + 32);
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      out[0] = (char)c;
+    *kind = SK_SEP;
+    if (c >= 'a' && c <= 'z')
+      *kind = SK_LOWER;
+    else if (c >= 'A' && c <= 'Z')
+      *kind = SK_UPPER;
+    else if (c >= '0' && c <= '9')
+      *kind = SK_OTHER;
+    if (*kind != SK_SEP) {
+      out[0] = (char)(*kind == SK_UPPER ? c + 32 : c);
       *m = 1;
     }
     return 1;
-  }
-  if (c == 0xc3 && i + 1 < n) {
-    /* U+00C0..U+00FF: À..Å Æ Ç È..Ë Ì..Ï Ð Ñ Ò..Ö × Ø Ù..Ü Ý Þ ß, then
-     * the same in lower case (× ÷ Æ æ ß are handled below) */
-    static const char map[65] = "aaaaaaaceeeeiiiidnooooo?ouuuuyts"
-                                "aaaaaaaceeeeiiiidnooooo?ouuuuyty";
-    unsigned char d = s[i + 1];
-    if (d >= 0x80 && d <= 0xbf) {
-      unsigned k = d - 0x80;
-      char f = map[k];
-      if (k == 0x06 || k == 0x26) { /* æ */
-        out[0] = 'a';
-        out[1] = 'e';
-        *m = 2;
-      } else if (k == 0x1f) { /* ß */
-        out[0] = 's';
-        out[1] = 's';
-        *m = 2;
-      } else if (k != 0x17 && k != 0x37) { /* not × ÷ */
-        out[0] = f;
-        *m = 1;
-      }
-      return 2;
-    }
-    return 1;
-  }
-  if (c == 0xc5 && i + 1 < n && (s[i + 1] == 0x92 || s[i + 1] == 0x93)) {
-    out[0] = 'o';
-    out[1] = 'e';
-    *m = 2;
-    return 2;
   }
   size_t l = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
   if (i + l > n)
     l = n - i;
   for (size_t k = 1; k < l; k++)
-    if ((s[i + k] & 0xc0) != 0x80) { /* invalid: never skip a next char */
+    if ((s[i + k] & 0xc0) != 0x80) {
       l = k;
       break;
     }
-  out[0] = '?'; /* another letter: matches no probe */
-  *m = 1;
+  *kind = SK_SEP;
+  if (l == 1)
+    return 1; /* invalid: a separator for the analyzer too */
+  unsigned char d = s[i + 1];
+  if (c == 0xc3 && l == 2) {
+    /* U+00C0..U+00FF: À..Å Æ Ç È..Ë Ì..Ï Ð Ñ Ò..Ö × Ø Ù..Ü Ý Þ ß, then
+     * the same in lower case (× ÷ Æ æ ß are handled below) */
+    unsigned k = d - 0x80u;
+    if (k == 0x17 || k == 0x37) /* × ÷ */
+      return 2;
+    *kind = k < 0x1f ? SK_UPPER : SK_LOWER;
+    if (k == 0x06 || k == 0x26) { /* æ */
+      out[0] = 'a';
+      out[1] = 'e';
+      *m = 2;
+    } else if (k == 0x1f) { /* ß */
+      out[0] = 's';
+      out[1] = 's';
+      *m = 2;
+    } else {
+      out[0] = latin1_fold[k];
+      *m = 1;
+    }
+    return 2;
+  }
+  if (c == 0xc5 && l == 2 && (d == 0x92 || d == 0x93)) { /* Œ œ */
+    *kind = d == 0x92 ? SK_UPPER : SK_LOWER;
+    out[0] = 'o';
+    out[1] = 'e';
+    *m = 2;
+    return 2;
+  }
+  if (c == 0xc2 && l == 2 && d != 0xaa && d != 0xb2 && d != 0xb3 && d != 0xb5 &&
+      d != 0xb9 && d != 0xba && (d < 0xbc || d > 0xbe)) {
+    /* U+0080..U+00BF but ª ² ³ µ ¹ º ¼ ½ ¾ (letters for the analyzer):
+     * no-break space, « », punctuation and symbols separate words; the
+     * soft hyphen is ignorable */
+    if (d == 0xad)
+      *kind = SK_SOFT;
+    return 2;
+  }
+  if (l == 2 && (c == 0xcc || (c == 0xcd && d < 0xb0))) {
+    *kind = SK_SOFT; /* combining marks U+0300..U+036F (decomposed accents) */
+    return 2;
+  }
+  if (c == 0xca && l == 2 && d == 0xbc)
+    return 2; /* ʼ: an apostrophe */
+  if (c == 0xe2 && l == 3 && d == 0x80) {
+    /* U+2000..U+203F: spaces, dashes, quotes ’ “ ”, …, ‰; ZWNJ and ZWJ
+     * are ignorable */
+    if (s[i + 2] == 0x8c || s[i + 2] == 0x8d)
+      *kind = SK_SOFT;
+    return 3;
+  }
+  /* anything else as the analyzer classifies it (utf8proc categories):
+   * letters and numbers fold to their first letters (NFKC case fold
+   * without accents: ř -> r, ² -> 2), marks are soft, the rest separates */
+  utf8proc_int32_t cp;
+  if (utf8proc_iterate(s + i, (utf8proc_ssize_t)l, &cp) != (utf8proc_ssize_t)l)
+    return l;
+  switch (utf8proc_category(cp)) {
+  case UTF8PROC_CATEGORY_LU:
+  case UTF8PROC_CATEGORY_LT: *kind = SK_UPPER; break;
+  case UTF8PROC_CATEGORY_LL: *kind = SK_LOWER; break;
+  case UTF8PROC_CATEGORY_LM:
+  case UTF8PROC_CATEGORY_LO:
+  case UTF8PROC_CATEGORY_NL:
+  case UTF8PROC_CATEGORY_NO:
+  case UTF8PROC_CATEGORY_ND: *kind = SK_OTHER; break;
+  case UTF8PROC_CATEGORY_MN:
+  case UTF8PROC_CATEGORY_MC:
+  case UTF8PROC_CATEGORY_ME: *kind = SK_SOFT; return l;
+  default: return l;
+  }
+  utf8proc_int32_t f[8];
+  int last = 0;
+  utf8proc_ssize_t k =
+      utf8proc_decompose_char(cp, f, 8,
+                              UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+                                  UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK,
+                              &last);
+  for (utf8proc_ssize_t j = 0; j < k && j < 8 && *m < 2; j++) {
+    utf8proc_int32_t x = f[j];
+    if (x >= 'A' && x <= 'Z')
+      x += 32;
+    if (!((x >= 'a' && x <= 'z') || (x >= '0' && x <= '9')))
+      break;
+    out[(*m)++] = (char)x;
+  }
+  if (*m == 0) {
+    out[0] = '?'; /* a letter that folds to no ASCII: matches no probe */
+    *m = 1;
+  }
   return l;
 }
 
@@ -377,16 +474,77 @@ static int cand_add(cand **v, size_t *n, size_t *cap, cand c) {
   return 0;
 }
 
+/* The folded first letters of the word at s[i] into w (at most PROBE + 1
+ * bytes; w has PROBE + 2): soft characters are skipped, and the dots of an
+ * acronym ("S.N.C.F.", one word for the analyzer) too. Returns the count. */
+static size_t word_prefix(const unsigned char *s, size_t i, size_t n, char *w) {
+  size_t wl = 0, j = i;
+  while (j < n && wl < PROBE) {
+    char f[2];
+    size_t fm;
+    int k;
+    size_t a2 = scan_char(s, j, n, f, &fm, &k);
+    if (k == SK_SOFT) {
+      j += a2;
+      continue;
+    }
+    if (k == SK_SEP) {
+      if (s[j] == '.' && j > i && j + 1 < n) {
+        char f2[2];
+        size_t fm2;
+        int k2;
+        scan_char(s, j + 1, n, f2, &fm2, &k2);
+        if (fm2) {
+          j++;
+          continue;
+        }
+      }
+      break;
+    }
+    for (size_t q = 0; q < fm && wl < PROBE + 1; q++)
+      w[wl++] = f[q];
+    j += a2;
+  }
+  return wl;
+}
+
+/* The offset of the first byte at or after i in s[0, n) that is not a
+ * lower-case ASCII letter. Eight bytes at a time where the byte order
+ * allows it: words are short, but this is the inner loop of the scan. */
+static size_t skip_lower_ascii(const unsigned char *s, size_t i, size_t n) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+  while (i + 8 <= n) {
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    /* per byte b: high bit of b + 0x1f is set for b >= 'a', that of
+     * b + 5 for b > 'z' (b < 0x80; bytes >= 0x80 are masked out by ~x,
+     * so carries out of them do not matter) */
+    uint64_t lower = (x + ones * 0x1f) & ~(x + ones * 5) & ~x & high;
+    if (lower != high) {
+      uint64_t stop = ~lower & high;
+      return i + (size_t)(__builtin_ctzll(stop) / 8);
+    }
+    i += 8;
+  }
+#endif
+  while (i < n && (unsigned)(s[i] - 'a') < 26u)
+    i++;
+  return i;
+}
+
 /* Byte offsets of the words of text that may match a term of hl (their
  * folded start equals a term's first PROBE letters), plus the starts of
  * wanted entity mentions. Appends to *pos (malloc'd). 0 or -1. A word
  * whose first folded letter starts no term is skipped without folding the
- * rest (the scan is the cost of a long text). */
+ * rest, and runs of lower-case ASCII letters are skipped at once (the scan
+ * is the cost of a long text). */
 static int candidates(const dps_hl *hl, const dps_text *tx,
                       const dp_record_entity *ents, size_t nents,
                       unsigned max_per_term, cand **pos, size_t *npos,
                       size_t *cap, int *unsure) {
-  char probes[64][PROBE];
+  uint32_t p32[64], pmask[64]; /* a probe's bytes, and which of them count */
   size_t plen[64], np = 0;
   double pw[64];
   unsigned seen[64] = {0};
@@ -408,82 +566,96 @@ static int candidates(const dps_hl *hl, const dps_text *tx,
     for (size_t q = 0; q < plen[np]; q++)
       if (!((t[q] >= 'a' && t[q] <= 'z') || (t[q] >= '0' && t[q] <= '9')))
         *unsure = 1; /* a letter the scan does not fold: analyse it all */
-    memcpy(probes[np], t, plen[np]);
+    unsigned char pb[PROBE] = {0}, mb[PROBE] = {0};
+    memcpy(pb, t, plen[np]);
+    memset(mb, 0xff, plen[np]);
+    memcpy(&p32[np], pb, PROBE);
+    memcpy(&pmask[np], mb, PROBE);
     pw[np] = hl->terms[j].weight;
-    first[(unsigned char)probes[np][0]] = 1;
+    first[pb[0]] = 1;
     np++;
   }
   const unsigned char *s = (const unsigned char *)tx->text;
   size_t n = tx->len, i = 0;
-  int prev_word = 0;
+  /* 0: between words; 1: in a word, after a lower-case letter; 2: in a
+   * word, after another letter or a digit */
+  int state = 0;
   while (i < n) {
-    unsigned char c0 = s[i];
-    if (c0 < 0x80) { /* ASCII fast path: same classes as fold_at */
-      unsigned char lc =
-          (c0 >= 'A' && c0 <= 'Z') ? (unsigned char)(c0 + 32) : c0;
-      int wc = (lc >= 'a' && lc <= 'z') || (lc >= '0' && lc <= '9');
-      if (!wc || prev_word) {
-        prev_word = wc;
+    unsigned char c = s[i];
+    char f[2];
+    size_t fm, adv;
+    int kind;
+    if (c < 0x80) { /* ASCII inline: same classes as scan_char */
+      if ((unsigned)(c - 'a') < 26u)
+        kind = SK_LOWER;
+      else if ((unsigned)(c - 'A') < 26u)
+        kind = SK_UPPER;
+      else if ((unsigned)(c - '0') < 10u)
+        kind = SK_OTHER;
+      else {
+        state = 0;
         i++;
         continue;
       }
-      if (!first[lc]) {
-        /* skip the rest of the ASCII word at once */
-        prev_word = 1;
-        i++;
-        while (i < n) {
-          unsigned char c = s[i] | 0x20;
-          if (!((c >= 'a' && c <= 'z') || (s[i] >= '0' && s[i] <= '9')))
-            break;
-          i++;
-        }
+      f[0] = (char)(kind == SK_UPPER ? c + 32 : c);
+      adv = 1;
+    } else if (c == 0xc3 && i + 1 < n && (s[i + 1] & 0xc0) == 0x80) {
+      unsigned k = s[i + 1] - 0x80u; /* Latin-1 inline, as scan_char */
+      if (k == 0x17 || k == 0x37) {
+        state = 0;
+        i += 2;
+        continue;
+      }
+      kind = k < 0x1f ? SK_UPPER : SK_LOWER;
+      f[0] = latin1_fold[k];
+      adv = 2;
+    } else {
+      adv = scan_char(s, i, n, f, &fm, &kind);
+      if (kind == SK_SEP || kind == SK_SOFT) {
+        state = 0;
+        i += adv;
         continue;
       }
     }
-    char w[PROBE + 2];
-    size_t m, adv = fold_at(s, i, n, w, &m);
-    if (m == 0) {
-      prev_word = 0;
-      i += adv;
-      continue;
-    }
-    if (prev_word || !first[(unsigned char)w[0]]) {
-      prev_word = 1;
-      i += adv;
-      continue;
-    }
-    /* a word starts at i: fold its first letters */
-    size_t wl = 0, j = i, start = i;
-    while (j < n && wl < PROBE) {
-      char f[2];
-      size_t fm, a2 = fold_at(s, j, n, f, &fm);
-      if (fm == 0 && s[j] == '.' && j + 1 < n && j > i) {
-        /* acronyms "S.N.C.F." are one word for the analyzer */
-        char f2[2];
-        size_t fm2;
-        fold_at(s, j + 1, n, f2, &fm2);
-        if (fm2) {
-          j++;
-          continue;
+    int start = state == 0 || (kind == SK_UPPER && state == 1);
+    /* after a letter that is not upper case (or may not be: a letter
+     * without case, ², a digit outside ASCII) a capital may start a word */
+    state = kind == SK_UPPER || (kind == SK_OTHER && c < 0x80) ? 2 : 1;
+    if (start && first[(unsigned char)f[0]]) {
+      char w[PROBE + 2] = {0};
+      size_t wl;
+      if (i + PROBE <= n && ascii_alnum(s[i]) && ascii_alnum(s[i + 1]) &&
+          ascii_alnum(s[i + 2]) && ascii_alnum(s[i + 3])) {
+        for (size_t q = 0; q < PROBE; q++) /* the common case, inline */
+          w[q] = (char)(s[i + q] >= 'A' && s[i + q] <= 'Z' ? s[i + q] + 32
+                                                           : s[i + q]);
+        wl = PROBE;
+      } else {
+        wl = word_prefix(s, i, n, w);
+      }
+      uint32_t w32;
+      memcpy(&w32, w, sizeof w32);
+      for (size_t k = 0; k < np; k++) {
+        if (wl >= plen[k] && (w32 & pmask[k]) == p32[k] &&
+            seen[k]++ < max_per_term) {
+          cand cd = {i, (unsigned)k, pw[k]};
+          if (cand_add(pos, npos, cap, cd))
+            return -1;
+          break;
         }
       }
-      if (fm == 0)
-        break;
-      for (size_t q = 0; q < fm && wl < PROBE + 1; q++)
-        w[wl++] = f[q];
-      j += a2;
     }
-    for (size_t k = 0; k < np; k++) {
-      if (wl >= plen[k] && memcmp(w, probes[k], plen[k]) == 0 &&
-          seen[k]++ < max_per_term) {
-        cand c = {start, (unsigned)k, pw[k]};
-        if (cand_add(pos, npos, cap, c))
-          return -1;
-        break;
-      }
-    }
-    prev_word = 1;
     i += adv;
+    if (state == 1) { /* the rest of a lower-case word at once */
+      for (;;) {
+        i = skip_lower_ascii(s, i, n);
+        if (i + 1 < n && s[i] == 0xc3 && s[i + 1] >= 0x9f && s[i + 1] <= 0xbf &&
+            s[i + 1] != 0xb7)
+          i += 2; /* à..ÿ but ÷ */
+        else
+          break;
+      }
+    }
   }
   for (size_t e = 0; ents && e < nents; e++) {
     if (ents[e].field != tx->field || ents[e].start >= n || !ents[e].key)
@@ -718,8 +890,44 @@ static int prepare_field(field_state *F, dp_analyzer *a, const dps_hl *hl,
   return find_hits(&F->H, hl, &F->toks, tx, ents, nents);
 }
 
-static void field_free(field_state *F) {
-  dp_tokens_free(&F->toks);
+/* Token lists longer than this are freed after use, not kept in a scratch
+ * (a huge text analysed whole must not pin its memory). */
+#define SCRATCH_MAX_TOKENS 4096
+
+/* Gives a token list back to its scratch slot (kept, emptied) when there
+ * is one, free, and the list stayed small; frees it otherwise. */
+static void tokens_release(dp_tokens *t, dp_tokens *slot) {
+  if (slot && !slot->v && !slot->arena && t->cap <= SCRATCH_MAX_TOKENS) {
+    dp_tokens_clear(t);
+    *slot = *t;
+  } else {
+    dp_tokens_free(t);
+  }
+  memset(t, 0, sizeof *t);
+}
+
+/* Takes a scratch slot's token list (empty), or a fresh one. */
+static dp_tokens tokens_take(dp_tokens *slot) {
+  dp_tokens t = {0};
+  if (slot) {
+    t = *slot;
+    memset(slot, 0, sizeof *slot);
+    dp_tokens_clear(&t);
+  }
+  return t;
+}
+
+void dps_snip_scratch_free(dps_snip_scratch *sc) {
+  if (!sc)
+    return;
+  for (size_t f = 0; f < DPS_SCRATCH_FIELDS; f++)
+    dp_tokens_free(&sc->toks[f]);
+  dp_tokens_free(&sc->title);
+  memset(sc, 0, sizeof *sc);
+}
+
+static void field_free(field_state *F, dp_tokens *slot) {
+  tokens_release(&F->toks, slot);
   free(F->H.v);
   free(F->win);
 }
@@ -1036,6 +1244,20 @@ int dps_snippet_make(dps_snippet *out, dp_analyzer *a, const dps_hl *hl,
                      const dps_text *texts, size_t ntexts,
                      const dp_record_entity *ents, size_t nents,
                      const dps_snip_opts *o, char **errmsg) {
+  return dps_snippet_make_with(NULL, out, a, hl, texts, ntexts, ents, nents, o,
+                               errmsg);
+}
+
+/* The scratch slot of field f, or NULL. */
+static dp_tokens *field_slot(dps_snip_scratch *sc, size_t f) {
+  return sc && f < DPS_SCRATCH_FIELDS ? &sc->toks[f] : NULL;
+}
+
+int dps_snippet_make_with(dps_snip_scratch *sc, dps_snippet *out,
+                          dp_analyzer *a, const dps_hl *hl,
+                          const dps_text *texts, size_t ntexts,
+                          const dp_record_entity *ents, size_t nents,
+                          const dps_snip_opts *o, char **errmsg) {
   memset(out, 0, sizeof *out);
   if (errmsg)
     *errmsg = NULL;
@@ -1060,6 +1282,8 @@ int dps_snippet_make(dps_snippet *out, dp_analyzer *a, const dps_hl *hl,
   int rc = -1;
   if (!F || !used || !seen)
     goto done;
+  for (size_t f = 0; f < ntexts; f++)
+    F[f].toks = tokens_take(field_slot(sc, f));
   size_t radius = (size_t)opts.chars *
                       (opts.radius_pct ? opts.radius_pct : 100) / 100 *
                       opts.passages +
@@ -1181,7 +1405,7 @@ int dps_snippet_make(dps_snippet *out, dp_analyzer *a, const dps_hl *hl,
   rc = 0;
 done:
   for (size_t f = 0; F && f < ntexts; f++)
-    field_free(&F[f]);
+    field_free(&F[f], field_slot(sc, f));
   free(F);
   free(used);
   free(seen);
@@ -1198,12 +1422,18 @@ done:
 int dps_highlight_all(dps_span **out, size_t *n, dp_analyzer *a,
                       const dps_hl *hl, const dps_text *t,
                       const dp_record_entity *ents, size_t nents) {
+  return dps_highlight_all_with(NULL, out, n, a, hl, t, ents, nents);
+}
+
+int dps_highlight_all_with(dps_snip_scratch *sc, dps_span **out, size_t *n,
+                           dp_analyzer *a, const dps_hl *hl, const dps_text *t,
+                           const dp_record_entity *ents, size_t nents) {
   *out = NULL;
   *n = 0;
   if (!t->text || t->len == 0)
     return 0;
-  dp_tokens T = {0};
   hits H = {0};
+  dp_tokens T = {0};
   int rc = -1;
   { /* the byte scan first: nothing can match, nothing to analyse */
     cand *pos = NULL;
@@ -1217,6 +1447,7 @@ int dps_highlight_all(dps_span **out, size_t *n, dp_analyzer *a,
     if (npos == 0 && !unsure)
       return 0;
   }
+  T = tokens_take(sc ? &sc->title : NULL);
   if (dp_analyze(a, t->text, t->len, 0, &T) == (uint32_t)-1)
     goto done;
   if (find_hits(&H, hl, &T, t, ents, nents))
@@ -1234,7 +1465,7 @@ int dps_highlight_all(dps_span **out, size_t *n, dp_analyzer *a,
   }
   rc = 0;
 done:
-  dp_tokens_free(&T);
+  tokens_release(&T, sc ? &sc->title : NULL);
   free(H.v);
   return rc;
 }
@@ -1284,7 +1515,7 @@ double dps_best_window_score(dp_analyzer *a, const dps_hl *hl,
           p.score > best)
         best = p.score;
     }
-    field_free(&F);
+    field_free(&F, NULL);
   }
   free(used);
   free(seen);

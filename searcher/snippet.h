@@ -133,6 +133,29 @@ int dps_highlight_all(dps_span **out, size_t *n, dp_analyzer *a,
                       const dps_hl *hl, const dps_text *t,
                       const dp_record_entity *ents, size_t nents);
 
+/* Memory kept from one snippet to the next (the token lists and their
+ * string arenas), so that a search does not allocate and free them for
+ * every field of every result. Zero-initialise; one per analyzer (not
+ * thread-safe); free with dps_snip_scratch_free. Lists that grew large (a
+ * huge text analysed whole) are freed after use, not kept. */
+#define DPS_SCRATCH_FIELDS 4
+typedef struct dps_snip_scratch {
+  dp_tokens toks[DPS_SCRATCH_FIELDS]; /* one per text of dps_snippet_make */
+  dp_tokens title;                    /* dps_highlight_all's */
+} dps_snip_scratch;
+void dps_snip_scratch_free(dps_snip_scratch *sc);
+
+/* As dps_snippet_make and dps_highlight_all, with sc's memory (NULL = none):
+ * same results. */
+int dps_snippet_make_with(dps_snip_scratch *sc, dps_snippet *out,
+                          dp_analyzer *a, const dps_hl *hl,
+                          const dps_text *texts, size_t ntexts,
+                          const dp_record_entity *ents, size_t nents,
+                          const dps_snip_opts *o, char **errmsg);
+int dps_highlight_all_with(dps_snip_scratch *sc, dps_span **out, size_t *n,
+                           dp_analyzer *a, const dps_hl *hl, const dps_text *t,
+                           const dp_record_entity *ents, size_t nents);
+
 /* Proximity evidence for ranking: the best score any window of `chars`
  * characters gets in texts (sum of the weights of the distinct terms it
  * holds). 0 when nothing matched or memory ran out. */

@@ -358,7 +358,10 @@ def save_result_cache(system, results):
     os.replace(tmp, system.cache_file)
 
 
-def score(system, queries, qrels, answers, use_cache=True):
+def score(system, queries, qrels, answers, use_cache=True, errors=None):
+    """errors: a file to write the errors to (one TSV line each: qid, kind
+    "rank" (gold at 2-10) or "snippet" (answer not in the gold's snippet),
+    gold rank, question, answers, snippet)."""
     mrr = rec = ndcg = 0.0
     snip_hits = snip_n = 0
     snip_len = snip_cnt = 0
@@ -391,8 +394,15 @@ def score(system, queries, qrels, answers, use_cache=True):
                         ns = norm(snip)
                         if any(norm(a) and norm(a) in ns for a in answers[qid]):
                             snip_hits += 1
+                        elif errors:
+                            errors.write("%s\tsnippet\t%d\t%s\t%s\t%s\n" % (
+                                qid, i + 1, q, " | ".join(answers[qid]),
+                                snip.replace("\t", " ").replace("\n", " ")))
         if first is not None:
             mrr += 1.0 / (first + 1)
+            if first > 0 and errors:
+                errors.write("%s\trank\t%d\t%s\t%s\t%s\n" % (
+                    qid, first + 1, q, " | ".join(answers.get(qid, [])), res[0][0]))
         if rel:
             rec += found / len(rel)
             idcg = sum(1.0 / math.log2(i + 2) for i in range(min(len(rel), K)))
@@ -435,6 +445,10 @@ def main():
     ap.add_argument("--no-cache", action="store_true",
                     help="query the peers again instead of reusing their cached answers")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    ap.add_argument("--misses", metavar="FILE",
+                    help="write Dépêche's errors there, one TSV line each: qid, "
+                    "'rank' (gold ranked 2-10, with the id ranked first) or "
+                    "'snippet' (answer not in the gold's snippet, with the snippet)")
     args = ap.parse_args()
 
     shared = os.environ.get("DEPECHE_SHARED_DATA") or os.path.join(SRC, "..", "shared", "data")
@@ -467,7 +481,13 @@ def main():
         try:
             sysobj = cls(args, docs, work)
             try:
-                r = score(sysobj, queries, qrels, answers, not args.no_cache)
+                mf = (open(args.misses, "w", encoding="utf-8")
+                      if args.misses and key == "depeche" else None)
+                try:
+                    r = score(sysobj, queries, qrels, answers, not args.no_cache, mf)
+                finally:
+                    if mf:
+                        mf.close()
             finally:
                 sysobj.close()
             r["index_s"] = sysobj.index_s

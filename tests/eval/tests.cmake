@@ -8,6 +8,12 @@ add_test(NAME eval_piaf_smoke COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/piaf_smoke.
 set_tests_properties(eval_piaf_smoke PROPERTIES
                      ENVIRONMENT "${DEPECHE_TEST_ENV};${DEPECHE_PY_ENV}"
                      SKIP_RETURN_CODE 77 TIMEOUT 300)
+# depeche-rank-dump: the question re-ranking features of every candidate, for
+# tests/eval/rank_fit.py (an executable only; it needs the internal API).
+if(EXISTS ${CMAKE_SOURCE_DIR}/searcher/search.h)
+  add_executable(depeche-rank-dump ${CMAKE_CURRENT_LIST_DIR}/rank_dump.c)
+  target_link_libraries(depeche-rank-dump PRIVATE depeche_searcher)
+endif()
 # --- end of PIAF block --------------------------------------------------------
 
 # --- NER evaluation (tests/eval/ner_eval.c owner: entities developer) --------

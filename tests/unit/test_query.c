@@ -187,6 +187,42 @@ static void test_question_words(void **state) {
   dps_qnode_free(n);
 }
 
+/* What counts as a natural-language question (ranked by the words held,
+ * re-ranked on the stored text). */
+static void test_is_question(void **state) {
+  (void)state;
+  static const struct {
+    const char *in;
+    int want;
+  } cases[] = {
+      {"Combien d'employeurs", 1},
+      {"Quel montant en 2003", 1},
+      {"Qui a battu les Devils", 1},
+      {"Où se trouve la réserve", 1},
+      {"Qu'est-ce que la côte des Blancs", 1},
+      {"que fait-on avant de toucher le mridang", 1},
+      {"Avec qui Edward Baker a-t-il eu cinq enfants", 1},
+      {"Par qui est soutenu le club", 1},
+      {"À quoi sert la rate", 1},
+      {"Les Ulis sont-ils à trois kilomètres de Corbeil", 1},
+      {"la ville est-elle loin", 1},
+      {"pont de pierre ?", 1},
+      {"chat noir", 0},
+      {"Titre de l'archevêque de Lyon", 0},
+      {"rendez-vous porte-avions", 0},
+      {"Jean-Pierre Raffarin", 0},
+      {"APT31 ministère", 0},
+      {"avec le chat qui dort", 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int got = dps_query_is_question(A, cases[i].in, strlen(cases[i].in));
+    if (got != cases[i].want)
+      fprintf(stderr, "is_question [%s]: want %d got %d\n", cases[i].in,
+              cases[i].want, got);
+    assert_int_equal(got, cases[i].want);
+  }
+}
+
 static void test_rejected_dates(void **state) {
   (void)state;
   const char *bad[] = {"date:2021-13", "date:2021-02-30", "date:hier",
@@ -291,11 +327,9 @@ static void test_fuzz(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_table),
-      cmocka_unit_test(test_question_words),
-      cmocka_unit_test(test_rejected_dates),
-      cmocka_unit_test(test_dates),
-      cmocka_unit_test(test_huge),
+      cmocka_unit_test(test_table),       cmocka_unit_test(test_question_words),
+      cmocka_unit_test(test_is_question), cmocka_unit_test(test_rejected_dates),
+      cmocka_unit_test(test_dates),       cmocka_unit_test(test_huge),
       cmocka_unit_test(test_fuzz),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -328,6 +328,99 @@ static void test_question_rerank(void **state) {
   dp_close(ix);
 }
 
+/* Builds a second index next to dir named by suffix with the n articles
+ * a and opens it. */
+static dp_index *open_with(const char *suffix, const art *a, size_t n) {
+  char qdir[300];
+  snprintf(qdir, sizeof qdir, "%.*s%s", (int)(strlen(dir) - 2), dir, suffix);
+  assert_int_equal(add_articles(qdir, a, n), 0);
+  dp_index *ix = dp_open(qdir, NULL);
+  assert_non_null(ix);
+  return ix;
+}
+
+/* Questions: a word written as the question writes it counts more than
+ * another form of its stem (keywords: plain BM25, the shorter first). */
+static void test_question_exact_form(void **state) {
+  (void)state;
+  static const art EX[] = {
+      {"e1", "Diplomatie", "2020-01-01", "Le Courrier", "",
+       "Le ministre accusé hier répond à Pékin."},
+      {"e2", "Diplomatie", "2020-01-01", "Le Courrier", "",
+       "Les accusations graves et répétées visent le ministre, selon Pékin."},
+      {"e3", "Brève", "2020-01-01", "Le Courrier", "", "Le match est nul."},
+      {"e4", "Brève", "2020-01-01", "Le Courrier", "", "Il pleut à Brest."},
+      {"e5", "Brève", "2020-01-01", "Le Courrier", "", "Le chat dort."},
+      {"e6", "Brève", "2020-01-01", "Le Courrier", "", "La mairie ferme."},
+  };
+  dp_index *ix = open_with("ex", EX, 6);
+  dp_search_options o = DP_SEARCH_OPTIONS_INIT;
+  o.snippets = 0;
+  dp_results *r = search(ix, "accusations Pékin", &o);
+  assert_int_equal(dp_results_count(r), 2);
+  assert_string_equal(dp_results_get(r, 0)->id, "e1");
+  dp_results_free(r);
+  r = search(ix, "Quelles accusations a lancées Pékin ?", &o);
+  assert_true(dp_results_count(r) >= 2);
+  assert_string_equal(dp_results_get(r, 0)->id, "e2");
+  dp_results_free(r);
+  dp_close(ix);
+}
+
+/* Questions: a word no article holds also matches the closest word of
+ * the index ("Tombouctu" finds "Tombouctou"); keywords are not changed
+ * (they get a suggestion instead). */
+static void test_question_misspelt(void **state) {
+  (void)state;
+  static const art MS[] = {
+      {"m1", "Voyage", "2020-01-01", "Le Courrier", "",
+       "La ville de Tombouctou garde ses manuscrits."},
+      {"m2", "Urbanisme", "2020-01-01", "Le Courrier", "",
+       "La ville et la ville voisine, une ville nouvelle."},
+      {"m3", "Sport", "2020-01-01", "Le Courrier", "", "Le match est nul."},
+  };
+  dp_index *ix = open_with("ms", MS, 3);
+  dp_search_options o = DP_SEARCH_OPTIONS_INIT;
+  o.snippets = 0;
+  dp_results *r =
+      search(ix, "Quelle ville garde les manuscrits de Tombouctu ?", &o);
+  assert_true(dp_results_count(r) >= 1);
+  assert_string_equal(dp_results_get(r, 0)->id, "m1");
+  dp_results_free(r);
+  r = search(ix, "Où est la ville de Tombouctu ?", &o);
+  assert_true(dp_results_count(r) >= 2);
+  assert_string_equal(dp_results_get(r, 0)->id, "m1");
+  dp_results_free(r);
+  dp_close(ix);
+}
+
+/* Questions: the passage is chosen for the question's words that the
+ * title does not hold (the title's words are everywhere in the article;
+ * the answer stands by the others). Keywords keep every word's weight. */
+static void test_question_snippet_title(void **state) {
+  (void)state;
+  static const art SN[] = {
+      {"s1", "Clelia Mosher", "2020-01-01", "Le Courrier", "",
+       "Clelia Mosher naquit à Albany ; Clelia Mosher étudia ensuite à "
+       "Stanford, où Clelia Mosher enseigna longtemps. La bibliothèque "
+       "de l'université conserve des carnets, des lettres et des photographies "
+       "de la famille, classés par année et par lieu. Les chercheurs les "
+       "consultent souvent pour des travaux sur la médecine de l'époque. "
+       "Le sommeil des étudiantes fut son premier sujet d'étude."},
+      {"s2", "Sport", "2020-01-01", "Le Courrier", "", "Le match est nul."},
+  };
+  dp_index *ix = open_with("sn", SN, 2);
+  dp_search_options o = DP_SEARCH_OPTIONS_INIT;
+  o.snippet_passages = 1;
+  o.snippet_chars = 120;
+  dp_results *r =
+      search(ix, "Quel fut le premier sujet de Clelia Mosher ?", &o);
+  assert_int_equal(dp_results_count(r), 1);
+  assert_non_null(strstr(dp_results_get(r, 0)->snippet, "sommeil"));
+  dp_results_free(r);
+  dp_close(ix);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_open_errors),
@@ -337,6 +430,9 @@ int main(void) {
       cmocka_unit_test(test_json),
       cmocka_unit_test(test_sees_new_commits),
       cmocka_unit_test(test_question_rerank),
+      cmocka_unit_test(test_question_exact_form),
+      cmocka_unit_test(test_question_misspelt),
+      cmocka_unit_test(test_question_snippet_title),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

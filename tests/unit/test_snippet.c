@@ -424,14 +424,258 @@ static void test_title_none(void **state) {
   dps_hl_free(&h);
 }
 
+/* The byte scan that picks the places to analyse must see every word the
+ * analyzer sees: after an elision with ’, after « and a no-break space,
+ * after a dash, a capital glued to the previous word ("secteurMacron" in
+ * scraped text), through a soft hyphen or a decomposed accent. Each row is
+ * checked in a short text, far inside a long one, and in a title. */
+static void test_scan_word_starts(void **state) {
+  (void)state;
+  static const struct {
+    const char *q, *text, *want;
+  } rows[] = {
+      {"econom",
+       "Puis l\xe2\x80\x99\xc3\xa9"
+       "conomie repart.",
+       "l\xe2\x80\x99[\xc3\xa9"
+       "conomie]"},
+      {"emmanuel",
+       "Qu\xe2\x80\x99"
+       "Emmanuel vienne.",
+       "Qu\xe2\x80\x99[Emmanuel]"},
+      {"macron", "Il dit \xc2\xab\xc2\xa0Macron\xc2\xa0\xc2\xbb ici.",
+       "\xc2\xab\xc2\xa0[Macron]\xc2\xa0\xc2\xbb"},
+      {"bonjour",
+       "Il dit \xc2\xab\xe2\x80\xaf"
+       "bonjour\xe2\x80\xaf\xc2\xbb.",
+       "\xc2\xab\xe2\x80\xaf[bonjour]"},
+      {"macron",
+       "Le r\xc3\xa9"
+       "sultat \xe2\x80\x94Macron en t\xc3\xaa"
+       "te.",
+       "\xe2\x80\x94[Macron]"},
+      {"macron", "Le secteurMacron a dit oui.", "secteur[Macron]"},
+      {"reform",
+       "La re\xcc\x81"
+       "forme passe.",
+       "[re\xcc\x81"
+       "forme]"},
+  };
+  char body[8192];
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    for (int longtext = 0; longtext < 2; longtext++) {
+      size_t at = 0;
+      for (int k = 0; longtext && k < 60; k++)
+        at += (size_t)snprintf(body + at, sizeof body - at,
+                               "Le temps passe vite. ");
+      at += (size_t)snprintf(body + at, sizeof body - at, "%s", rows[i].text);
+      for (int k = 0; longtext && k < 60; k++)
+        at += (size_t)snprintf(body + at, sizeof body - at,
+                               " Le temps passe vite.");
+      dps_snippet s;
+      char *r = make("", body, rows[i].q, 2, 150, NULL, 0, &s);
+      if (!strstr(r, rows[i].want))
+        fprintf(stderr, "row %zu (%s text): %s\n", i,
+                longtext ? "long" : "short", r);
+      assert_non_null(strstr(r, rows[i].want));
+      assert_int_equal(s.matched, 1);
+      free(r);
+      dps_snippet_free(&s);
+    }
+    dps_hl h = {0};
+    spec(&h, rows[i].q);
+    dps_text t = {rows[i].text, strlen(rows[i].text), DP_FIELD_TITLE};
+    dps_span *sp = NULL;
+    size_t n = 0;
+    assert_int_equal(dps_highlight_all(&sp, &n, A, &h, &t, NULL, 0), 0);
+    char *r = dps_render(t.text, t.len, sp, n, "[", "]", 0);
+    if (!strstr(r, rows[i].want))
+      fprintf(stderr, "row %zu (title): %s\n", i, r);
+    assert_non_null(strstr(r, rows[i].want));
+    free(r);
+    free(sp);
+    dps_hl_free(&h);
+  }
+}
+
+/* A scratch kept across snippets (what a search does for its results)
+ * gives exactly the snippets and title highlights of fresh memory, and a
+ * huge text is not kept in it. */
+static void test_scratch(void **state) {
+  (void)state;
+  dps_snip_scratch sc = {0};
+  static char big[200000];
+  size_t at = 0;
+  while (at + 40 < sizeof big)
+    at +=
+        (size_t)snprintf(big + at, sizeof big - at, "Le chat dort au soleil. ");
+  for (int round = 0; round < 3; round++) {
+    for (size_t i = 0; i <= sizeof cases / sizeof cases[0]; i++) {
+      int last = i == sizeof cases / sizeof cases[0];
+      const char *lead = last ? "" : cases[i].lead;
+      const char *body = last ? big : cases[i].body;
+      /* "łodz": a letter the byte scan does not fold, so the huge body
+       * is analysed whole */
+      const char *q = last ? "chat \xc5\x82odz" : cases[i].q;
+      dps_hl h = {0};
+      spec(&h, q);
+      dps_text t[2] = {{lead, strlen(lead), DP_FIELD_LEAD},
+                       {body, strlen(body), DP_FIELD_BODY}};
+      dps_snip_opts o = DPS_SNIP_OPTS_INIT;
+      dps_snippet a, b;
+      assert_int_equal(dps_snippet_make(&a, A, &h, t, 2, NULL, 0, &o, NULL), 0);
+      assert_int_equal(
+          dps_snippet_make_with(&sc, &b, A, &h, t, 2, NULL, 0, &o, NULL), 0);
+      assert_string_equal(a.text, b.text);
+      assert_int_equal(a.nspans, b.nspans);
+      if (a.nspans)
+        assert_memory_equal(a.spans, b.spans, a.nspans * sizeof *a.spans);
+      dps_text tt = {body, strlen(body) < 300 ? strlen(body) : 0,
+                     DP_FIELD_TITLE};
+      dps_span *sa = NULL, *sb = NULL;
+      size_t na = 0, nb = 0;
+      assert_int_equal(dps_highlight_all(&sa, &na, A, &h, &tt, NULL, 0), 0);
+      assert_int_equal(
+          dps_highlight_all_with(&sc, &sb, &nb, A, &h, &tt, NULL, 0), 0);
+      assert_int_equal(na, nb);
+      if (na)
+        assert_memory_equal(sa, sb, na * sizeof *sa);
+      free(sa);
+      free(sb);
+      dps_snippet_free(&a);
+      dps_snippet_free(&b);
+      dps_hl_free(&h);
+      /* the huge body was analysed whole: its tokens are not kept */
+      if (last)
+        assert_int_equal(sc.toks[1].cap, 0);
+    }
+  }
+  dps_snip_scratch_free(&sc);
+  dps_snip_scratch_free(&sc); /* twice is harmless */
+}
+
+/* The same property over random texts glued from fragments (a fixed seed):
+ * every word the analyzer sees is found again by the byte scan, whatever
+ * surrounds it (punctuation, spaces, symbols, letters of other scripts,
+ * ligatures, marks), so each one is highlighted when asked for by its
+ * exact folded form. */
+static void test_scan_random(void **state) {
+  (void)state;
+  static const char *const frag[] = {"le ",
+                                     "chat",
+                                     "Chat",
+                                     "l\xe2\x80\x99",
+                                     "l'",
+                                     "\xc2\xab ",
+                                     "\xc2\xbb",
+                                     "\xc2\xa0",
+                                     "\xe2\x80\xaf",
+                                     "\xe2\x80\x94",
+                                     "-",
+                                     ".",
+                                     ". ",
+                                     ", ",
+                                     " ",
+                                     "\xc3\xa9"
+                                     "conomie",
+                                     "\xc3\x89"
+                                     "tat",
+                                     "secteur",
+                                     "Macron",
+                                     "MACRON",
+                                     "aujourd\xe2\x80\x99hui",
+                                     "S.N.C.F.",
+                                     "1 000",
+                                     "2021",
+                                     "APT31",
+                                     "\xc2\xad",
+                                     "e\xcc\x81",
+                                     "\xc5\x93uvre",
+                                     "\xc3\x9f",
+                                     "\xc5\x81\xc3\xb3"
+                                     "d\xc5\xba",
+                                     "\xce\xb1\xce\xb8\xce\xae\xce\xbd\xce\xb1",
+                                     "\xf0\x9f\x98\x80",
+                                     "\n",
+                                     "Lire aussi : ",
+                                     "\xe2\x80\x9c",
+                                     "\xe2\x80\xa6",
+                                     "\xca\xbc",
+                                     "iPhone",
+                                     "McLaren",
+                                     "corpsIl",
+                                     "\xe2\x80\x8d",
+                                     "\xef\xbb\xbf",
+                                     "\xc3\x97",
+                                     "m\xc2\xb2",
+                                     "\xc3\x87"
+                                     "a",
+                                     "Dvo\xc5\x99\xc3\xa1k",
+                                     "Erdo\xc4\x9f"
+                                     "an",
+                                     "\xef\xac\x81"
+                                     "nance",
+                                     "\xc4\xb0stanbul",
+                                     "\xe2\x91\xa0",
+                                     "\xef\xbc\xa1"};
+  const size_t nfrag = sizeof frag / sizeof frag[0];
+  uint32_t seed = 12345;
+  int failed = 0;
+  for (int it = 0; it < 1500 && failed < 5; it++) {
+    char text[1024];
+    size_t n = 0;
+    seed = seed * 1103515245u + 12345u;
+    int k = 1 + (int)((seed >> 16) % 20);
+    for (int j = 0; j < k; j++) {
+      seed = seed * 1103515245u + 12345u;
+      const char *f = frag[(seed >> 16) % nfrag];
+      size_t l = strlen(f);
+      memcpy(text + n, f, l);
+      n += l;
+    }
+    text[n] = 0;
+    dp_tokens T = {0};
+    assert_true(dp_analyze(A, text, n, 0, &T) != (uint32_t)-1);
+    for (size_t t = 0; t < T.n; t++) {
+      const dp_token *tk = &T.v[t];
+      if (tk->flags & (DP_TOK_JOINED | DP_TOK_FURNITURE))
+        continue; /* furniture is never highlighted */
+      dps_hl h = {0};
+      assert_true(dps_hl_add_term(&h, DPS_HL_EXACT, tk->term, 1.0) >= 0);
+      dps_text tx = {text, n, DP_FIELD_TITLE};
+      dps_span *sp = NULL;
+      size_t ns = 0;
+      assert_int_equal(dps_highlight_all(&sp, &ns, A, &h, &tx, NULL, 0), 0);
+      int covered = 0;
+      for (size_t q = 0; q < ns; q++)
+        covered |= sp[q].start <= tk->start && sp[q].end >= tk->end;
+      if (!covered && failed++ < 5)
+        fprintf(stderr, "word [%s] at %zu not found in [%s]\n", tk->term,
+                tk->start, text);
+      free(sp);
+      dps_hl_free(&h);
+    }
+    dp_tokens_free(&T);
+  }
+  assert_int_equal(failed, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_table),         cmocka_unit_test(test_offsets),
-      cmocka_unit_test(test_entity),        cmocka_unit_test(test_passages),
-      cmocka_unit_test(test_utf8_edges),    cmocka_unit_test(test_html),
-      cmocka_unit_test(test_title),         cmocka_unit_test(test_long_texts),
-      cmocka_unit_test(test_same_sentence), cmocka_unit_test(test_compounds),
+      cmocka_unit_test(test_table),
+      cmocka_unit_test(test_offsets),
+      cmocka_unit_test(test_entity),
+      cmocka_unit_test(test_passages),
+      cmocka_unit_test(test_utf8_edges),
+      cmocka_unit_test(test_html),
+      cmocka_unit_test(test_title),
+      cmocka_unit_test(test_long_texts),
+      cmocka_unit_test(test_same_sentence),
+      cmocka_unit_test(test_compounds),
       cmocka_unit_test(test_title_none),
+      cmocka_unit_test(test_scan_word_starts),
+      cmocka_unit_test(test_scratch),
+      cmocka_unit_test(test_scan_random),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
