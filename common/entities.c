@@ -983,10 +983,8 @@ int dp_entity_type_parse(const char *s) {
 void dp_entities_clear(dp_entities *e) {
   if (!e)
     return;
-  for (size_t i = 0; i < e->n; i++) {
-    free(e->v[i].canonical);
-    free(e->v[i].key);
-  }
+  for (size_t i = 0; i < e->n; i++)
+    free(e->v[i].canonical); /* and key: one block (entities.h) */
   e->n = 0;
 }
 
@@ -1177,6 +1175,23 @@ static void analyse_gap(const char *s, size_t n, gap_info *gi) {
   memset(gi, 0, sizeof *gi);
   if (n == 1 && s[0] == ' ')
     return; /* GAP_SPACE */
+  /* the next most frequent gaps, as the general code below reads them */
+  if (n == 2 && s[1] == ' ' && (s[0] == ',' || s[0] == '.')) {
+    gi->kind = GAP_BREAK;
+    gi->comma_only = s[0] == ',';
+    gi->sent_end = gi->dot_only = s[0] == '.';
+    return;
+  }
+  if ((n == 3 || n == 5) && s[0] == ' ' &&
+      ((s[1] >= 'a' && s[1] <= 'z') || (s[1] >= 'A' && s[1] <= 'Z')) &&
+      (n == 3 ? s[2] == '\''
+              : ((unsigned char)s[2] == 0xE2 && (unsigned char)s[3] == 0x80 &&
+                 (unsigned char)s[4] == 0x99))) {
+    /* " l'", " d’": one space and an elided letter */
+    gi->elided[0] = (char)(s[1] >= 'A' && s[1] <= 'Z' ? s[1] + 32 : s[1]);
+    gi->kind = GAP_ELIDE;
+    return;
+  }
   if (n > 0 && n <= 16 && s[n - 1] != '\'') {
     /* short ASCII gaps (no elision: its apostrophe is the last byte) by
      * table, without a branch per byte */
@@ -1515,7 +1530,11 @@ enum {
 static int make_word(ctx *c, const dp_token *tk, size_t prev_end, int prev_kept,
                      int first, int fast) {
   gap_info gi;
-  analyse_gap(c->text + prev_end, tk->start - prev_end, &gi);
+  size_t gl = tk->start - prev_end;
+  if (gl == 1 && c->text[prev_end] == ' ')
+    memset(&gi, 0, sizeof gi); /* the usual gap (GAP_SPACE), inline */
+  else
+    analyse_gap(c->text + prev_end, gl, &gi);
   if ((c->n > 0) & (prev_kept != 0) & (gi.ocr_join != 0)) {
     /* "Cham¬ bre": extend the previous word */
     word *pw = &c->w[c->n - 1];
@@ -1605,15 +1624,16 @@ static int build_words(ctx *c, const dp_tokens *toks) {
   /* one block per call: the words (at most one per token), the kept token
    * indices (then the find_mentions starters), the token facts */
   size_t wbytes = nt * sizeof *c->w, kbytes = (nt + 1) * sizeof(uint32_t);
-  char *block = malloc(wbytes + kbytes + nt + 8);
+  char *block = malloc(wbytes + kbytes + nt + 24);
   if (!block)
     return -1;
   c->w = (word *)(void *)block;
   c->wcap = nt;
   uint32_t *kept = (uint32_t *)(void *)(block + wbytes);
   uint8_t *tb = (uint8_t *)block + wbytes + kbytes;
-  memset(tb, 0, nt + 8);
+  memset(tb, 0, nt + 24); /* pass 2 reads 8 bytes at a time */
   const int digit_ok = !c->t->digit_heads;
+  const size_t len = c->len; /* locals: the byte stores below alias all */
   size_t prev_end = 0, c2 = next_c2(c, 0), nk = 0;
   for (size_t k = 0; k < nt; k++) {
     const dp_token *tk = &toks->v[k];
@@ -1621,7 +1641,7 @@ static int build_words(ctx *c, const dp_tokens *toks) {
     size_t s = tk->start, e = tk->end;
     if (f & DP_TOK_JOINED)
       continue;
-    if ((s < prev_end) | (e > c->len) | (e <= s))
+    if ((s < prev_end) | (e > len) | (e <= s))
       continue;
     /* the class says what token_interesting would: K_INT and K_HEAD are
      * exclusive (why = 1 or 2); numbers are never interesting (no head
@@ -1649,12 +1669,27 @@ static int build_words(ctx *c, const dp_tokens *toks) {
     if (c2 < prev_end)
       c2 = next_c2(c, prev_end);
   }
-  for (size_t k = 0; k < nt; k++) {
-    const uint8_t *q = tb + k; /* q[4] is token k */
-    unsigned near = (q[2] | q[3] | q[4] | q[5] | q[6]) & TB_WHY;
-    unsigned head = (q[0] | q[1]) & 2u;
-    kept[nk] = (uint32_t)k;
-    nk += (size_t)((near | head) != 0) & (size_t)(q[4] >> 2 & 1);
+  /* 2. token k is kept when q = tb + k has (q[2] | ... | q[6]) & TB_WHY
+   * (an interesting token within two) or (q[0] | q[1]) & 2 (a head three or
+   * four before), and q[4] & TB_WORD; eight tokens at a time, a byte each
+   * (the shifts below stay within a byte where it matters: any byte order) */
+  const uint64_t ones = 0x0101010101010101ull;
+  for (size_t k = 0; k < nt; k += 8) {
+    const uint8_t *q = tb + k;
+    uint64_t v[7];
+    for (int j = 0; j < 7; j++)
+      memcpy(&v[j], q + j, 8);
+    uint64_t x = ((v[2] | v[3] | v[4] | v[5] | v[6]) & (TB_WHY * ones)) |
+                 ((v[0] | v[1]) & (2 * ones));
+    uint64_t z = (x | x >> 1) & (v[4] >> 2) & ones;
+    _Static_assert(TB_WHY == 3u && TB_WORD == 4u, "bits read above");
+    uint8_t zb[8];
+    memcpy(zb, &z, 8);
+    size_t lim = nt - k < 8 ? nt - k : 8;
+    for (size_t i = 0; i < lim; i++) {
+      kept[nk] = (uint32_t)(k + i);
+      nk += zb[i];
+    }
   }
   /* 3. words for the kept tokens; what lies between them is read from the
    * text; a skipped stretch breaks names */
@@ -1676,75 +1711,71 @@ static int build_words(ctx *c, const dp_tokens *toks) {
   /* capitalised words near word i: cb[i + 2] is word i's (reusing tb) */
   uint8_t *cb = tb;
   memset(cb, 0, c->n + 4);
-  for (size_t i = 0; i < c->n; i++)
-    cb[i + 2] = c->w[i].cap;
-  /* hashes of the capitalised words to look up, their table lines
+  const size_t nw = c->n;
+  word *const wv = c->w;
+  /* and the hashes of the capitalised words to look up, their table lines
    * prefetched */
-  for (size_t i = 0; i < c->n; i++) {
-    const word *w = &c->w[i];
-    if ((w->slow == 0) & ((w->cls >> K_REF_SHIFT) < c->t->nrefs))
+  const uint32_t nrefs = (uint32_t)c->t->nrefs;
+  for (size_t i = 0; i < nw; i++) {
+    word *w = &wv[i];
+    cb[i + 2] = w->cap;
+    if ((w->slow == 0) & ((w->cls >> K_REF_SHIFT) < nrefs))
       continue; /* its class gives its entry */
     if (!w->cap || (w->tflags & DP_TOK_NUMBER))
       continue;
-    c->w[i].hash = key_hash(TERM(c, i), c->w[i].tlen);
-    tab_prefetch(c->t, c->w[i].hash);
+    w->hash = key_hash(w->term, w->tlen);
+    tab_prefetch(c->t, w->hash);
   }
   /* capitalised words: the whole table; other words: cue words only, and
-   * only near a capitalised word or when they may head a name */
-  for (size_t i = 0; i < c->n; i++) {
-    word *w = &c->w[i];
+   * only near a capitalised word or when they may head a name. In the same
+   * pass: "M. Dupont", "J. Dupont", "r. de Rivoli" (a full stop after an
+   * abbreviation or an initial does not end the sentence), and the words
+   * find_mentions looks at: capitalised words and heads (a rule needs one or
+   * the other) */
+  c->st = kept; /* no longer needed: at least c->n entries */
+  const unsigned heads = C_ABBR | C_TITLE | C_ORG | C_ORGCAP | C_LOCHD;
+  const gkey *const *refs = c->t->refs;
+  const uint16_t *refcues = c->t->refcues;
+  uint32_t *st = kept;
+  size_t nst = 0;
+  for (size_t i = 0; i < nw; i++) {
+    word *w = &wv[i];
     unsigned near = cb[i] | cb[i + 1] | cb[i + 3] | cb[i + 4];
     uint32_t ref = w->cls >> K_REF_SHIFT;
-    if ((w->slow == 0) & (ref < c->t->nrefs)) {
+    if ((w->slow == 0) & (ref < nrefs)) {
       /* the entry the word's class names, if the word is looked up */
       unsigned use = ((w->tflags & DP_TOK_NUMBER) == 0) &
                      (w->cap | near | ((w->cls & K_SIGHEAD) != 0));
-      const gkey *g = c->t->refs[ref];
+      const gkey *g = refs[ref];
       w->g = (const gkey *)((uintptr_t)g & ((uintptr_t)0 - use));
-      w->cues = (uint16_t)(use ? c->t->refcues[ref] : 0);
-      continue;
+      w->cues = (uint16_t)(use ? refcues[ref] : 0);
+    } else {
+      if (!(w->tflags & DP_TOK_NUMBER)) {
+        const char *t = TERM(c, i);
+        size_t tl = w->tlen;
+        if (w->cap) {
+          w->g = ctx_find(c, t, tl, w->hash);
+        } else if (tl != 0 && tl <= 24) {
+          int look = 1;
+          if (!near && (w->slow || !(w->cls & K_SIGHEAD))) {
+            unsigned sg = cue_sig(t, tl);
+            look = (c->t->tbits[sg >> 6] & (1ull << (sg & 63))) != 0;
+          }
+          if (look)
+            w->g = cue_find(c->t, t, tl);
+        }
+      }
+      w->cues = (uint16_t)(w->g ? w->g->cues : 0);
     }
-    if (w->tflags & DP_TOK_NUMBER)
-      continue;
-    const char *t = TERM(c, i);
-    size_t tl = w->tlen;
-    if (w->cap) {
-      w->g = ctx_find(c, t, tl, w->hash);
-      continue;
+    if (i > 0 && (w->sent != 0) & (w->gap == GAP_BREAK) & (w->dot_gap != 0)) {
+      const word *pw = &wv[i - 1];
+      if (pw->initial || ((pw->cues & (C_ABBR | C_LOCHD)) && pw->dot_after))
+        w->sent = 0;
     }
-    if (tl == 0 || tl > 24)
-      continue;
-    if (!near && (w->slow || !(w->cls & K_SIGHEAD))) {
-      unsigned sg = cue_sig(t, tl);
-      if (!(c->t->tbits[sg >> 6] & (1ull << (sg & 63))))
-        continue;
-    }
-    w->g = cue_find(c->t, t, tl);
+    st[nst] = (uint32_t)i;
+    nst += w->cap | ((w->cues & heads) != 0);
   }
-  for (size_t i = 0; i < c->n; i++)
-    if ((c->w[i].slow != 0) | ((c->w[i].cls >> K_REF_SHIFT) >= c->t->nrefs))
-      c->w[i].cues = (uint16_t)(c->w[i].g ? c->w[i].g->cues : 0);
-  /* "M. Dupont", "J. Dupont", "r. de Rivoli": a full stop after an
-   * abbreviation or an initial does not end the sentence */
-  for (size_t i = 1; i < c->n; i++) {
-    word *w = &c->w[i];
-    const word *pw = &c->w[i - 1];
-    if (!((w->sent != 0) & (w->gap == GAP_BREAK) & (w->dot_gap != 0)))
-      continue;
-    int abbr_dot =
-        pw->initial || ((pw->cues & (C_ABBR | C_LOCHD)) && pw->dot_after);
-    if (abbr_dot)
-      w->sent = 0;
-  }
-  /* the words find_mentions looks at: capitalised words and heads (a rule
-   * needs one or the other) */
-  c->st = kept; /* no longer needed: at least c->n entries */
-  const unsigned heads = C_ABBR | C_TITLE | C_ORG | C_ORGCAP | C_LOCHD;
-  for (size_t i = 0; i < c->n; i++) {
-    const word *w = &c->w[i];
-    c->st[c->nst] = (uint32_t)i;
-    c->nst += w->cap | ((w->cues & heads) != 0);
-  }
+  c->nst = nst;
   return 0;
 }
 
@@ -2002,6 +2033,21 @@ static int ends_with(const char *s, size_t n, const char *suf) {
   return n >= m && memcmp(s + n - m, suf, m) == 0;
 }
 
+/* A suffix and its length in bytes. */
+typedef struct suffix {
+  const char *s;
+  size_t n;
+} suffix;
+
+#define SUF(lit)                                                               \
+  { lit, sizeof lit - 1 }
+
+/* ends_with for a suffix of known length: its last byte first. */
+static inline int suffix_is(const char *s, size_t n, const suffix *f) {
+  return n >= f->n && s[n - 1] == f->s[f->n - 1] &&
+         memcmp(s + n - f->n, f->s, f->n) == 0;
+}
+
 /* A lowercase word that looks like an adjective (communiste, nationale...). */
 static int adjective_like(const ctx *c, size_t i) {
   const word *w = &c->w[i];
@@ -2009,59 +2055,59 @@ static int adjective_like(const ctx *c, size_t i) {
     return 0;
   const char *s = c->text + w->start;
   size_t n = w->end - w->start;
-  static const char *const sufs[] = {"al",
-                                     "ale",
-                                     "aux",
-                                     "ales",
-                                     "ique",
-                                     "iques",
-                                     "iste",
-                                     "istes",
-                                     "aire",
-                                     "aires",
-                                     "ais",
-                                     "aise",
-                                     "aises",
-                                     "ien",
-                                     "ienne",
-                                     "iens",
-                                     "iennes",
-                                     "el",
-                                     "elle",
-                                     "els",
-                                     "elles",
-                                     "if",
-                                     "ive",
-                                     "ifs",
-                                     "ives",
-                                     "\xc3\xa9",
-                                     "\xc3\xa9"
-                                     "e",
-                                     "\xc3\xa9s",
-                                     "\xc3\xa9"
-                                     "es",
-                                     "ois",
-                                     "oise",
-                                     "ain",
-                                     "aine",
-                                     "ains",
-                                     "aines",
-                                     "eur",
-                                     "ier",
-                                     "i\xc3\xa8re",
-                                     "and",
-                                     "ande",
-                                     "ands",
-                                     "in",
-                                     "ine",
-                                     "an",
-                                     "ane",
-                                     "ard",
-                                     "que"};
+  static const suffix sufs[] = {SUF("al"),
+                                SUF("ale"),
+                                SUF("aux"),
+                                SUF("ales"),
+                                SUF("ique"),
+                                SUF("iques"),
+                                SUF("iste"),
+                                SUF("istes"),
+                                SUF("aire"),
+                                SUF("aires"),
+                                SUF("ais"),
+                                SUF("aise"),
+                                SUF("aises"),
+                                SUF("ien"),
+                                SUF("ienne"),
+                                SUF("iens"),
+                                SUF("iennes"),
+                                SUF("el"),
+                                SUF("elle"),
+                                SUF("els"),
+                                SUF("elles"),
+                                SUF("if"),
+                                SUF("ive"),
+                                SUF("ifs"),
+                                SUF("ives"),
+                                SUF("\xc3\xa9"),
+                                SUF("\xc3\xa9"
+                                    "e"),
+                                SUF("\xc3\xa9s"),
+                                SUF("\xc3\xa9"
+                                    "es"),
+                                SUF("ois"),
+                                SUF("oise"),
+                                SUF("ain"),
+                                SUF("aine"),
+                                SUF("ains"),
+                                SUF("aines"),
+                                SUF("eur"),
+                                SUF("ier"),
+                                SUF("i\xc3\xa8re"),
+                                SUF("and"),
+                                SUF("ande"),
+                                SUF("ands"),
+                                SUF("in"),
+                                SUF("ine"),
+                                SUF("an"),
+                                SUF("ane"),
+                                SUF("ard"),
+                                SUF("que")};
   if (n < 4)
     return 0;
   for (size_t k = 0; k < sizeof sufs / sizeof sufs[0]; k++)
-    if (ends_with(s, n, sufs[k]))
+    if (suffix_is(s, n, &sufs[k]))
       return 1;
   return 0;
 }
@@ -2181,6 +2227,8 @@ static long code_rule(ctx *c, size_t i) {
   default: return -1;
   }
   for (size_t p = 0; p < sizeof pre / sizeof pre[0]; p++) {
+    if (t[0] != pre[p][0])
+      continue;
     size_t m = strlen(pre[p]);
     if (strncmp(t, pre[p], m) != 0)
       continue;
@@ -2866,10 +2914,11 @@ typedef struct occ_slot {
 /* Nationality and inhabitant nouns (Allemands, Anglais, Parisiens) are
  * capitalised in French but are not entities. */
 static int nationality_like(const char *t) {
-  static const char *const sufs[] = {
-      "ais",   "aise",  "aises", "ois",   "oise",   "oises", "ands",
-      "ande",  "andes", "iens",  "ienne", "iennes", "ains",  "aine",
-      "aines", "oles",  "ole",   "ens",   "aques"};
+  static const suffix sufs[] = {
+      SUF("ais"),   SUF("aise"),   SUF("aises"), SUF("ois"),   SUF("oise"),
+      SUF("oises"), SUF("ands"),   SUF("ande"),  SUF("andes"), SUF("iens"),
+      SUF("ienne"), SUF("iennes"), SUF("ains"),  SUF("aine"),  SUF("aines"),
+      SUF("oles"),  SUF("ole"),    SUF("ens"),   SUF("aques")};
   static const char *const words[] = {
       "russe",   "russes", "turc",    "turcs",    "belge",  "belges", "suisse",
       "suisses", "grec",   "grecs",   "arabe",    "arabes", "juif",   "juifs",
@@ -2879,10 +2928,10 @@ static int nationality_like(const char *t) {
   if (n == 0 || !strchr("secf", t[n - 1]))
     return 0;
   for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-    if (!strcmp(t, words[i]))
+    if (t[0] == words[i][0] && !strcmp(t, words[i]))
       return 1;
   for (size_t i = 0; i < sizeof sufs / sizeof sufs[0]; i++)
-    if (n > strlen(sufs[i]) + 2 && ends_with(t, n, sufs[i]))
+    if (n > sufs[i].n + 2 && suffix_is(t, n, &sufs[i]))
       return 1;
   return 0;
 }
@@ -3078,19 +3127,26 @@ static int promote_pending(ctx *c) {
       j = (j + 1) & mask;
     tab[j].term = t;
   }
-  for (size_t i = 0; i < c->toks->n; i++) {
-    const dp_token *w = &c->toks->v[i];
+  const char *text = c->text;
+  const size_t tlen = c->len, ntok = c->toks->n;
+  const dp_token *tv = c->toks->v;
+  const uint64_t first_az = first['a' >> 6]; /* 'a'..'z' share a word */
+  for (size_t i = 0; i < ntok; i++) {
+    const dp_token *w = &tv[i];
+    /* an ASCII letter starting the surface starts the stem, lowercased;
+     * two start it with both (two[] implies first[]): most tokens are
+     * rejected without reading their stem, most by their first letter */
+    size_t st = w->start;
+    unsigned s0 = st < tlen ? (unsigned char)text[st] | 0x20u : 0;
+    unsigned l0 = s0 - 'a' < 26u;
+    if (l0 && !((first_az >> (s0 & 63)) & 1))
+      continue;
     const uint32_t cs = DP_TOK_CAPITAL | DP_TOK_SENT_START;
     if ((w->flags & DP_TOK_JOINED) | ((w->flags & cs) == cs))
       continue;
     int cap = (w->flags & DP_TOK_CAPITAL) != 0;
-    /* an ASCII letter starting the surface starts the stem, lowercased;
-     * two start it with both (two[] implies first[]): most tokens are
-     * rejected without reading their stem */
-    size_t st = w->start;
-    unsigned s0 = st < c->len ? (unsigned char)c->text[st] | 0x20u : 0,
-             s1 = st + 1 < w->end ? (unsigned char)c->text[st + 1] | 0x20u : 0;
-    unsigned l0 = s0 >= 'a' && s0 <= 'z', l1 = s1 >= 'a' && s1 <= 'z';
+    unsigned s1 = st + 1 < w->end ? (unsigned char)text[st + 1] | 0x20u : 0;
+    unsigned l1 = s1 >= 'a' && s1 <= 'z';
     if (l0 & l1 & (unsigned)two_ok) {
       unsigned b2 = (s0 - 'a') * 26u + (s1 - 'a');
       if (!(two[b2 >> 3] & (1u << (b2 & 7))))
@@ -3294,21 +3350,17 @@ static int emit(ctx *c, dp_entities *out) {
     e->start = c->w[m->wi].start;
     e->end = c->w[m->wj].end + m->end_pad;
     e->type = (dp_entity_type)m->type;
-    e->canonical = malloc(canon.len + 1);
-    e->key = malloc(key.len + 1);
-    if (e->canonical)
-      memcpy(e->canonical, canon.p, canon.len + 1);
-    if (e->key) {
-      if (key.len)
-        memcpy(e->key, key.p, key.len);
-      e->key[key.len] = '\0';
-    }
-    if (!e->canonical || !e->key) {
-      free(e->canonical);
-      free(e->key);
+    /* one block: the canonical name, then the key (entities.h) */
+    e->canonical = malloc(canon.len + 1 + key.len + 1);
+    if (!e->canonical) {
       rc = -1;
       break;
     }
+    memcpy(e->canonical, canon.p, canon.len + 1);
+    e->key = e->canonical + canon.len + 1;
+    if (key.len)
+      memcpy(e->key, key.p, key.len);
+    e->key[key.len] = '\0';
     out->n++;
   }
   free(canon.p);

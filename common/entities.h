@@ -31,7 +31,9 @@ typedef struct dp_entity {
   size_t end;   /* one past its last byte */
   dp_entity_type type; /* PER, ORG, LOC or MISC */
   char *canonical; /* display canonical name, malloc'd (owned by the list) */
-  char *key;       /* folded canonical key, malloc'd (owned by the list) */
+  char *key;       /* folded canonical key (owned by the list; it lies in
+                      canonical's block: free only canonical, or let
+                      dp_entities_clear/free do it) */
 } dp_entity;
 
 /* A growable list; zero-initialise, reuse, free with dp_entities_free. */

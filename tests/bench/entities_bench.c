@@ -19,6 +19,9 @@
  * --plain also times dp_tag over A's tokens (the path without classes);
  * --check compares, body by body, the entities of dp_tag over A's and B's
  * tokens and exits 1 at the first difference.
+ * --dump OUT writes every entity of C (first repeat) to OUT, one a line:
+ * body number, start, end, type, key, canonical (tab-separated), to diff
+ * two versions' output on the whole corpus.
  * Exit status: 0, 1 (--check found a difference), or 2 on bad input (one
  * line on stderr with file:line).
  */
@@ -127,7 +130,7 @@ static int load(const char *path, size_t limit, bodies *b) {
 int main(int argc, char **argv) {
   size_t limit = (size_t)-1;
   int repeat = 1, plain = 0, check = 0;
-  const char *path = NULL;
+  const char *path = NULL, *dump_path = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
       limit = strtoul(argv[++i], NULL, 10);
@@ -139,9 +142,11 @@ int main(int argc, char **argv) {
       plain = 1;
     } else if (strcmp(argv[i], "--check") == 0) {
       check = 1;
+    } else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc) {
+      dump_path = argv[++i];
     } else if (argv[i][0] == '-' || path) {
       fprintf(stderr, "usage: depeche-bench-entities [--limit N] [--repeat R] "
-                      "[--plain] [--check] FILE.jsonl[.gz]\n");
+                      "[--plain] [--check] [--dump OUT] FILE.jsonl[.gz]\n");
       return 2;
     } else {
       path = argv[i];
@@ -149,11 +154,16 @@ int main(int argc, char **argv) {
   }
   if (!path) {
     fprintf(stderr, "usage: depeche-bench-entities [--limit N] [--repeat R] "
-                    "[--plain] [--check] FILE.jsonl[.gz]\n");
+                    "[--plain] [--check] [--dump OUT] FILE.jsonl[.gz]\n");
     return 2;
   }
   bodies b = {0};
   int rc = load(path, limit, &b);
+  FILE *dump = NULL;
+  if (rc == 0 && dump_path && !(dump = fopen(dump_path, "w"))) {
+    fprintf(stderr, "depeche-bench-entities: %s: cannot write\n", dump_path);
+    rc = 2;
+  }
   dp_analyzer *an = NULL, *an_cls = NULL;
   dp_tagger *tg = NULL;
   char *err = NULL;
@@ -228,6 +238,11 @@ int main(int argc, char **argv) {
           }
           checked++;
         }
+        if (r == 0 && dump)
+          for (size_t k = 0; k < ents.n; k++)
+            fprintf(dump, "%zu\t%zu\t%zu\t%s\t%s\t%s\n", i + 1, ents.v[k].start,
+                    ents.v[k].end, dp_entity_type_name(ents.v[k].type),
+                    ents.v[k].key, ents.v[k].canonical);
         if (r == 0) {
           ntok += toks.n;
           for (size_t k = 0; k < ents.n; k++)
@@ -263,6 +278,10 @@ int main(int argc, char **argv) {
     dp_tokens_free(&ctoks);
     dp_entities_free(&ents);
     dp_entities_free(&pents);
+  }
+  if (dump && fclose(dump) != 0 && rc == 0) {
+    fprintf(stderr, "depeche-bench-entities: %s: write failed\n", dump_path);
+    rc = 2;
   }
   dp_tagger_free(tg);
   dp_analyzer_free(an);
