@@ -224,12 +224,16 @@ static int add_stop(const char *w, size_t n, void *ctx) {
   char *f = plain ? strndup(w, n) : dp_text_fold_dup(w, n);
   if (!f)
     return -1;
-  char **v = realloc(a->stops, (a->nstops + 1) * sizeof *v);
-  if (!v) {
-    free(f);
-    return -1;
+  /* capacity 16, then doubled each time nstops reaches a power of two */
+  size_t ns = a->nstops;
+  if (ns == 0 || (ns >= 16 && (ns & (ns - 1)) == 0)) {
+    char **v = realloc(a->stops, (ns ? 2 * ns : 16) * sizeof *v);
+    if (!v) {
+      free(f);
+      return -1;
+    }
+    a->stops = v;
   }
-  a->stops = v;
   a->stops[a->nstops++] = f;
   return 0;
 }

@@ -427,12 +427,61 @@ typedef struct folds {
   dp_text_scratch sc; /* code points for the folding */
 } folds;
 
+/* U+00C0..U+00FF folded as dp_text_fold folds them: 'a' for À..Å,
+ * '*' for Æ æ ("ae"), 0 for the characters left to utf8proc (Ð Ø Þ ß × and
+ * their lower-case forms: no decomposition, or a longer case fold). */
+static const char latin1_tab[64] = {
+    'a', 'a', 'a', 'a', 'a', 'a', '*', 'c', 'e', 'e', 'e', 'e', 'i',
+    'i', 'i', 'i', 0,   'n', 'o', 'o', 'o', 'o', 'o', 0,   0,   'u',
+    'u', 'u', 'u', 'y', 0,   0,   'a', 'a', 'a', 'a', 'a', 'a', '*',
+    'c', 'e', 'e', 'e', 'e', 'i', 'i', 'i', 'i', 0,   'n', 'o', 'o',
+    'o', 'o', 'o', 0,   0,   'u', 'u', 'u', 'u', 'y', 0,   'y'};
+
+/* dp_text_fold of c[0,cn) into out by table when c holds only ASCII, the
+ * accented Latin-1 letters of latin1_tab and œ Œ (almost every canonical
+ * name). Returns 1 when done, 0 when c holds anything else (fold it with
+ * dp_text_fold), -1 when out of memory. */
+static int fold_latin1(const char *c, size_t cn, dp_strbuf *out) {
+  if (dp_strbuf_reserve(out, cn) != 0)
+    return -1;
+  const unsigned char *p = (const unsigned char *)c;
+  char *o = out->s;
+  for (size_t i = 0; i < cn; i++) {
+    unsigned char b = p[i];
+    if (b < 0x80) {
+      *o++ = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+      continue;
+    }
+    if (i + 1 >= cn || (p[i + 1] & 0xc0) != 0x80)
+      return 0;
+    unsigned char d = p[i + 1];
+    if (b == 0xc3 && latin1_tab[d - 0x80]) {
+      char f = latin1_tab[d - 0x80];
+      if (f == '*') { /* æ: two bytes in, two out */
+        *o++ = 'a';
+        f = 'e';
+      }
+      *o++ = f;
+    } else if (b == 0xc5 && (d == 0x92 || d == 0x93)) { /* Œ œ */
+      *o++ = 'o';
+      *o++ = 'e';
+    } else {
+      return 0;
+    }
+    i++;
+  }
+  *o = 0;
+  out->len = (size_t)(o - out->s);
+  return 1;
+}
+
 /* The folded key of canonical c[0,cn), malloc'd, or NULL (no memory). */
 static char *fold_key(folds *f, const char *c, size_t cn) {
   for (size_t j = 0; j < f->n; j++)
     if (f->seen[j].len == cn && memcmp(f->seen[j].canon, c, cn) == 0)
       return str_dup((const unsigned char *)f->seen[j].key, f->seen[j].klen);
-  if (dp_text_fold(&f->sc, c, cn, &f->out) != 0)
+  int fast = fold_latin1(c, cn, &f->out);
+  if (fast < 0 || (!fast && dp_text_fold(&f->sc, c, cn, &f->out) != 0))
     return NULL;
   char *k = str_dup((const unsigned char *)f->out.s, f->out.len);
   if (k && f->n < FOLD_SEEN) {
@@ -521,11 +570,14 @@ static int decode_payload(rd *in, int layout, dp_record *r, folds *fo) {
 }
 
 struct dp_record_decoder {
-  z_stream zs;       /* inflate stream, reset for each record */
-  int ready;         /* zs initialised by inflateInit2 */
-  unsigned char *pl; /* payload buffer, kept when small */
-  size_t plcap;      /* its size */
-  folds fo;          /* folding scratch */
+  z_stream zs;               /* inflate stream, reset for each record */
+  int ready;                 /* zs initialised by inflateInit2 */
+  unsigned char *pl;         /* payload buffer, kept when small */
+  size_t plcap;              /* its size */
+  folds fo;                  /* folding scratch */
+  const unsigned char *dict; /* dict1(), looked up once */
+  size_t dlen;               /* its length */
+  int dict_known;            /* dict and dlen are set */
 };
 
 /* Payload buffers up to this size are kept by a decoder for the next
@@ -561,8 +613,8 @@ void dp_record_decoder_free(dp_record_decoder *dec) {
  * keeps its state and 32 KB window allocated. Returns 0, -1 corrupt, -2 no
  * memory. */
 static int decoder_inflate(dp_record_decoder *dec, const unsigned char *in,
-                           size_t inlen, const unsigned char *dict,
-                           size_t dlen, size_t plen) {
+                           size_t inlen, const unsigned char *dict, size_t dlen,
+                           size_t plen) {
   /* INFLATE_SLACK more bytes of room let inflate take its fast path to the
    * end of the output (it wants 258 free bytes); a stream longer than plen
    * is still caught by the total_out check */
@@ -591,9 +643,8 @@ static int decoder_inflate(dp_record_decoder *dec, const unsigned char *in,
   int zr = inflate(zs, Z_FINISH);
   if (zr == Z_MEM_ERROR)
     return -2;
-  return zr == Z_STREAM_END && zs->total_out == plen && zs->avail_in == 0
-             ? 0
-             : -1;
+  return zr == Z_STREAM_END && zs->total_out == plen && zs->avail_in == 0 ? 0
+                                                                          : -1;
 }
 
 int dp_record_decode(const void *data, size_t len, dp_record **out,
@@ -622,10 +673,14 @@ int dp_record_decode_with(dp_record_decoder *dec, const void *data, size_t len,
   unsigned method = p[1];
   rd hdr = {p + 2, p + len};
   uint64_t plen;
-  size_t dlen = 0;
+  if (!dec->dict_known) {
+    dec->dict = dict1(&dec->dlen);
+    dec->dict_known = 1;
+  }
+  size_t dlen = dec->dlen;
   const unsigned char *dict =
       method == METHOD_DEFLATE_DICT1 || method == METHOD_DEFLATE_DICT1_E2
-          ? dict1(&dlen)
+          ? dec->dict
           : NULL;
   if (get_varint(&hdr, &plen) ||
       (method != METHOD_STORED && method != METHOD_DEFLATE && !dict)) {
