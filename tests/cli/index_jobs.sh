@@ -34,6 +34,24 @@ dump "$T/jc" >"$T/dc"
 cmp -s "$T/d1" "$T/dc" || { diff "$T/d1" "$T/dc" | head -20; fail "indexes differ (checkpoints)"; }
 [ -z "$(ls -d "$T"/jc.tmp-* 2>/dev/null)" ] || fail "temporary directory left"
 
+# runs sized by the estimate of what is left (files of known size, runs
+# above 2,500 articles): the same documents, in the same order
+for i in $(seq 1 7000); do
+  printf '{"id":"g%d","body":"Brève %d : la mairie annonce des travaux rue %d."}\n' $i $i $((i % 97))
+done >"$T/g.jsonl"
+run_idx --index "$T/g1" --jobs 1 "$T/g.jsonl"
+expect_eq "guided, jobs 1" 0 "$rc"
+DEPECHE_RUN_SIZE=3000 run_idx --index "$T/g2" --jobs 2 "$T/g.jsonl"
+expect_eq "guided, jobs 2" 0 "$rc"
+for k in terms articles; do
+  expect_eq "guided: $k" "$("$IDX" --index "$T/g1" --stats --json | jq .$k)" \
+    "$("$IDX" --index "$T/g2" --stats --json | jq .$k)"
+done
+for id in g1 g2999 g3000 g3001 g5500 g6999 g7000; do
+  expect_eq "guided: docid of $id" "$(xapian-delve -1 -t "Q$id" "$T/g1" | tail -n +2)" \
+    "$(xapian-delve -1 -t "Q$id" "$T/g2" | tail -n +2)"
+done
+
 # the same id in two runs: one document, with the later content
 mkdir -p "$T/dup"
 for i in 1 2 3 4 5 6 7 8 9; do
