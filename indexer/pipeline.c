@@ -105,6 +105,7 @@ typedef struct shared {
   FILE *err;
   /* progress (under the mutex) */
   uint64_t bytes_in, disk_in, disk_total;
+  uint64_t bytes_left_out; /* of units left out after a signal (writer) */
   /* writer's results */
   dpi_summary *sum;
   char *fatal;    /* malloc'd fatal message */
@@ -717,8 +718,10 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
                       uint64_t *pending) {
   dpi_summary *s = sh->sum;
   xc_error xe = XC_ERROR_INIT;
-  if (u->result == R_NONE)
-    return 0; /* left out after a signal: a rerun adds it */
+  if (u->result == R_NONE) { /* left out after a signal: a rerun adds it */
+    sh->bytes_left_out += u->ring_len;
+    return 0;
+  }
   if (u->result == R_FATAL) {
     sh->fatal = dpi_strdup0(u->msg);
     return -1;
@@ -1266,7 +1269,9 @@ done:
   dp_tagger_free(tagger);
   dpi_idmap_free(&sh->snapshot);
   sum->seconds = elapsed(&sh->t0);
-  sum->bytes = sh->bytes_in;
+  /* the text indexed (or rejected, or found unchanged), not what was read
+   * ahead and left out after a signal */
+  sum->bytes = sh->bytes_in - sh->bytes_left_out;
   if (fatal) {
     fprintf(err, "depeche-index: %s\n", fatal);
     free(fatal);
