@@ -647,6 +647,37 @@ static int decoder_inflate(dp_record_decoder *dec, const unsigned char *in,
                                                                           : -1;
 }
 
+/* The header of record p[0,len): checks the version byte, reads the method
+ * and the payload length *plen, sets *dict to d1 when the method needs the
+ * preset dictionary (else NULL) and *body to the bytes after the header.
+ * Returns 0, or -1 with *errmsg set. */
+static int read_header(const unsigned char *p, size_t len,
+                       const unsigned char *d1, unsigned *method,
+                       uint64_t *plen, const unsigned char **dict, rd *body,
+                       char **errmsg) {
+  if (len < 3 || !p) {
+    set_err(errmsg, "corrupt record: too short");
+    return -1;
+  }
+  if (p[0] != DP_RECORD_VERSION) {
+    if (errmsg)
+      *errmsg = dp_strfmt("unknown record version %u (this build reads %d)",
+                          p[0], DP_RECORD_VERSION);
+    return -1;
+  }
+  *method = p[1];
+  *body = (rd){p + 2, p + len};
+  *dict = *method == METHOD_DEFLATE_DICT1 || *method == METHOD_DEFLATE_DICT1_E2
+              ? d1
+              : NULL;
+  if (get_varint(body, plen) ||
+      (*method != METHOD_STORED && *method != METHOD_DEFLATE && !*dict)) {
+    set_err(errmsg, "corrupt record: bad header");
+    return -1;
+  }
+  return 0;
+}
+
 int dp_record_decode(const void *data, size_t len, dp_record **out,
                      char **errmsg) {
   dp_record_decoder tmp;
@@ -660,33 +691,17 @@ int dp_record_decode_with(dp_record_decoder *dec, const void *data, size_t len,
                           dp_record **out, char **errmsg) {
   const unsigned char *p = data;
   *out = NULL;
-  if (len < 3 || !p) {
-    set_err(errmsg, "corrupt record: too short");
-    return -1;
-  }
-  if (p[0] != DP_RECORD_VERSION) {
-    if (errmsg)
-      *errmsg = dp_strfmt("unknown record version %u (this build reads %d)",
-                          p[0], DP_RECORD_VERSION);
-    return -1;
-  }
-  unsigned method = p[1];
-  rd hdr = {p + 2, p + len};
-  uint64_t plen;
   if (!dec->dict_known) {
     dec->dict = dict1(&dec->dlen);
     dec->dict_known = 1;
   }
   size_t dlen = dec->dlen;
-  const unsigned char *dict =
-      method == METHOD_DEFLATE_DICT1 || method == METHOD_DEFLATE_DICT1_E2
-          ? dec->dict
-          : NULL;
-  if (get_varint(&hdr, &plen) ||
-      (method != METHOD_STORED && method != METHOD_DEFLATE && !dict)) {
-    set_err(errmsg, "corrupt record: bad header");
+  unsigned method;
+  uint64_t plen;
+  const unsigned char *dict;
+  rd hdr;
+  if (read_header(p, len, dec->dict, &method, &plen, &dict, &hdr, errmsg))
     return -1;
-  }
   size_t rest = (size_t)(hdr.e - hdr.p);
   const unsigned char *payload = hdr.p;
   if (method == METHOD_STORED) {
@@ -767,29 +782,13 @@ int dp_record_decode_id(const void *data, size_t len, char **id,
                         char **errmsg) {
   const unsigned char *p = data;
   *id = NULL;
-  if (len < 3 || !p) {
-    set_err(errmsg, "corrupt record: too short");
-    return -1;
-  }
-  if (p[0] != DP_RECORD_VERSION) {
-    if (errmsg)
-      *errmsg = dp_strfmt("unknown record version %u (this build reads %d)",
-                          p[0], DP_RECORD_VERSION);
-    return -1;
-  }
-  unsigned method = p[1];
-  rd hdr = {p + 2, p + len};
-  uint64_t plen;
   size_t dlen = 0;
-  const unsigned char *dict =
-      method == METHOD_DEFLATE_DICT1 || method == METHOD_DEFLATE_DICT1_E2
-          ? dict1(&dlen)
-          : NULL;
-  if (get_varint(&hdr, &plen) ||
-      (method != METHOD_STORED && method != METHOD_DEFLATE && !dict)) {
-    set_err(errmsg, "corrupt record: bad header");
+  const unsigned char *d1 = dict1(&dlen), *dict;
+  unsigned method;
+  uint64_t plen;
+  rd hdr;
+  if (read_header(p, len, d1, &method, &plen, &dict, &hdr, errmsg))
     return -1;
-  }
   size_t rest = (size_t)(hdr.e - hdr.p), need = 0;
   int rc;
   if (method == METHOD_STORED) {
