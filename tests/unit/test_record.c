@@ -8,10 +8,9 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <zlib.h>
 
-#include "data.h"
 #include "record.h"
+#include "record_craft.h"
 
 static dp_record_entity ents[] = {
     {DP_FIELD_TITLE, 1, 0, 5, "APT31", "apt31"},
@@ -173,22 +172,8 @@ static void test_method1_readable(void **state) {
   unsigned char *sb = NULL;
   size_t sl = 0;
   assert_int_equal(dp_record_encode(&small, &sb, &sl, NULL), 0);
-  assert_int_equal(sb[1], 0); /* stored */
-  assert_true(sb[2] < 128);   /* one-byte varint length */
-  size_t plen = sb[2];
-  assert_int_equal(sl, 3 + plen);
-  unsigned char out[512] = {1, 1, (unsigned char)plen};
-  z_stream zs;
-  memset(&zs, 0, sizeof zs);
-  assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY),
-                   Z_OK);
-  zs.next_in = sb + 3;
-  zs.avail_in = (uInt)plen;
-  zs.next_out = out + 3;
-  zs.avail_out = sizeof out - 3;
-  assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  size_t len = 3 + zs.total_out;
-  deflateEnd(&zs);
+  unsigned char out[512];
+  size_t len = craft_deflated(sb, sl, 1, out, sizeof out);
   dp_record *d = NULL;
   char *err = NULL;
   assert_int_equal(dp_record_decode(out, len, &d, &err), 0);
@@ -220,30 +205,8 @@ static void test_method2_readable(void **state) {
   size_t sl = 0;
   assert_int_equal(dp_record_encode(&small, &sb, &sl, NULL), 0);
   assert_int_equal(sb[1], 0); /* stored, layout 1 */
-  size_t plen = sb[2];
-  assert_int_equal(sl, 3 + plen);
-  size_t dn = 0;
-  const char *d = dp_data_get("record_dict_fr_v1.txt", &dn);
-  assert_non_null(d);
-  const char *p = d, *end = d + dn;
-  while (p < end && *p == '#')
-    p = strchr(p, '\n') + 1;
-  if (end > p && end[-1] == '\n')
-    end--;
-  unsigned char out[512] = {1, 2, (unsigned char)plen};
-  z_stream zs;
-  memset(&zs, 0, sizeof zs);
-  assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY),
-                   Z_OK);
-  assert_int_equal(deflateSetDictionary(&zs, (const Bytef *)p, (uInt)(end - p)),
-                   Z_OK);
-  zs.next_in = sb + 3;
-  zs.avail_in = (uInt)plen;
-  zs.next_out = out + 3;
-  zs.avail_out = sizeof out - 3;
-  assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  size_t len = 3 + zs.total_out;
-  deflateEnd(&zs);
+  unsigned char out[512];
+  size_t len = craft_deflated(sb, sl, 2, out, sizeof out);
   dp_record *r = NULL;
   char *err = NULL;
   assert_int_equal(dp_record_decode(out, len, &r, &err), 0);
