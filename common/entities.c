@@ -1308,6 +1308,26 @@ static void analyse_gap(const char *s, size_t n, gap_info *gi) {
   }
 }
 
+/* Writes s to o as a match term: full stops dropped, apostrophes (' and
+ * U+2019) and hyphens as spaces; no NUL. Returns the end of what it wrote
+ * (never longer than s). */
+static char *rewrite_to(char *o, const char *s) {
+  for (const char *p = s; *p; p++) {
+    if (*p == '.')
+      continue;
+    if (*p == '\'' || *p == '-') {
+      *o++ = ' ';
+    } else if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
+               (unsigned char)p[2] == 0x99) {
+      *o++ = ' ';
+      p += 2;
+    } else {
+      *o++ = *p;
+    }
+  }
+  return o;
+}
+
 /* Copies a + b into the call's arena as a match term: full stops dropped,
  * apostrophes and hyphens as spaces. Returns NULL on allocation failure. */
 static const char *term_rewrite(ctx *c, const char *a, const char *b) {
@@ -1324,21 +1344,7 @@ static const char *term_rewrite(ctx *c, const char *a, const char *b) {
     c->sa = blk = nb;
   }
   char *out = blk->data + blk->used, *o = out;
-  for (int part = 0; part < 2; part++) {
-    for (const char *p = part ? b : a; *p; p++) {
-      if (*p == '.')
-        continue;
-      if (*p == '\'' || *p == '-') {
-        *o++ = ' ';
-      } else if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
-                 (unsigned char)p[2] == 0x99) {
-        *o++ = ' ';
-        p += 2;
-      } else {
-        *o++ = *p;
-      }
-    }
-  }
+  o = rewrite_to(rewrite_to(o, a), b);
   *o = '\0';
   blk->used += (size_t)(o - out) + 1;
   return out;
@@ -1474,19 +1480,7 @@ static uint32_t word_class(const void *ctx, const char *word, size_t wlen,
     if (!o)
       return k | K_REF_LOOKUP << K_REF_SHIFT;
     rt = o;
-    for (const char *p = term; *p; p++) {
-      if (*p == '.')
-        continue;
-      if (*p == '\'' || *p == '-') {
-        *o++ = ' ';
-      } else if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
-                 (unsigned char)p[2] == 0x99) {
-        *o++ = ' ';
-        p += 2;
-      } else {
-        *o++ = *p;
-      }
-    }
+    o = rewrite_to(o, term);
     *o = '\0';
     rl = (size_t)(o - rt);
   }
