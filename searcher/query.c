@@ -345,7 +345,7 @@ static const char *const question_starts[] = {
     "quand",    "comment",    "pourquoi", "lequel",  "laquelle",
     "lesquels", "lesquelles", "quoi",     NULL};
 
-static int in_list(const char *w, const char *const *list) {
+int dps_in_list(const char *w, const char *const *list) {
   for (size_t k = 0; list[k]; k++)
     if (strcmp(w, list[k]) == 0)
       return 1;
@@ -373,7 +373,7 @@ int dps_query_is_question(dp_analyzer *a, const char *text, size_t len) {
   if (dp_analyze(a, text, len, 0, &T) != (uint32_t)-1) {
     for (size_t i = 0; i < T.n && !q; i++) {
       const char *w = T.v[i].term;
-      if (in_list(w, question_starts))
+      if (dps_in_list(w, question_starts))
         q = 1;
       /* "Qui ...", "Où ...", "Que ...", "Qu'est-ce ...": a question word
        * first */
@@ -382,12 +382,12 @@ int dps_query_is_question(dp_analyzer *a, const char *text, size_t len) {
            strcmp(w, "que") == 0 || (T.v[i].flags & DP_TOK_ELIDED)))
         q = 1;
       /* "Avec qui ...", "Par où ...", "À quoi ..." */
-      if (i == 1 && in_list(T.v[0].term, question_preps) &&
+      if (i == 1 && dps_in_list(T.v[0].term, question_preps) &&
           (strcmp(w, "qui") == 0 || strcmp(w, "ou") == 0 ||
            strcmp(w, "quoi") == 0))
         q = 1;
       /* an inversion: "a-t-il", "fait-on" */
-      if (i > 0 && in_list(w, inversion_pronouns) && T.v[i].start > 0 &&
+      if (i > 0 && dps_in_list(w, inversion_pronouns) && T.v[i].start > 0 &&
           text[T.v[i].start - 1] == '-' && T.v[i - 1].end == T.v[i].start - 1)
         q = 1;
     }
@@ -397,10 +397,7 @@ int dps_query_is_question(dp_analyzer *a, const char *text, size_t len) {
 }
 
 int dps_is_question_word(const char *folded) {
-  for (size_t i = 0; question_words[i]; i++)
-    if (strcmp(question_words[i], folded) == 0)
-      return 1;
-  return 0;
+  return dps_in_list(folded, question_words);
 }
 
 static int analyze(P *p, const char *s, size_t n) {

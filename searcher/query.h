@@ -107,6 +107,9 @@ char *dps_query_describe(const dps_qnode *n);
  * questions (quel, combien, pourquoi...). */
 int dps_is_question_word(const char *folded);
 
+/* 1 when w is one of the words of the NULL-terminated list, else 0. */
+int dps_in_list(const char *w, const char *const *list);
+
 /* 1 when text reads as a natural-language question (ends with '?', or
  * holds quel/combien/pourquoi..., or starts with qui/où/qu'): such
  * questions are ranked by how many of their words an article holds

@@ -1287,10 +1287,7 @@ static int is_month(const char *w) {
       "janvier",  "fevrier",  "mars", "avril",     "mai",
       "juin",     "juillet",  "aout", "septembre", "octobre",
       "novembre", "decembre", NULL};
-  for (size_t i = 0; m[i]; i++)
-    if (strcmp(m[i], w) == 0)
-      return 1;
-  return 0;
+  return dps_in_list(w, m);
 }
 
 /* Numbers written in words ("vingt et un", "trois cents"). */
@@ -1302,10 +1299,7 @@ static int is_number_word(const char *w) {
       "cinquante", "soixante", "cent",      "cents",   "mille",    "million",
       "millions",  "milliard", "milliards", "dizaine", "dizaines", "centaine",
       "centaines", "milliers", NULL};
-  for (size_t i = 0; n[i]; i++)
-    if (strcmp(n[i], w) == 0)
-      return 1;
-  return 0;
+  return dps_in_list(w, n);
 }
 
 /* Whether token t could be the answer a question of type ty asks for. */
