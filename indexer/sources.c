@@ -112,7 +112,8 @@ static int walk_dir(walker *w, const char *path, const char *abspath,
 
   DIR *d = opendir(path);
   if (!d) {
-    report(w, dp_strfmt("%s: cannot open directory: %s", path, strerror(errno)));
+    report(w,
+           dp_strfmt("%s: cannot open directory: %s", path, strerror(errno)));
     return w->oom ? -1 : 0;
   }
   char **names = NULL;
@@ -144,7 +145,8 @@ static int walk_dir(walker *w, const char *path, const char *abspath,
     const char *sep = path[strlen(path) - 1] == '/' ? "" : "/";
     char *cpath = dp_strfmt("%s%s%s", path, sep, names[i]);
     char *cabs = dp_strfmt("%s/%s", abspath, names[i]);
-    char *crel = *rel ? dp_strfmt("%s/%s", rel, names[i]) : dpi_strdup0(names[i]);
+    char *crel =
+        *rel ? dp_strfmt("%s/%s", rel, names[i]) : dpi_strdup0(names[i]);
     struct stat cst;
     if (!cpath || !cabs || !crel) {
       rc = -1;
