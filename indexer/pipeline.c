@@ -106,6 +106,7 @@ typedef struct shared {
   /* progress (under the mutex) */
   uint64_t bytes_in, disk_in, disk_total;
   uint64_t bytes_left_out; /* of units left out after a signal (writer) */
+  sigset_t stop_sigs;      /* SIGINT and SIGTERM */
   /* writer's results */
   dpi_summary *sum;
   char *fatal;    /* malloc'd fatal message */
@@ -150,12 +151,9 @@ static int signalled(shared *sh) {
 static int stopping(shared *sh) {
   if (*sh->opt->stop)
     return 1;
-  sigset_t sigs, old;
+  sigset_t old;
   if (signal_pending()) {
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    pthread_sigmask(SIG_UNBLOCK, &sigs, &old);
+    pthread_sigmask(SIG_UNBLOCK, &sh->stop_sigs, &old);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
   }
   return *sh->opt->stop != 0;
@@ -1105,7 +1103,7 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths, size_t n,
   unsigned started = 0;
   int writer_started = 0;
   char *fatal = NULL;
-  sigset_t block, old;
+  sigset_t old;
 
   if (dpi_walk(paths, n, &ins, report_walk, err, &n_bad)) {
     fatal = dp_strfmt("out of memory");
@@ -1187,10 +1185,10 @@ int dpi_index_paths(const dpi_options *opt, const char *const *paths, size_t n,
 
   /* threads never take SIGINT/SIGTERM; the reader waits for them in
    * ppoll only */
-  sigemptyset(&block);
-  sigaddset(&block, SIGINT);
-  sigaddset(&block, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &block, &old);
+  sigemptyset(&sh->stop_sigs);
+  sigaddset(&sh->stop_sigs, SIGINT);
+  sigaddset(&sh->stop_sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sh->stop_sigs, &old);
   sigset_t wait_mask = old;
   sigdelset(&wait_mask, SIGINT);
   sigdelset(&wait_mask, SIGTERM);
