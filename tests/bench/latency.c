@@ -25,16 +25,7 @@
 
 #include "depeche.h"
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of a sorted array of n > 0 values. */
-static double percentile(const double *v, size_t n, double q) {
-  size_t k = (size_t)ceil(q * (double)n);
-  return v[(k < 1 ? 1 : k) - 1];
-}
+#include "latstat.h"
 
 static double clock_ms(clockid_t id) {
   struct timespec t;
@@ -187,16 +178,7 @@ int main(int argc, char **argv) {
     }
   }
   if (status == 0) {
-    double sum = 0;
-    for (size_t k = 0; k < nt; k++)
-      sum += t[k];
-    qsort(t, nt, sizeof *t, cmp_double);
-    qsort(cpu, nt, sizeof *cpu, cmp_double);
-    printf("n=%zu p50_ms=%.3f p95_ms=%.3f mean_ms=%.3f failed=%zu "
-           "cpu_p50_ms=%.3f cpu_p95_ms=%.3f\n",
-           nt, percentile(t, nt, 0.50), percentile(t, nt, 0.95),
-           sum / (double)nt, failed, percentile(cpu, nt, 0.50),
-           percentile(cpu, nt, 0.95));
+    print_latencies(t, cpu, nt, failed);
   } else {
     fprintf(stderr, "depeche-bench-latency: out of memory\n");
   }

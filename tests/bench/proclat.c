@@ -22,6 +22,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "latstat.h"
+
 extern char **environ;
 
 /* Growable array of strings; owns every element. */
@@ -71,19 +73,6 @@ static char *substitute(const char *tmpl, const char *q) {
   }
   *o = '\0';
   return out;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of a sorted array. */
-static double percentile(const double *v, size_t n, double q) {
-  size_t k = (size_t)ceil(q * (double)n);
-  if (k < 1)
-    k = 1;
-  return v[k - 1];
 }
 
 /* Runs argv once; returns its wall time in ms, or -1 when it cannot start.
@@ -203,16 +192,7 @@ int main(int argc, char **argv) {
     }
   }
   if (status == 0) {
-    double sum = 0;
-    for (size_t k = 0; k < nt; k++)
-      sum += t[k];
-    qsort(t, nt, sizeof *t, cmp_double);
-    qsort(cpu, nt, sizeof *cpu, cmp_double);
-    printf("n=%zu p50_ms=%.3f p95_ms=%.3f mean_ms=%.3f failed=%zu "
-           "cpu_p50_ms=%.3f cpu_p95_ms=%.3f\n",
-           nt, percentile(t, nt, 0.50), percentile(t, nt, 0.95),
-           sum / (double)nt, nfailed, percentile(cpu, nt, 0.50),
-           percentile(cpu, nt, 0.95));
+    print_latencies(t, cpu, nt, nfailed);
   }
   if (args) {
     for (int a = 0; a < ntmpl; a++)
