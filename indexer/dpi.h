@@ -70,6 +70,13 @@ char *dpi_fold(const char *s, size_t len);
  * boundary) + "#" + 16 hex digits of its hash. malloc'd (caller frees). */
 char *dpi_make_term(const char *prefix, const char *value);
 
+/* Size as given on the command line: digits with an optional suffix
+ * K, M or G (powers of 1024, either case, an optional trailing B or iB).
+ * Returns 0 with *out, or -1 when s is not such a size or overflows. */
+int dpi_parse_size(const char *s, uint64_t *out);
+/* Writes n as a short size ("32M", "1536K", "1000 bytes") into out. */
+void dpi_format_size(uint64_t n, char out[32]);
+
 /* ------------------------------------------------------------------ */
 /* readers.c                                                           */
 /* ------------------------------------------------------------------ */
@@ -170,12 +177,18 @@ typedef struct dpi_stream dpi_stream;
 int dpi_stream_open(dpi_stream **out, const char *path, char **err);
 /* Next line without its "\n" (and "\r"): *line points into the stream's
  * buffer, valid until the next call. Returns 1 = line, 0 = end, -1 = error
- * (*err malloc'd: read error, "truncated gzip data"). A final line without
- * "\n" is returned too. lineno is 1-based. */
+ * (*err malloc'd: read error, "truncated gzip data"), 2 = a line longer
+ * than the stream's limit (dpi_stream_set_limit): it was read and dropped
+ * without being held whole, *line = NULL and *len = its length. A final
+ * line without "\n" is returned too. lineno is 1-based. */
 int dpi_stream_getline(dpi_stream *s, const char **line, size_t *len,
                        size_t *lineno, char **err);
+/* Limit for dpi_stream_getline (longest line) and dpi_stream_read_all
+ * (longest read), in bytes; 0 (the default) = no limit. */
+void dpi_stream_set_limit(dpi_stream *s, size_t max);
 /* The whole rest of the stream into a malloc'd buffer (caller frees),
- * NUL-terminated. Returns 0 or -1 with *err. */
+ * NUL-terminated. Returns 0 or -1 with *err (also when the stream's limit
+ * is passed: then it stops reading there). */
 int dpi_stream_read_all(dpi_stream *s, char **data, size_t *len, char **err);
 /* Peeks the first non-blank byte (decompressed); -1 at end or error. */
 int dpi_stream_peek(dpi_stream *s);
@@ -186,6 +199,9 @@ void dpi_stream_set_interrupt(dpi_stream *s, volatile sig_atomic_t *stop,
 /* Uncompressed bytes delivered so far; compressed bytes consumed so far. */
 uint64_t dpi_stream_bytes(const dpi_stream *s);
 uint64_t dpi_stream_disk_bytes(const dpi_stream *s);
+/* Bytes the stream's buffer holds now (tests check that a line longer
+ * than the limit was not held whole). */
+size_t dpi_stream_capacity(const dpi_stream *s);
 /* Set when a read was interrupted by a signal (EINTR): the stream is
  * then at end. */
 int dpi_stream_interrupted(const dpi_stream *s);
@@ -225,6 +241,11 @@ int dpi_build(dpi_builder *b, const dpi_article *a, const dpi_origin *o,
 /* pipeline.c                                                          */
 /* ------------------------------------------------------------------ */
 
+/* Default of --max-size: an article's text (and a JSON line, a text file)
+ * of at most 32 MiB. Indexing takes about 20 bytes of memory per byte of
+ * text: a 32 MiB article needs about 0.7 GB while it is worked on. */
+#define DPI_MAX_SIZE_DEFAULT ((uint64_t)32 << 20)
+
 typedef struct dpi_options {
   const char *index; /* index directory */
   unsigned jobs;     /* worker threads (>= 1) */
@@ -236,6 +257,8 @@ typedef struct dpi_options {
   int spelling;      /* feed the spelling dictionary */
   int prune;         /* remove articles of files gone under the roots */
   int no_sync;       /* no fsync on commit */
+  uint64_t max_size; /* largest article (text bytes, line, text file);
+                        0 = no limit */
   volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM handlers */
 } dpi_options;
 

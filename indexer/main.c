@@ -53,6 +53,9 @@ static void usage(FILE *f) {
       "      --spelling      also feed Xapian's spelling dictionary (slower,\n"
       "                      bigger; see docs/indexing.md)\n"
       "      --no-sync       do not fsync on commit (faster, not crash-safe)\n"
+      "      --max-size SIZE reject articles with more text than SIZE bytes\n"
+      "                      (suffix K, M or G; default 32M; 0 = no limit);\n"
+      "                      a longer line or text file is never read whole\n"
       "      --json          print the summary (or stats) as JSON on stdout\n"
       "  -q, --quiet         no progress bar and no summary line\n"
       "  -v, --verbose       one line on stderr when the index is opened and\n"
@@ -90,6 +93,7 @@ enum {
   OPT_JSON,
   OPT_SPELLING,
   OPT_NO_SYNC,
+  OPT_MAX_SIZE,
   OPT_ANALYZE
 };
 
@@ -121,6 +125,7 @@ int main(int argc, char **argv) {
       {"json", no_argument, 0, OPT_JSON},
       {"spelling", no_argument, 0, OPT_SPELLING},
       {"no-sync", no_argument, 0, OPT_NO_SYNC},
+      {"max-size", required_argument, 0, OPT_MAX_SIZE},
       {"quiet", no_argument, 0, 'q'},
       {"verbose", no_argument, 0, 'v'},
       {"help", no_argument, 0, 'h'},
@@ -130,6 +135,7 @@ int main(int argc, char **argv) {
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   opt.jobs = ncpu > 0 ? (unsigned)ncpu : 1;
   opt.batch = 2000;
+  opt.max_size = DPI_MAX_SIZE_DEFAULT;
   opt.stop = &g_stop;
   const char *index = getenv("DEPECHE_INDEX");
   if (!index || !*index)
@@ -160,6 +166,15 @@ int main(int argc, char **argv) {
     case OPT_JSON: opt.json = 1; break;
     case OPT_SPELLING: opt.spelling = 1; break;
     case OPT_NO_SYNC: opt.no_sync = 1; break;
+    case OPT_MAX_SIZE:
+      if (dpi_parse_size(optarg, &opt.max_size)) {
+        fprintf(stderr,
+                "depeche-index: --max-size wants a size in bytes, with an "
+                "optional K, M or G (e.g. 32M), not %s\n",
+                optarg);
+        return 2;
+      }
+      break;
     case 'q': opt.quiet = 1; break;
     case 'v': opt.verbose = 1; break;
     case 'h': usage(stdout); return 0;

@@ -237,10 +237,20 @@ static int read_jsonl(shared *sh, const dpi_input *in, dpi_stream *s) {
   size_t len, lineno = 0;
   uint64_t disk = 0;
   char *err = NULL;
-  int r;
+  int r = 0;
   while (!stopping(sh) &&
-         (r = dpi_stream_getline(s, &line, &len, &lineno, &err)) == 1) {
+         (r = dpi_stream_getline(s, &line, &len, &lineno, &err)) > 0) {
     uint64_t d = dpi_stream_disk_bytes(s);
+    if (r == 2) { /* longer than --max-size: read past, never held whole */
+      char lim[32];
+      dpi_format_size(sh->opt->max_size, lim);
+      if (put_error(sh, in,
+                    dp_strfmt("%s:%zu: line too long: %zu bytes, more than "
+                              "%s (see --max-size)",
+                              in->path, lineno, len, lim)))
+        return -1;
+      continue;
+    }
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t'))
       i++;
@@ -349,6 +359,12 @@ static int read_all(shared *sh, const dpi_inputs *ins, const sigset_t *mask) {
       int c = dpi_stream_peek(s);
       fmt = c == '{' ? DPI_FMT_JSONL : c == '[' ? DPI_FMT_JSON : DPI_FMT_TEXT;
     }
+    /* a line of JSON Lines and a text file are one article each: one too
+     * large is never held whole. A .json file is parsed whole (it may hold
+     * many articles): its articles are checked one by one (work()). */
+    if (fmt != DPI_FMT_JSON && sh->opt->max_size &&
+        sh->opt->max_size <= SIZE_MAX)
+      dpi_stream_set_limit(s, (size_t)sh->opt->max_size);
     int rc = 0;
     if (dpi_stream_peek(s) < 0 && !dpi_stream_interrupted(s)) {
       /* empty (or blank) file: nothing to index; read errors show here */
@@ -411,6 +427,19 @@ static void work(shared *sh, dpi_builder *b, unit *u) {
   }
   free(u->data);
   u->data = NULL;
+  if (sh->opt->max_size) {
+    uint64_t n = (u->art.title ? strlen(u->art.title) : 0) +
+                 (u->art.lead ? strlen(u->art.lead) : 0) +
+                 (u->art.body ? strlen(u->art.body) : 0);
+    if (n > sh->opt->max_size) {
+      char lim[32];
+      dpi_format_size(sh->opt->max_size, lim);
+      err = dp_strfmt("article too large: %llu bytes of text, more than %s "
+                      "(see --max-size)",
+                      (unsigned long long)n, lim);
+      goto reject;
+    }
+  }
   char *id = derive_id(u);
   if (!id) {
     err = dp_strfmt("out of memory");

@@ -281,7 +281,12 @@ struct dpi_stream {
   char *errmsg;                /* the first error, repeated to later calls */
   volatile sig_atomic_t *stop; /* stop flag set by a signal handler */
   sigset_t mask;               /* signal mask while waiting for input */
+  size_t max;                  /* longest line / whole read; 0 = no limit */
 };
+
+void dpi_stream_set_limit(dpi_stream *s, size_t max) {
+  s->max = max;
+}
 
 void dpi_stream_set_interrupt(dpi_stream *s, volatile sig_atomic_t *stop,
                               const sigset_t *mask) {
@@ -437,6 +442,32 @@ static int fill(dpi_stream *s, char **err) {
   }
 }
 
+/* The rest of a line longer than s->max: drops what is buffered and reads
+ * on to the end of the line (or of the input) without keeping it. Returns
+ * 2 with *len = the line's length, or -1 on a read error. */
+static int skip_long_line(dpi_stream *s, size_t *len, size_t *lineno,
+                          char **err) {
+  size_t n = 0;
+  for (;;) {
+    char *nl = memchr(s->buf + s->start, '\n', s->end - s->start);
+    if (nl) {
+      n += (size_t)(nl - (s->buf + s->start));
+      s->start = (size_t)(nl - s->buf) + 1;
+      break;
+    }
+    n += s->end - s->start;
+    s->start = s->end;
+    int r = fill(s, err);
+    if (r < 0)
+      return -1;
+    if (r == 0)
+      break;
+  }
+  *len = n;
+  *lineno = ++s->lineno;
+  return 2;
+}
+
 int dpi_stream_getline(dpi_stream *s, const char **line, size_t *len,
                        size_t *lineno, char **err) {
   size_t scan = s->start;
@@ -444,6 +475,13 @@ int dpi_stream_getline(dpi_stream *s, const char **line, size_t *len,
     char *nl = memchr(s->buf + scan, '\n', s->end - scan);
     if (nl) {
       size_t n = (size_t)(nl - (s->buf + s->start));
+      if (s->max && n > s->max) {
+        *line = NULL;
+        s->start += n + 1;
+        *len = n;
+        *lineno = ++s->lineno;
+        return 2;
+      }
       *line = s->buf + s->start;
       s->start += n + 1;
       if (n && (*line)[n - 1] == '\r')
@@ -453,6 +491,10 @@ int dpi_stream_getline(dpi_stream *s, const char **line, size_t *len,
       return 1;
     }
     size_t have = s->end - s->start;
+    if (s->max && have > s->max) {
+      *line = NULL;
+      return skip_long_line(s, len, lineno, err);
+    }
     int r = fill(s, err);
     if (r < 0)
       return -1;
@@ -460,8 +502,14 @@ int dpi_stream_getline(dpi_stream *s, const char **line, size_t *len,
     if (r == 0) {
       if (s->end == s->start)
         return 0;
-      *line = s->buf + s->start; /* a last line without "\n" */
       *len = s->end - s->start;
+      if (s->max && *len > s->max) {
+        *line = NULL;
+        s->start = s->end;
+        *lineno = ++s->lineno;
+        return 2;
+      }
+      *line = s->buf + s->start; /* a last line without "\n" */
       if (*len && (*line)[*len - 1] == '\r')
         (*len)--;
       s->start = s->end;
@@ -474,6 +522,12 @@ int dpi_stream_getline(dpi_stream *s, const char **line, size_t *len,
 int dpi_stream_read_all(dpi_stream *s, char **data, size_t *len, char **err) {
   int r;
   while ((r = fill(s, err)) > 0) {
+    if (s->max && s->end - s->start > s->max) {
+      char lim[32];
+      dpi_format_size(s->max, lim);
+      *err = dp_strfmt("file too large: more than %s (see --max-size)", lim);
+      return -1;
+    }
   }
   if (r < 0)
     return -1;
@@ -514,6 +568,10 @@ int dpi_stream_peek(dpi_stream *s) {
 
 uint64_t dpi_stream_bytes(const dpi_stream *s) {
   return s->out_bytes;
+}
+
+size_t dpi_stream_capacity(const dpi_stream *s) {
+  return s->cap;
 }
 
 uint64_t dpi_stream_disk_bytes(const dpi_stream *s) {

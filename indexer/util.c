@@ -1,6 +1,7 @@
 /* util.c — small helpers of the indexer: messages, strings, hashing, an
  * id -> hash map, folding of names for keys, Xapian-safe terms. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dpi.h"
@@ -156,4 +157,55 @@ char *dpi_make_term(const char *prefix, const char *value) {
   uint64_t h = dpi_hash64(DPI_HASH_INIT, value, vl);
   return dp_strfmt("%s%.*s#%016llx", prefix, (int)keep, value,
                    (unsigned long long)h);
+}
+
+int dpi_parse_size(const char *s, uint64_t *out) {
+  uint64_t v = 0;
+  const char *p = s;
+  if (*p < '0' || *p > '9')
+    return -1;
+  for (; *p >= '0' && *p <= '9'; p++) {
+    if (v > (UINT64_MAX - 9) / 10)
+      return -1;
+    v = v * 10 + (uint64_t)(*p - '0');
+  }
+  unsigned shift = 0;
+  switch (*p) {
+  case 'k':
+  case 'K':
+    shift = 10;
+    p++;
+    break;
+  case 'm':
+  case 'M':
+    shift = 20;
+    p++;
+    break;
+  case 'g':
+  case 'G':
+    shift = 30;
+    p++;
+    break;
+  default: break;
+  }
+  if (shift && *p == 'i')
+    p++;
+  if (*p == 'b' || *p == 'B')
+    p++;
+  if (*p || (shift && v > (UINT64_MAX >> shift)))
+    return -1;
+  *out = v << shift;
+  return 0;
+}
+
+void dpi_format_size(uint64_t n, char out[32]) {
+  static const char units[] = "GMK";
+  for (int i = 0; i < 3; i++) {
+    unsigned shift = (unsigned)(30 - 10 * i);
+    if (n && n % ((uint64_t)1 << shift) == 0) {
+      snprintf(out, 32, "%llu%c", (unsigned long long)(n >> shift), units[i]);
+      return;
+    }
+  }
+  snprintf(out, 32, "%llu bytes", (unsigned long long)n);
 }

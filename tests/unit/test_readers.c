@@ -253,6 +253,136 @@ static void test_gzip_stream(void **state) {
   free(err);
 }
 
+/* A line longer than the stream's limit is skipped (2) without being
+ * held whole, plain or gzip'ed, with or without a final newline; the
+ * lines around it are read as usual. read_all stops at the limit. */
+static void check_long_lines(const char *path, int gz) {
+  static const size_t big = 5u << 20; /* 5 MiB, limit 64 KiB */
+  char *chunk = malloc(1 << 16);
+  assert_non_null(chunk);
+  memset(chunk, 'x', 1 << 16);
+  if (gz) {
+    gzFile g = gzopen(path, "wb");
+    gzputs(g, "court\n");
+    for (size_t n = 0; n < big; n += 1 << 16)
+      gzwrite(g, chunk, 1 << 16);
+    gzputs(g, "\r\nmoyen\n");
+    for (size_t n = 0; n < big; n += 1 << 16)
+      gzwrite(g, chunk, 1 << 16);
+    gzclose(g);
+  } else {
+    FILE *f = fopen(path, "wb");
+    fputs("court\n", f);
+    for (size_t n = 0; n < big; n += 1 << 16)
+      fwrite(chunk, 1, 1 << 16, f);
+    fputs("\r\nmoyen\n", f);
+    for (size_t n = 0; n < big; n += 1 << 16)
+      fwrite(chunk, 1, 1 << 16, f);
+    fclose(f);
+  }
+  free(chunk);
+  dpi_stream *s = NULL;
+  char *err = NULL;
+  const char *line;
+  size_t len, lineno = 0;
+  assert_int_equal(dpi_stream_open(&s, path, &err), 0);
+  dpi_stream_set_limit(s, 1 << 16);
+  assert_int_equal(dpi_stream_getline(s, &line, &len, &lineno, &err), 1);
+  assert_int_equal(len, 5);
+  assert_memory_equal(line, "court", 5);
+  assert_int_equal(dpi_stream_getline(s, &line, &len, &lineno, &err), 2);
+  assert_null(line);
+  assert_int_equal(len, big + 1); /* with its "\r" */
+  assert_int_equal(lineno, 2);
+  assert_int_equal(dpi_stream_getline(s, &line, &len, &lineno, &err), 1);
+  assert_int_equal(len, 5);
+  assert_memory_equal(line, "moyen", 5);
+  assert_int_equal(lineno, 3);
+  assert_int_equal(dpi_stream_getline(s, &line, &len, &lineno, &err), 2);
+  assert_int_equal(len, big); /* the last line, without "\n" */
+  assert_int_equal(lineno, 4);
+  assert_int_equal(dpi_stream_getline(s, &line, &len, &lineno, &err), 0);
+  assert_true(dpi_stream_capacity(s) < 1u << 20);
+  dpi_stream_close(s);
+
+  char *data = NULL;
+  assert_int_equal(dpi_stream_open(&s, path, &err), 0);
+  dpi_stream_set_limit(s, 1 << 16);
+  assert_int_equal(dpi_stream_read_all(s, &data, &len, &err), -1);
+  assert_null(data);
+  assert_string_equal(err, "file too large: more than 64K (see --max-size)");
+  free(err);
+  assert_true(dpi_stream_capacity(s) < 1u << 20);
+  dpi_stream_close(s);
+  /* no limit: the same file is read whole */
+  assert_int_equal(dpi_stream_open(&s, path, &err), 0);
+  assert_int_equal(dpi_stream_read_all(s, &data, &len, &err), 0);
+  assert_int_equal(len, 6 + big + 8 + big);
+  free(data);
+  dpi_stream_close(s);
+}
+
+static void test_stream_limit(void **state) {
+  (void)state;
+  char path[] = "/tmp/depeche-test-limit-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  check_long_lines(path, 0);
+  check_long_lines(path, 1);
+  unlink(path);
+}
+
+static void test_sizes(void **state) {
+  (void)state;
+  static const struct {
+    const char *in;
+    int ok;
+    uint64_t v;
+  } cases[] = {
+      {"0", 1, 0},
+      {"1000", 1, 1000},
+      {"32M", 1, 32u << 20},
+      {"32m", 1, 32u << 20},
+      {"64K", 1, 64u << 10},
+      {"2G", 1, (uint64_t)2 << 30},
+      {"2GiB", 1, (uint64_t)2 << 30},
+      {"5MB", 1, 5u << 20},
+      {"100B", 1, 100},
+      {"", 0, 0},
+      {"M", 0, 0},
+      {"-1", 0, 0},
+      {" 5", 0, 0},
+      {"5 M", 0, 0},
+      {"12Q", 0, 0},
+      {"1.5M", 0, 0},
+      {"99999999999999999999", 0, 0},
+      {"17179869184G", 0, 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    uint64_t v = 12345;
+    int r = dpi_parse_size(cases[i].in, &v);
+    if (cases[i].ok) {
+      assert_int_equal(r, 0);
+      assert_true(v == cases[i].v);
+    } else {
+      assert_int_equal(r, -1);
+      assert_true(v == 12345);
+    }
+  }
+  char out[32];
+  dpi_format_size(32u << 20, out);
+  assert_string_equal(out, "32M");
+  dpi_format_size(1536u << 10, out);
+  assert_string_equal(out, "1536K");
+  dpi_format_size((uint64_t)3 << 30, out);
+  assert_string_equal(out, "3G");
+  dpi_format_size(1000, out);
+  assert_string_equal(out, "1000 bytes");
+  dpi_format_size(0, out);
+  assert_string_equal(out, "0 bytes");
+}
+
 static void test_make_term(void **state) {
   (void)state;
   char *t = dpi_make_term("Q", "short");
@@ -279,6 +409,8 @@ int main(void) {
       cmocka_unit_test(test_json_lines),
       cmocka_unit_test(test_utf8_repair_and_binary),
       cmocka_unit_test(test_gzip_stream),
+      cmocka_unit_test(test_stream_limit),
+      cmocka_unit_test(test_sizes),
       cmocka_unit_test(test_make_term),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
