@@ -111,6 +111,7 @@ struct winfo {
   size_t slen;
   int stop;     /* stopword */
   uint32_t cls; /* DP_TOK_CLASSIFIED | classifier value, or 0 */
+  int cached;   /* the strings are in the word cache (else in scratch) */
 };
 
 /* A run of letters/digits/marks. */
@@ -153,11 +154,13 @@ struct dp_analyzer {
   dp_strbuf lower, term, stem, key, jterm, canon; /* scratch strings */
   char **stops;                                   /* folded stopwords, sorted */
   size_t nstops;
-  uint64_t *slots; /* word cache (see REC_HDR) */
-  size_t tab_cap;  /* power of two */
-  size_t tab_n;    /* used slots */
-  char *pool;      /* cache records */
-  size_t pool_len, pool_cap;
+  uint64_t *slots;   /* word cache (see REC_HDR) */
+  size_t tab_cap;    /* power of two */
+  size_t tab_n;      /* used slots */
+  char **pblk;       /* cache records: blocks of POOL_BLOCK bytes that never
+                        move (lean tokens point into them) */
+  size_t npblk;      /* blocks allocated */
+  size_t pool_len;   /* offset of the next record (block * POOL_BLOCK + at) */
   struct rawword *w; /* current chunk's raw words */
   uint8_t *conn;     /* conn[i] joins w[i] and w[i+1] */
   size_t wcap;
@@ -172,7 +175,16 @@ struct dp_analyzer {
   uint32_t pos;     /* next position */
   int sent_pending; /* next token starts a sentence */
   int failed;       /* allocation failure seen */
+  int lean;         /* in dp_analyze_lean: strings are not copied, and the
+                       word cache is never reset (records never move) */
 };
+
+/* For the per-token path: a call costs more than these small functions. */
+#if defined(__GNUC__)
+#define DP_HOT static inline __attribute__((always_inline))
+#else
+#define DP_HOT static inline
+#endif
 
 #define CACHE_MIN 4096
 #define CACHE_MAX 131072
@@ -181,6 +193,15 @@ struct dp_analyzer {
 #endif
 #define CACHE_MAX_KEY DP_ANALYZER_CACHE_MAX_KEY
 #define CACHE_MAX_POOL (8u << 20)
+/* Pool blocks: a record is at most REC_HDR + CACHE_MAX_KEY + 3 * 65535 + 3
+ * bytes (word_info caches no longer strings), less than a block. */
+#define POOL_BLOCK_BITS 18
+#define POOL_BLOCK ((size_t)1 << POOL_BLOCK_BITS)
+
+/* The pool record at offset off. */
+static inline const char *pool_rec(const dp_analyzer *a, uint32_t off) {
+  return a->pblk[off >> POOL_BLOCK_BITS] + (off & (POOL_BLOCK - 1));
+}
 
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -288,7 +309,9 @@ void dp_analyzer_free(dp_analyzer *a) {
     free(a->stops[i]);
   free(a->stops);
   free(a->slots);
-  free(a->pool);
+  for (size_t i = 0; i < a->npblk; i++)
+    free(a->pblk[i]);
+  free(a->pblk);
   free(a->w);
   free(a->conn);
   free(a->u);
@@ -408,7 +431,7 @@ int dp_analyzer_stem(dp_analyzer *a, const char *word, size_t len, char **out) {
   return 0;
 }
 
-static int word_info(dp_analyzer *a, const char *s, size_t n, int has_digit,
+DP_HOT int word_info(dp_analyzer *a, const char *s, size_t n, int has_digit,
                      struct winfo *wi);
 
 int dp_analyzer_token_stem(dp_analyzer *a, const char *word, size_t len,
@@ -429,12 +452,31 @@ int dp_analyzer_token_stem(dp_analyzer *a, const char *word, size_t len,
   return 0;
 }
 
-static uint64_t hash_bytes(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ull;
+/* Hash of the word cache: eight bytes at a time, the last ones read
+ * overlapping (the length is mixed in); this runs for every token. */
+DP_HOT uint64_t hash_bytes(const char *s, size_t n) {
+  const uint64_t m = 0xff51afd7ed558ccdull;
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n, x = 0;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&x, s + i, 8);
+      h = (h ^ x) * m;
+      h ^= h >> 32;
+    }
+    memcpy(&x, s + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t lo, hi;
+    memcpy(&lo, s, 4);
+    memcpy(&hi, s + n - 4, 4);
+    x = lo | (uint64_t)hi << 32;
+  } else if (n > 0) {
+    x = (unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+        (uint64_t)(unsigned char)s[n - 1] << 16;
   }
+  h = (h ^ x) * m;
+  h ^= h >> 29;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 32;
   return h ? h : 1;
 }
 
@@ -462,7 +504,7 @@ static int cache_grow(dp_analyzer *a) {
     if (!v)
       continue;
     /* the slot index came from the hash's low bits; recompute it */
-    const char *rec = a->pool + (uint32_t)v;
+    const char *rec = pool_rec(a, (uint32_t)v);
     uint16_t klen;
     memcpy(&klen, rec, 2);
     size_t j = (size_t)hash_bytes(rec + REC_HDR, klen) & (ncap - 1);
@@ -476,7 +518,7 @@ static int cache_grow(dp_analyzer *a) {
   return 0;
 }
 
-static void winfo_from_rec(const char *rec, struct winfo *wi) {
+DP_HOT void winfo_from_rec(const char *rec, struct winfo *wi) {
   uint16_t len[4];
   memcpy(len, rec, sizeof len);
   const char *p = rec + REC_HDR + len[0];
@@ -490,24 +532,58 @@ static void winfo_from_rec(const char *rec, struct winfo *wi) {
   wi->slen = len[3];
   wi->stop = rec[8];
   memcpy(&wi->cls, rec + 9, sizeof wi->cls);
+  wi->cached = 1;
+}
+
+/* Whether x[0,n) equals y[0,n), for the short keys of the word cache
+ * (inline: a libc call costs more than the comparison). */
+static inline int same_bytes(const char *x, const char *y, size_t n) {
+  uint64_t p, q;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&p, x + i, 8);
+      memcpy(&q, y + i, 8);
+      if (p != q)
+        return 0;
+    }
+    memcpy(&p, x + n - 8, 8);
+    memcpy(&q, y + n - 8, 8);
+    return p == q;
+  }
+  if (n >= 4) {
+    uint32_t a, b, c, d;
+    memcpy(&a, x, 4);
+    memcpy(&b, y, 4);
+    memcpy(&c, x + n - 4, 4);
+    memcpy(&d, y + n - 4, 4);
+    return a == b && c == d;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (x[i] != y[i])
+      return 0;
+  return 1;
 }
 
 /* Appends a record; returns its offset, or UINT32_MAX (no memory). */
 static uint32_t pool_add(dp_analyzer *a, const char *key, size_t klen, int stop,
                          uint32_t cls) {
   size_t need = REC_HDR + klen + a->lower.len + a->term.len + a->stem.len + 3;
-  if (a->pool_len + need > a->pool_cap) {
-    size_t cap = a->pool_cap ? a->pool_cap : 65536;
-    while (cap < a->pool_len + need)
-      cap *= 2;
-    char *p = realloc(a->pool, cap);
-    if (!p)
+  if ((a->pool_len & (POOL_BLOCK - 1)) + need > POOL_BLOCK)
+    a->pool_len = (a->pool_len | (POOL_BLOCK - 1)) + 1; /* next block */
+  size_t b = a->pool_len >> POOL_BLOCK_BITS;
+  if (b >= a->npblk) { /* records never move: a new block, not a realloc */
+    char **v = realloc(a->pblk, (b + 1) * sizeof *v);
+    if (!v)
       return UINT32_MAX;
-    a->pool = p;
-    a->pool_cap = cap;
+    a->pblk = v;
+    while (a->npblk <= b) {
+      if (!(a->pblk[a->npblk] = malloc(POOL_BLOCK)))
+        return UINT32_MAX;
+      a->npblk++;
+    }
   }
   uint32_t off = (uint32_t)a->pool_len;
-  char *r = a->pool + off;
+  char *r = a->pblk[b] + (off & (POOL_BLOCK - 1));
   uint16_t len[4] = {(uint16_t)klen, (uint16_t)a->lower.len,
                      (uint16_t)a->term.len, (uint16_t)a->stem.len};
   memcpy(r, len, sizeof len);
@@ -525,10 +601,15 @@ static uint32_t pool_add(dp_analyzer *a, const char *key, size_t klen, int stop,
   return off;
 }
 
+static int word_info_miss(dp_analyzer *a, const char *s, size_t n,
+                          int has_digit, struct winfo *wi, uint64_t h,
+                          uint64_t tag, size_t slot);
+
 /* Looks up (or computes and caches) the lower form, term, stem and stop flag
- * of the word s[0,n). Words with digits are not stemmed (stem = term).
+ * of the word s[0,n). Words with digits are not stemmed (stem = term). The
+ * lookup is inline (a hit is the common case), the rest in word_info_miss.
  * Returns 0 or -1 on allocation failure. */
-static int word_info(dp_analyzer *a, const char *s, size_t n, int has_digit,
+DP_HOT int word_info(dp_analyzer *a, const char *s, size_t n, int has_digit,
                      struct winfo *wi) {
   uint64_t h = 0;
   size_t slot = 0;
@@ -541,15 +622,23 @@ static int word_info(dp_analyzer *a, const char *s, size_t n, int has_digit,
          slot = (slot + 1) & (a->tab_cap - 1)) {
       if ((v & 0xFFFFFFFF00000000ull) != tag)
         continue;
-      const char *rec = a->pool + (uint32_t)v;
+      const char *rec = pool_rec(a, (uint32_t)v);
       uint16_t klen;
       memcpy(&klen, rec, 2);
-      if (klen == n && memcmp(rec + REC_HDR, s, n) == 0) {
+      if (klen == n && same_bytes(rec + REC_HDR, s, n)) {
         winfo_from_rec(rec, wi);
         return 0;
       }
     }
   }
+  return word_info_miss(a, s, n, has_digit, wi, h, tag, slot);
+}
+
+/* word_info of a word the cache does not hold: h, tag and slot are those
+ * of its lookup (slot: the free slot where it stopped). */
+static int word_info_miss(dp_analyzer *a, const char *s, size_t n,
+                          int has_digit, struct winfo *wi, uint64_t h,
+                          uint64_t tag, size_t slot) {
   if (dp_text_lower(&a->sc, s, n, &a->lower) != 0 ||
       dp_text_fold(&a->sc, a->lower.s, a->lower.len, &a->term) != 0)
     return -1;
@@ -572,10 +661,13 @@ static int word_info(dp_analyzer *a, const char *s, size_t n, int has_digit,
               << DP_TOK_CLASS_SHIFT;
   if (n <= CACHE_MAX_KEY && a->lower.len < 65536 && a->term.len < 65536 &&
       a->stem.len < 65536) {
+    int full = 0;
     if (a->pool_len > CACHE_MAX_POOL || (a->tab_n + 1) * 4 > a->tab_cap * 3) {
       if (a->tab_cap < CACHE_MAX && a->pool_len <= CACHE_MAX_POOL) {
         if (cache_grow(a) != 0)
           return -1;
+      } else if (a->lean) {
+        full = 1; /* lean tokens point into the records: keep them */
       } else {
         cache_reset(a);
       }
@@ -583,13 +675,15 @@ static int word_info(dp_analyzer *a, const char *s, size_t n, int has_digit,
       while (a->slots[slot])
         slot = (slot + 1) & (a->tab_cap - 1);
     }
-    uint32_t off = pool_add(a, s, n, stop, cls);
-    if (off == UINT32_MAX)
-      return -1;
-    a->slots[slot] = tag | off;
-    a->tab_n++;
-    winfo_from_rec(a->pool + off, wi);
-    return 0;
+    if (!full) {
+      uint32_t off = pool_add(a, s, n, stop, cls);
+      if (off == UINT32_MAX)
+        return -1;
+      a->slots[slot] = tag | off;
+      a->tab_n++;
+      winfo_from_rec(pool_rec(a, off), wi);
+      return 0;
+    }
   }
   wi->lower = a->lower.s;
   wi->llen = a->lower.len;
@@ -599,6 +693,7 @@ static int word_info(dp_analyzer *a, const char *s, size_t n, int has_digit,
   wi->slen = a->stem.len;
   wi->stop = stop;
   wi->cls = cls;
+  wi->cached = 0;
   return 0;
 }
 
@@ -626,37 +721,53 @@ struct chr {
   uint8_t upper; /* uppercase letter */
 };
 
-static void classify(const dp_analyzer *a, size_t i, struct chr *c) {
-  const unsigned char *p = (const unsigned char *)a->text + i;
-  unsigned char b = p[0];
+/* enum cls of each ASCII byte, with 0x10 for an uppercase letter. */
+#define S_ C_SEP
+#define L_ C_LETTER
+#define U_ (C_LETTER | 0x10)
+#define D_ C_DIGIT
+/* clang-format off */
+static const uint8_t ascii_cls[128] = {
+  S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, C_NL, C_NL, C_NL, C_NL, S_, S_,
+  S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_,
+  /* space ! " # $ % & ' ( ) * + , - . / */
+  C_SPACE, C_END, S_, S_, S_, S_, S_, C_APOS,
+  S_, S_, S_, S_, C_COMMA, C_HYPHEN, C_DOT, S_,
+  /* 0-9 : ; < = > ? */
+  D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, S_, S_, S_, S_, S_, C_END,
+  /* @ A-O */
+  S_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_,
+  /* P-Z [ \ ] ^ _ */
+  U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, S_, S_, S_, S_, S_,
+  /* ` a-o */
+  S_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+  /* p-z { | } ~ DEL */
+  L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, S_, S_, S_, S_, S_,
+};
+/* clang-format on */
+#undef S_
+#undef L_
+#undef U_
+#undef D_
+
+static void classify_cp(const dp_analyzer *a, size_t i, struct chr *c);
+
+static inline void classify(const dp_analyzer *a, size_t i, struct chr *c) {
+  unsigned char b = (unsigned char)a->text[i];
   if (b < 0x80) {
+    uint8_t k = ascii_cls[b];
     c->cp = b;
     c->n = 1;
-    c->upper = 0;
-    if (b >= 'a' && b <= 'z')
-      c->cls = C_LETTER;
-    else if (b >= 'A' && b <= 'Z') {
-      c->cls = C_LETTER;
-      c->upper = 1;
-    } else if (b >= '0' && b <= '9')
-      c->cls = C_DIGIT;
-    else
-      switch (b) {
-      case '\'': c->cls = C_APOS; break;
-      case '-': c->cls = C_HYPHEN; break;
-      case '.': c->cls = C_DOT; break;
-      case ',': c->cls = C_COMMA; break;
-      case ' ': c->cls = C_SPACE; break;
-      case '\n':
-      case '\r':
-      case '\v':
-      case '\f': c->cls = C_NL; break;
-      case '!':
-      case '?': c->cls = C_END; break;
-      default: c->cls = C_SEP; break;
-      }
+    c->upper = k >> 4;
+    c->cls = k & 0x0f;
     return;
   }
+  classify_cp(a, i, c);
+}
+
+/* classify() of a byte >= 0x80. */
+static void classify_cp(const dp_analyzer *a, size_t i, struct chr *c) {
+  const unsigned char *p = (const unsigned char *)a->text + i;
   int32_t cp;
   c->n = (uint8_t)dp_utf8_decode(p, a->len - i, &cp);
   c->cp = cp;
@@ -702,7 +813,7 @@ static int is_word_start(int cls) {
 }
 
 /* Scans the raw word starting at i (a letter or digit). */
-static size_t scan_raw(const dp_analyzer *a, size_t i, struct rawword *w) {
+DP_HOT size_t scan_raw(const dp_analyzer *a, size_t i, struct rawword *w) {
   struct chr c;
   const unsigned char *t = (const unsigned char *)a->text;
   memset(w, 0, sizeof *w);
@@ -718,9 +829,14 @@ static size_t scan_raw(const dp_analyzer *a, size_t i, struct rawword *w) {
   int lower_only = !c.upper && c.cls == C_LETTER;
   while (i < a->len) {
     unsigned char b = t[i];
-    if (b < 0x80) { /* ASCII inline */
-      if (b >= 'a' && b <= 'z') {
-        w->nletters++;
+    if (b < 0x80) {               /* ASCII inline */
+      if (b >= 'a' && b <= 'z') { /* the run of them, in a tight loop */
+        size_t r = i;
+        do
+          i++;
+        while (i < a->len && (unsigned)(t[i] - 'a') < 26u);
+        w->nletters += (uint32_t)(i - r);
+        continue;
       } else if (b >= 'A' && b <= 'Z') {
         if (lower_only && w->nletters >= 4) {
           w->glued = 1;
@@ -846,7 +962,9 @@ static int is_ordinal(const dp_analyzer *a, const struct unit *u) {
 static dp_token *push_token(dp_analyzer *a) {
   dp_tokens *t = a->out;
   if (t->n == t->cap) {
-    size_t cap = t->cap ? t->cap * 2 : 256;
+    /* 16 first: a query's list stays small, and malloc's large requests
+     * (1 KB and more) cost a consolidation of its free lists */
+    size_t cap = t->cap ? t->cap * 2 : 16;
     dp_token *v = realloc(t->v, cap * sizeof *v);
     if (!v) {
       a->failed = 1;
@@ -891,7 +1009,19 @@ static int set_strings(dp_analyzer *a, dp_token *tok, const char *term,
   return 0;
 }
 
-static uint32_t unit_flags(const dp_analyzer *a, const struct unit *u) {
+/* Sets term and stem of tok from a word's info: in lean mode the strings of
+ * a cached word are not copied (the cache's records never move). */
+static int set_strings_wi(dp_analyzer *a, dp_token *tok,
+                          const struct winfo *wi) {
+  if (a->lean && wi->cached) {
+    tok->term = wi->term;
+    tok->stem = wi->stem;
+    return 0;
+  }
+  return set_strings(a, tok, wi->term, wi->tlen, wi->stem, wi->slen);
+}
+
+DP_HOT uint32_t unit_flags(const dp_analyzer *a, const struct unit *u) {
   uint32_t f = 0;
   if (u->first_upper)
     f |= DP_TOK_CAPITAL;
@@ -949,7 +1079,7 @@ static int number_term(dp_analyzer *a, const struct unit *u, dp_strbuf *out) {
 /* Computes the strings of unit u into tok; appends its lower form to
  * a->jterm (for the joined form of compounds). Returns 0, 1 when the unit
  * has no term (nothing to emit), -1 on allocation failure. */
-static int unit_strings(dp_analyzer *a, const struct unit *u, dp_token *tok,
+DP_HOT int unit_strings(dp_analyzer *a, const struct unit *u, dp_token *tok,
                         dp_strbuf *lowers) {
   struct winfo wi;
   if (u->nletters == 0) {
@@ -981,11 +1111,11 @@ static int unit_strings(dp_analyzer *a, const struct unit *u, dp_token *tok,
   if (wi.stop)
     tok->flags |= DP_TOK_STOP;
   tok->flags |= wi.cls;
-  return set_strings(a, tok, wi.term, wi.tlen, wi.stem, wi.slen);
+  return set_strings_wi(a, tok, &wi);
 }
 
 /* Emits one single-unit token. */
-static void emit_unit(dp_analyzer *a, const struct unit *u) {
+DP_HOT void emit_unit(dp_analyzer *a, const struct unit *u) {
   dp_token *tok = push_token(a);
   if (!tok)
     return;
@@ -1089,7 +1219,7 @@ static void emit_compound(dp_analyzer *a, const struct unit *u, size_t n) {
     if (wi.stop)
       j->flags |= DP_TOK_STOP;
     j->flags |= wi.cls;
-    if (set_strings(a, j, wi.term, wi.tlen, wi.stem, wi.slen) != 0)
+    if (set_strings_wi(a, j, &wi) != 0)
       goto oom;
   } else {
     if (dp_text_fold(&a->sc, lowers->s, lowers->len, &a->term) != 0)
@@ -1131,9 +1261,15 @@ static void emit_group(dp_analyzer *a, struct unit *u, size_t n) {
     emit_unit(a, &u[i]);
 }
 
-static int reserve_chunk(dp_analyzer *a, size_t n) {
+static int reserve_chunk_grow(dp_analyzer *a, size_t n);
+
+static inline int reserve_chunk(dp_analyzer *a, size_t n) {
   if (n <= a->wcap && n <= a->ucap)
     return 0;
+  return reserve_chunk_grow(a, n);
+}
+
+static int reserve_chunk_grow(dp_analyzer *a, size_t n) {
   size_t cap = a->wcap ? a->wcap * 2 : 64;
   while (cap < n)
     cap *= 2;
@@ -1313,9 +1449,30 @@ static int colon_after(const char *t, size_t len, size_t e) {
   return 0;
 }
 
+/* Whether the folded word w is the first word of a cue of furniture_cues
+ * (checked first: most sentences start with no cue). */
+static int cue_first(const char *w) {
+  switch (w[0]) {
+  case 'a': return w[1] == '\0';
+  case 'l': return strcmp(w, "lire") == 0;
+  case 'v': return strcmp(w, "voir") == 0 || strcmp(w, "video") == 0;
+  case 'c':
+    return strncmp(w, "credit", 6) == 0 &&
+           (w[6] == '\0' || (w[6] == 's' && w[7] == '\0'));
+  case 's': return strcmp(w, "sur") == 0;
+  case 'p':
+    return strcmp(w, "pour") == 0 || strcmp(w, "publicite") == 0 ||
+           strcmp(w, "photo") == 0 || strcmp(w, "photos") == 0;
+  case 'i': return strcmp(w, "illustration") == 0;
+  default: return 0;
+  }
+}
+
 static int cue_at(const dp_tokens *t, size_t i, const char *text, size_t len) {
   if (t->v[i].flags & DP_TOK_JOINED)
     return 0; /* cues are plain words */
+  if (!cue_first(t->v[i].term))
+    return 0;
   for (size_t c = 0; c < sizeof furniture_cues / sizeof *furniture_cues; c++) {
     const struct cue *cu = &furniture_cues[c];
     size_t j = i, k = 0;
@@ -1337,14 +1494,6 @@ static int cue_at(const dp_tokens *t, size_t i, const char *text, size_t len) {
   return 0;
 }
 
-static int gap_has(const char *t, size_t s, size_t e, const char *needle) {
-  size_t n = strlen(needle);
-  for (size_t i = s; i + n <= e; i++)
-    if (t[i] == needle[0] && memcmp(t + i, needle, n) == 0)
-      return 1;
-  return 0;
-}
-
 static void mark_furniture(const char *text, size_t len, dp_tokens *t,
                            size_t first) {
   int in = 0, copy = 0;
@@ -1352,8 +1501,13 @@ static void mark_furniture(const char *text, size_t len, dp_tokens *t,
   for (size_t i = first; i < t->n; i++) {
     dp_token *tok = &t->v[i];
     size_t gs = max_end < tok->start ? max_end : tok->start;
-    int nl = memchr(text + gs, '\n', tok->start - gs) != NULL;
-    int cpy = gap_has(text, gs, tok->start, "\xC2\xA9");
+    int nl = 0, cpy = 0; /* a line break, a © in the gap */
+    for (size_t g = gs; g < tok->start; g++) {
+      if (text[g] == '\n')
+        nl = 1;
+      else if (text[g] == '\xC2' && g + 1 < tok->start && text[g + 1] == '\xA9')
+        cpy = 1;
+    }
     int newsent = (tok->flags & DP_TOK_SENT_START) && tok->start >= max_end;
     if (in && (nl || newsent ||
                (copy && memchr(text + gs, ')', tok->start - gs) != NULL)))
@@ -1375,8 +1529,8 @@ static void mark_furniture(const char *text, size_t len, dp_tokens *t,
 
 /* ----------------------------------------------------------- dp_analyze */
 
-uint32_t dp_analyze(dp_analyzer *a, const char *text, size_t len,
-                    uint32_t first_pos, dp_tokens *out) {
+static uint32_t analyze(dp_analyzer *a, const char *text, size_t len,
+                        uint32_t first_pos, dp_tokens *out) {
   a->text = text;
   a->len = text ? len : 0;
   a->out = out;
@@ -1402,16 +1556,32 @@ uint32_t dp_analyze(dp_analyzer *a, const char *text, size_t len,
       i += c.n;
       continue;
     }
-    /* Build a chunk: raw words joined by single connectors. */
-    size_t k = 0;
-    size_t j = i;
+    /* The common case first: one word alone (letters, ASCII or not), then
+     * a space or a plain separator (not ' - . , nor a letter): a chunk of
+     * one unit, emitted as process_chunk would, without its machinery.
+     * Anything else goes on as a chunk from that first word. */
+    if (reserve_chunk(a, 2) != 0) {
+      a->failed = 1;
+      break;
+    }
+    size_t j = scan_raw(a, i, &a->w[0]);
+    if (a->w[0].nletters > 0 && !a->w[0].glued &&
+        (j >= a->len || ((unsigned char)text[j] < 0x80 &&
+                         (ascii_cls[(unsigned char)text[j]] == C_SPACE ||
+                          ascii_cls[(unsigned char)text[j]] == C_SEP ||
+                          ascii_cls[(unsigned char)text[j]] == C_NL ||
+                          ascii_cls[(unsigned char)text[j]] == C_END)))) {
+      unit_from(&a->u[0], &a->w[0]);
+      emit_unit(a, &a->u[0]);
+      i = j;
+      prev_end = i;
+      prev_abbrev = 0;
+      continue;
+    }
+    /* Build a chunk: raw words joined by single connectors (the first one
+     * is scanned: w[0], up to j). */
+    size_t k = 1;
     for (;;) {
-      if (reserve_chunk(a, k + 2) != 0) {
-        a->failed = 1;
-        break;
-      }
-      j = scan_raw(a, j, &a->w[k]);
-      k++;
       if (j >= a->len)
         break;
       classify(a, j, &c);
@@ -1448,6 +1618,12 @@ uint32_t dp_analyze(dp_analyzer *a, const char *text, size_t len,
       }
       a->conn[k - 1] = kind;
       j += c.n;
+      if (reserve_chunk(a, k + 2) != 0) {
+        a->failed = 1;
+        break;
+      }
+      j = scan_raw(a, j, &a->w[k]);
+      k++;
     }
     if (a->failed)
       break;
@@ -1465,4 +1641,20 @@ uint32_t dp_analyze(dp_analyzer *a, const char *text, size_t len,
   }
   mark_furniture(text, a->len, out, first_tok);
   return a->pos;
+}
+
+uint32_t dp_analyze(dp_analyzer *a, const char *text, size_t len,
+                    uint32_t first_pos, dp_tokens *out) {
+  if (a->pool_len > CACHE_MAX_POOL) /* a lean call left it full */
+    cache_reset(a);
+  a->lean = 0;
+  return analyze(a, text, len, first_pos, out);
+}
+
+uint32_t dp_analyze_lean(dp_analyzer *a, const char *text, size_t len,
+                         uint32_t first_pos, dp_tokens *out) {
+  a->lean = 1;
+  uint32_t r = analyze(a, text, len, first_pos, out);
+  a->lean = 0;
+  return r;
 }

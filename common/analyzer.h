@@ -90,6 +90,18 @@ void dp_analyzer_free(dp_analyzer *a);
 uint32_t dp_analyze(dp_analyzer *a, const char *text, size_t len,
                     uint32_t first_pos, dp_tokens *out);
 
+/* Lean analysis (added by the searcher's latency work, for snippets): as
+ * dp_analyze, same tokens, but the term and stem of a word the analyzer's
+ * word cache holds are not copied into out's arena: they point into the
+ * cache. They stay valid until the analyzer is used by anything but
+ * dp_analyze_lean (dp_analyze, dp_analyzer_stem, dp_analyzer_token_stem,
+ * dp_analyzer_set_classifier) or freed: lean calls never drop the cache
+ * (a word it has no room for is copied, as dp_analyze does). For callers
+ * that read the tokens and drop them before the analyzer's next other use.
+ * Returns as dp_analyze. */
+uint32_t dp_analyze_lean(dp_analyzer *a, const char *text, size_t len,
+                         uint32_t first_pos, dp_tokens *out);
+
 /* The stemming step alone: stems one word (already a single word, any case,
  * with accents) and writes the folded stem, malloc'd, to *out (caller frees).
  * Returns 0 or -1 on allocation failure. */

@@ -578,6 +578,18 @@ struct dp_record_decoder {
   const unsigned char *dict; /* dict1(), looked up once */
   size_t dlen;               /* its length */
   int dict_known;            /* dict and dlen are set */
+  /* dp_record_decode_block: the keys it folded (NUL-terminated, one after
+   * the other), where each entity's key is in there (SIZE_MAX: stored in
+   * the record), and the canonicals already folded in this record */
+  dp_strbuf kbuf;
+  size_t *koff;
+  size_t kcap;
+  struct {
+    const unsigned char *canon; /* in the payload */
+    size_t len;
+    size_t off; /* its key in kbuf */
+  } bseen[FOLD_SEEN];
+  size_t nbseen;
 };
 
 /* Payload buffers up to this size are kept by a decoder for the next
@@ -598,6 +610,10 @@ static void decoder_release(dp_record_decoder *dec) {
   dec->plcap = 0;
   dp_strbuf_free(&dec->fo.out);
   dp_text_scratch_free(&dec->fo.sc);
+  dp_strbuf_free(&dec->kbuf);
+  free(dec->koff);
+  dec->koff = NULL;
+  dec->kcap = 0;
 }
 
 void dp_record_decoder_free(dp_record_decoder *dec) {
@@ -687,60 +703,298 @@ int dp_record_decode(const void *data, size_t len, dp_record **out,
   return rc;
 }
 
-int dp_record_decode_with(dp_record_decoder *dec, const void *data, size_t len,
-                          dp_record **out, char **errmsg) {
+/* The payload of record data[0,len) (*payload, *plen: inflated into
+ * dec->pl, or the stored bytes) and its entity layout (1 or 2). Returns 0,
+ * or -1 with *errmsg set. */
+static int payload_of(dp_record_decoder *dec, const void *data, size_t len,
+                      const unsigned char **payload, uint64_t *plen,
+                      int *layout, char **errmsg) {
   const unsigned char *p = data;
-  *out = NULL;
   if (!dec->dict_known) {
     dec->dict = dict1(&dec->dlen);
     dec->dict_known = 1;
   }
   size_t dlen = dec->dlen;
   unsigned method;
-  uint64_t plen;
   const unsigned char *dict;
   rd hdr;
-  if (read_header(p, len, dec->dict, &method, &plen, &dict, &hdr, errmsg))
+  if (read_header(p, len, dec->dict, &method, plen, &dict, &hdr, errmsg))
     return -1;
   size_t rest = (size_t)(hdr.e - hdr.p);
-  const unsigned char *payload = hdr.p;
+  *payload = hdr.p;
+  *layout = method == METHOD_DEFLATE_DICT1_E2 ? 2 : 1;
   if (method == METHOD_STORED) {
-    if (plen != rest) {
+    if (*plen != rest) {
       set_err(errmsg, "corrupt record: bad length");
       return -1;
     }
-  } else {
-    /* deflate expands at most ~1032:1; reject absurd claims before malloc */
-    if (plen > (uint64_t)rest * 1040 + 64 || rest > UINT_MAX ||
-        plen > (uint64_t)UINT_MAX - INFLATE_SLACK) {
-      set_err(errmsg, "corrupt record: bad length");
-      return -1;
-    }
-    int zr = decoder_inflate(dec, hdr.p, rest, dict, dlen, (size_t)plen);
-    if (zr) {
-      if (zr == -2) /* a stream left half-initialised is started afresh */
-        decoder_release(dec);
-      set_err(errmsg, zr == -2 ? "record: out of memory"
-                               : "corrupt record: bad compressed data");
-      return -1;
-    }
-    payload = dec->pl;
+    return 0;
   }
-  dp_record *r = calloc(1, sizeof *r);
-  int rc = -2;
-  if (r) {
-    rd in = {payload, payload + plen};
-    dec->fo.n = 0;
-    rc = decode_payload(&in, method == METHOD_DEFLATE_DICT1_E2 ? 2 : 1, r,
-                        &dec->fo);
+  /* deflate expands at most ~1032:1; reject absurd claims before malloc */
+  if (*plen > (uint64_t)rest * 1040 + 64 || rest > UINT_MAX ||
+      *plen > (uint64_t)UINT_MAX - INFLATE_SLACK) {
+    set_err(errmsg, "corrupt record: bad length");
+    return -1;
   }
+  int zr = decoder_inflate(dec, hdr.p, rest, dict, dlen, (size_t)*plen);
+  if (zr) {
+    if (zr == -2) /* a stream left half-initialised is started afresh */
+      decoder_release(dec);
+    set_err(errmsg, zr == -2 ? "record: out of memory"
+                             : "corrupt record: bad compressed data");
+    return -1;
+  }
+  *payload = dec->pl;
+  return 0;
+}
+
+/* Frees the payload buffer of dec when it grew too big to keep. */
+static void decoder_trim(dp_record_decoder *dec) {
   if (dec->plcap > DECODER_KEEP_MAX) {
     free(dec->pl);
     dec->pl = NULL;
     dec->plcap = 0;
   }
+}
+
+int dp_record_decode_with(dp_record_decoder *dec, const void *data, size_t len,
+                          dp_record **out, char **errmsg) {
+  *out = NULL;
+  const unsigned char *payload;
+  uint64_t plen;
+  int layout;
+  if (payload_of(dec, data, len, &payload, &plen, &layout, errmsg))
+    return -1;
+  dp_record *r = calloc(1, sizeof *r);
+  int rc = -2;
+  if (r) {
+    rd in = {payload, payload + plen};
+    dec->fo.n = 0;
+    rc = decode_payload(&in, layout, r, &dec->fo);
+  }
+  decoder_trim(dec);
   if (rc) {
     dp_record_free(r);
+    set_err(errmsg, rc == -2 ? "record: out of memory" : "corrupt record");
+    return -1;
+  }
+  *out = r;
+  return 0;
+}
+
+/* ---- the whole record in one block ---- */
+
+/* Reads a "string" field: *s, *n. 0 or -1 (corrupt). */
+static int get_span(rd *r, const unsigned char **s, size_t *n) {
+  uint64_t v;
+  if (get_varint(r, &v) || v > (uint64_t)(r->e - r->p))
+    return -1;
+  *s = r->p;
+  *n = (size_t)v;
+  r->p += v;
+  return 0;
+}
+
+/* Pass 1 of dp_record_decode_block: checks the payload in[...] exactly as
+ * decode_payload does, and counts the entities (*nent) and the bytes of
+ * the strings (*bytes, NULs included); folds the keys that layout 2 leaves
+ * implicit into dec->kbuf (dec->koff[i]: where, SIZE_MAX when stored).
+ * Returns 0, -1 corrupt, -2 out of memory. */
+static int block_measure(rd in, int layout, dp_record_decoder *dec,
+                         size_t *nent, size_t *bytes) {
+  size_t total = 0;
+  for (int f = 0; f < 9; f++) {
+    const unsigned char *sp;
+    size_t sn;
+    if (get_span(&in, &sp, &sn))
+      return -1;
+    total += sn + 1;
+  }
+  uint64_t n;
+  if (get_varint(&in, &n))
+    return -1;
+  if (n > (uint64_t)(in.e - in.p) / (layout == 1 ? 6 : 4))
+    return -1;
+  if (n > dec->kcap) {
+    size_t *v = realloc(dec->koff, (size_t)n * sizeof *v);
+    if (!v)
+      return -2;
+    dec->koff = v;
+    dec->kcap = (size_t)n;
+  }
+  dec->kbuf.len = 0;
+  dec->nbseen = 0;
+  uint32_t prev[DP_FIELD_BODY + 1] = {0};
+  for (uint64_t i = 0; i < n; i++) {
+    uint64_t start, elen;
+    unsigned field, type;
+    if (in.e - in.p < (layout == 1 ? 2 : 1))
+      return -1;
+    if (layout == 1) {
+      field = *in.p++;
+      type = *in.p++;
+    } else {
+      field = *in.p >> 2;
+      type = *in.p++ & 3;
+    }
+    if (field > DP_FIELD_BODY || type > 3)
+      return -1;
+    if (get_varint(&in, &start) || get_varint(&in, &elen))
+      return -1;
+    if (layout == 2) {
+      int64_t st = (int64_t)prev[field] + unzigzag(start);
+      if (start > (uint64_t)UINT32_MAX * 2 || st < 0 || st > UINT32_MAX)
+        return -1;
+      start = (uint64_t)st;
+      prev[field] = (uint32_t)st;
+    }
+    if (start > UINT32_MAX || elen > UINT32_MAX - start)
+      return -1;
+    dec->koff[i] = SIZE_MAX;
+    const unsigned char *sp;
+    size_t sn;
+    if (layout == 1) {
+      if (get_span(&in, &sp, &sn))
+        return -1;
+      total += sn + 1;
+      if (get_span(&in, &sp, &sn))
+        return -1;
+      total += sn + 1;
+      continue;
+    }
+    uint64_t c;
+    if (get_varint(&in, &c) || c / 2 > (uint64_t)(in.e - in.p))
+      return -1;
+    size_t cn = (size_t)(c / 2);
+    const unsigned char *canon = in.p;
+    in.p += cn;
+    total += cn + 1;
+    if (c & 1) {
+      if (get_span(&in, &sp, &sn))
+        return -1;
+      total += sn + 1;
+      continue;
+    }
+    size_t j = 0; /* folded already in this record? */
+    while (j < dec->nbseen && !(dec->bseen[j].len == cn &&
+                                memcmp(dec->bseen[j].canon, canon, cn) == 0))
+      j++;
+    if (j < dec->nbseen) {
+      dec->koff[i] = dec->bseen[j].off;
+      total += strlen(dec->kbuf.s + dec->koff[i]) + 1;
+      continue;
+    }
+    int fast = fold_latin1((const char *)canon, cn, &dec->fo.out);
+    if (fast < 0 || (!fast && dp_text_fold(&dec->fo.sc, (const char *)canon, cn,
+                                           &dec->fo.out) != 0))
+      return -2;
+    size_t off = dec->kbuf.len;
+    if (dp_strbuf_append(&dec->kbuf, dec->fo.out.s, dec->fo.out.len) != 0 ||
+        dp_strbuf_append(&dec->kbuf, "", 1) != 0)
+      return -2;
+    dec->koff[i] = off;
+    total += dec->fo.out.len + 1;
+    if (dec->nbseen < FOLD_SEEN) {
+      dec->bseen[dec->nbseen].canon = canon;
+      dec->bseen[dec->nbseen].len = cn;
+      dec->bseen[dec->nbseen++].off = off;
+    }
+  }
+  if (in.p != in.e)
+    return -1;
+  *nent = (size_t)n;
+  *bytes = total;
+  return 0;
+}
+
+/* Copies s[0,n) and a NUL to *p, returns the copy and advances *p. */
+static char *put_str(char **p, const void *s, size_t n) {
+  char *d = *p;
+  if (n)
+    memcpy(d, s, n);
+  d[n] = '\0';
+  *p = d + n + 1;
+  return d;
+}
+
+/* Pass 2: fills r (its entity array set) from a payload block_measure
+ * accepted, strings at *p onward. */
+static void block_fill(rd in, int layout, const dp_record_decoder *dec,
+                       dp_record *r, char *p) {
+  char **fields[] = {&r->id,   &r->title,  &r->date, &r->source, &r->url,
+                     &r->path, &r->author, &r->lead, &r->body};
+  const unsigned char *sp = NULL;
+  size_t sn = 0;
+  for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
+    get_span(&in, &sp, &sn);
+    *fields[f] = put_str(&p, sp, sn);
+  }
+  uint64_t n = 0, start = 0, elen = 0, c = 0;
+  get_varint(&in, &n);
+  uint32_t prev[DP_FIELD_BODY + 1] = {0};
+  for (uint64_t i = 0; i < n; i++) {
+    dp_record_entity *e = &r->entities[i];
+    if (layout == 1) {
+      e->field = *in.p++;
+      e->type = *in.p++;
+    } else {
+      e->field = *in.p >> 2;
+      e->type = *in.p++ & 3;
+    }
+    get_varint(&in, &start);
+    get_varint(&in, &elen);
+    if (layout == 2) {
+      start = (uint64_t)((int64_t)prev[e->field] + unzigzag(start));
+      prev[e->field] = (uint32_t)start;
+    }
+    e->start = (uint32_t)start;
+    e->end = (uint32_t)(start + elen);
+    if (layout == 1) {
+      get_span(&in, &sp, &sn);
+      e->canonical = put_str(&p, sp, sn);
+      get_span(&in, &sp, &sn);
+      e->key = put_str(&p, sp, sn);
+      continue;
+    }
+    get_varint(&in, &c);
+    e->canonical = put_str(&p, in.p, (size_t)(c / 2));
+    in.p += c / 2;
+    if (c & 1) {
+      get_span(&in, &sp, &sn);
+      e->key = put_str(&p, sp, sn);
+    } else {
+      const char *k = dec->kbuf.s + dec->koff[i];
+      e->key = put_str(&p, k, strlen(k));
+    }
+  }
+}
+
+int dp_record_decode_block(dp_record_decoder *dec, const void *data, size_t len,
+                           dp_record **out, char **errmsg) {
+  *out = NULL;
+  const unsigned char *payload;
+  uint64_t plen;
+  int layout;
+  if (payload_of(dec, data, len, &payload, &plen, &layout, errmsg))
+    return -1;
+  rd in = {payload, payload + plen};
+  size_t nent = 0, bytes = 0;
+  int rc = block_measure(in, layout, dec, &nent, &bytes);
+  dp_record *r = NULL;
+  if (rc == 0) {
+    size_t head = sizeof *r + nent * sizeof(dp_record_entity);
+    r = malloc(head + bytes);
+    if (!r) {
+      rc = -2;
+    } else {
+      memset(r, 0, sizeof *r);
+      r->entities = nent ? (dp_record_entity *)(r + 1) : NULL;
+      r->n_entities = nent;
+      block_fill(in, layout, dec, r, (char *)r + head);
+    }
+  }
+  decoder_trim(dec);
+  if (rc) {
     set_err(errmsg, rc == -2 ? "record: out of memory" : "corrupt record");
     return -1;
   }

@@ -84,6 +84,14 @@ void dp_record_decoder_free(dp_record_decoder *dec);
 int dp_record_decode_with(dp_record_decoder *dec, const void *data, size_t len,
                           dp_record **out, char **errmsg);
 
+/* As dp_record_decode_with, but the record, its entity array and every
+ * string are one malloc'd block (*out): release it with free(*out), never
+ * with dp_record_free. Same fields and checks; two mallocs fewer per string
+ * for callers that decode many records (the searcher's results). (Added by
+ * the searcher's latency work.) */
+int dp_record_decode_block(dp_record_decoder *dec, const void *data, size_t len,
+                           dp_record **out, char **errmsg);
+
 /* Decodes only the id of data[0,len) (its first field) into *id (malloc'd,
  * caller frees), inflating no more of the payload than that: for callers
  * that want nothing else (depeche-search --ids). The rest of the record is

@@ -6,7 +6,6 @@
  * sort, match spies for facets) -> relax when nothing matched all words ->
  * stored records -> snippets (snippet.c) -> dp_results.
  */
-#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -84,6 +83,7 @@ typedef struct facet_list {
 typedef struct result_int {
   dp_result pub;          /* what dp_results_get returns */
   dp_record *rec;         /* owns the strings */
+  int rec_block;          /* rec is one block (dp_record_decode_block) */
   char *snippet;          /* owned */
   dp_span *hl;            /* owned */
   dp_span *thl;           /* owned */
@@ -874,7 +874,10 @@ static char *suggest(bctx *c, const dps_qnode *root, const char *qtext) {
 /* ------------------------------------------------------------------ */
 
 static void result_free(result_int *r) {
-  dp_record_free(r->rec);
+  if (r->rec_block)
+    free(r->rec);
+  else
+    dp_record_free(r->rec);
   free(r->snippet);
   free(r->hl);
   free(r->thl);
@@ -1770,7 +1773,7 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
         bfail_xc(&c);
         break;
       }
-      if (dp_record_decode_with(ix->dec, data, dlen, &rec, NULL) == 0) {
+      if (dp_record_decode_block(ix->dec, data, dlen, &rec, NULL) == 0) {
         double f[DPS_RR_NFEAT] = {0};
         f[DPS_RR_BM25] = cands[i].score;
         dps_text tx[2] = {{rec->lead, strlen(rec->lead), DP_FIELD_LEAD},
@@ -1780,7 +1783,7 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
         f[DPS_RR_RANK] = (double)i;
         if (rerank_features(ix->an, &hl, &qq, rec, tu->rr_prox_dist,
                             tu->rr_max_bytes, f)) {
-          dp_record_free(rec);
+          free(rec); /* one block */
           free(data);
           bfail_oom(&c);
           break;
@@ -1794,7 +1797,7 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
         feats[i * DPS_RR_NFEAT + DPS_RR_BM25] = cands[i].score;
         feats[i * DPS_RR_NFEAT + DPS_RR_RANK] = (double)i;
       }
-      dp_record_free(rec);
+      free(rec); /* one block */
       free(data);
     }
     if (feats && !c.rc)
@@ -1824,9 +1827,10 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
         break;
       }
       char *derr = NULL;
-      if (ix->ids_only && !o->snippets
+      r->rec_block = !(ix->ids_only && !o->snippets);
+      if (!r->rec_block
               ? id_record(data, dlen, &r->rec, &derr)
-              : dp_record_decode_with(ix->dec, data, dlen, &r->rec, &derr)) {
+              : dp_record_decode_block(ix->dec, data, dlen, &r->rec, &derr)) {
         free(data);
         c.rc = DP_EINDEX;
         c.err = derr;
@@ -1984,90 +1988,220 @@ DP_EXPORT int dp_search(dp_results **out, dp_index *ix, const char *query,
 /* JSON                                                                */
 /* ------------------------------------------------------------------ */
 
-static json_t *jstr(const char *s) {
-  json_t *j = json_string(s ? s : "");
-  if (!j) { /* not valid UTF-8: repair */
-    char *r = dp_utf8_repair(s, strlen(s), NULL);
-    j = json_string(r ? r : "");
-    free(r);
+/* ---- JSON output, written directly: the bytes json_dumps gives with
+ * JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10) for the same
+ * tree (jansson's escapes, number formats and key order), at a tenth of
+ * the cost of building and dumping a jansson tree. ---- */
+
+/* A JSON string: s (NULL = ""), invalid UTF-8 repaired (U+FFFD), '"' '\'
+ * and control characters escaped as jansson escapes them. */
+static void jw_str(dps_buf *b, const char *s) {
+  if (!s)
+    s = "";
+  size_t n = strlen(s);
+  char *fixed = NULL;
+  if (!dp_utf8_valid(s, n)) {
+    fixed = dp_utf8_repair(s, n, &n);
+    s = fixed ? fixed : "";
+    if (!fixed)
+      n = 0;
   }
-  return j;
+  dps_buf_putc(b, '"');
+  size_t from = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\')
+      continue;
+    dps_buf_add(b, s + from, i - from);
+    from = i + 1;
+    switch (c) {
+    case '"': dps_buf_puts(b, "\\\""); break;
+    case '\\': dps_buf_puts(b, "\\\\"); break;
+    case '\b': dps_buf_puts(b, "\\b"); break;
+    case '\f': dps_buf_puts(b, "\\f"); break;
+    case '\n': dps_buf_puts(b, "\\n"); break;
+    case '\r': dps_buf_puts(b, "\\r"); break;
+    case '\t': dps_buf_puts(b, "\\t"); break;
+    default: dps_buf_printf(b, "\\u%04X", (unsigned)c); break;
+    }
+  }
+  dps_buf_add(b, s + from, n - from);
+  dps_buf_putc(b, '"');
+  free(fixed);
 }
 
-static json_t *facet_json(const facet_list *fl) {
-  json_t *a = json_array();
-  for (size_t i = 0; a && i < fl->n; i++) {
-    json_t *o = json_object();
-    json_object_set_new(o, "value", jstr(fl->v[i].value));
-    json_object_set_new(o, "label",
-                        jstr(fl->v[i].label ? fl->v[i].label : fl->v[i].value));
-    if (fl->v[i].type)
-      json_object_set_new(o, "type", json_string(fl->v[i].type));
-    json_object_set_new(o, "count", json_integer(fl->v[i].count));
-    json_array_append_new(a, o);
+/* "key": (keys are plain ASCII) */
+static void jw_key(dps_buf *b, const char *key) {
+  dps_buf_putc(b, '"');
+  dps_buf_puts(b, key);
+  dps_buf_puts(b, "\":");
+}
+
+/* An integer as "%lld" writes it (without printf: there are many). */
+static void jw_int(dps_buf *b, long long v) {
+  char t[24];
+  size_t i = sizeof t;
+  unsigned long long u =
+      v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+  do {
+    t[--i] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0)
+    t[--i] = '-';
+  dps_buf_add(b, t + i, sizeof t - i);
+}
+
+/* A finite real as jansson writes it: %.10g, the locale's decimal point
+ * as '.', ".0" when it would read as an integer, no '+' nor leading zeros
+ * in the exponent. */
+static void jw_real(dps_buf *b, double v) {
+  char t[64];
+  int k = snprintf(t, sizeof t - 3, "%.10g", v);
+  if (k < 0 || (size_t)k >= sizeof t - 3)
+    return;
+  for (int i = 0; i < k; i++)
+    if (!((t[i] >= '0' && t[i] <= '9') || t[i] == '-' || t[i] == '+' ||
+          t[i] == 'e'))
+      t[i] = '.';
+  if (!strchr(t, '.') && !strchr(t, 'e')) {
+    memcpy(t + k, ".0", 3);
+    k += 2;
   }
-  return a;
+  char *e = strchr(t, 'e');
+  if (e) {
+    char *st = e + 1, *end = e + 2;
+    if (*st == '-')
+      st++;
+    while (*end == '0')
+      end++;
+    if (end != st)
+      memmove(st, end, strlen(end) + 1);
+  }
+  dps_buf_puts(b, t);
+}
+
+static void jw_spans(dps_buf *b, const dp_span *v, size_t n) {
+  dps_buf_putc(b, '[');
+  for (size_t k = 0; k < n; k++) {
+    dps_buf_puts(b, k ? ",[" : "[");
+    jw_int(b, (long long)v[k].start);
+    dps_buf_putc(b, ',');
+    jw_int(b, (long long)v[k].end);
+    dps_buf_putc(b, ']');
+  }
+  dps_buf_putc(b, ']');
+}
+
+static void jw_facet(dps_buf *b, const facet_list *fl) {
+  dps_buf_putc(b, '[');
+  for (size_t i = 0; i < fl->n; i++) {
+    const facet_val *v = &fl->v[i];
+    dps_buf_puts(b, i ? ",{" : "{");
+    jw_key(b, "value");
+    jw_str(b, v->value);
+    dps_buf_putc(b, ',');
+    jw_key(b, "label");
+    jw_str(b, v->label ? v->label : v->value);
+    if (v->type) {
+      dps_buf_putc(b, ',');
+      jw_key(b, "type");
+      jw_str(b, v->type);
+    }
+    dps_buf_putc(b, ',');
+    jw_key(b, "count");
+    jw_int(b, (long long)v->count);
+    dps_buf_putc(b, '}');
+  }
+  dps_buf_putc(b, ']');
 }
 
 DP_EXPORT char *dp_results_json(const dp_results *r) {
   if (!r)
     return NULL;
-  json_t *root = json_object();
-  json_object_set_new(root, "schema", json_integer(1));
-  json_object_set_new(root, "query", jstr(r->query));
-  json_object_set_new(root, "total", json_integer((json_int_t)r->total));
-  json_object_set_new(root, "relaxed", json_boolean(r->relaxed));
-  json_object_set_new(root, "suggestion",
-                      r->suggestion ? jstr(r->suggestion) : json_null());
-  json_t *arr = json_array();
+  dps_buf b = {0};
+  dps_buf_putc(&b, '{');
+  jw_key(&b, "schema");
+  jw_int(&b, 1);
+  dps_buf_putc(&b, ',');
+  jw_key(&b, "query");
+  jw_str(&b, r->query);
+  dps_buf_putc(&b, ',');
+  jw_key(&b, "total");
+  jw_int(&b, (long long)r->total);
+  dps_buf_putc(&b, ',');
+  jw_key(&b, "relaxed");
+  dps_buf_puts(&b, r->relaxed ? "true" : "false");
+  dps_buf_putc(&b, ',');
+  jw_key(&b, "suggestion");
+  if (r->suggestion)
+    jw_str(&b, r->suggestion);
+  else
+    dps_buf_puts(&b, "null");
+  dps_buf_putc(&b, ',');
+  jw_key(&b, "results");
+  dps_buf_putc(&b, '[');
   for (size_t i = 0; i < r->n; i++) {
     const dp_result *p = &r->v[i].pub;
-    json_t *o = json_object();
-    json_object_set_new(o, "rank", json_integer(p->rank));
-    json_object_set_new(o, "id", jstr(p->id));
-    json_object_set_new(o, "path", jstr(p->path));
-    json_object_set_new(o, "title", jstr(p->title));
-    json_object_set_new(o, "date", jstr(p->date));
-    json_object_set_new(o, "source", jstr(p->source));
-    json_object_set_new(o, "url", jstr(p->url));
-    json_object_set_new(o, "score", json_real(round(p->score * 1e4) / 1e4));
-    json_object_set_new(o, "snippet", jstr(p->snippet));
-    json_t *h = json_array();
-    for (size_t k = 0; k < p->n_highlights; k++)
-      json_array_append_new(h, json_pack("[II]",
-                                         (json_int_t)p->highlights[k].start,
-                                         (json_int_t)p->highlights[k].end));
-    json_object_set_new(o, "highlights", h);
-    json_t *th = json_array();
-    for (size_t k = 0; k < p->n_title_highlights; k++)
-      json_array_append_new(
-          th, json_pack("[II]", (json_int_t)p->title_highlights[k].start,
-                        (json_int_t)p->title_highlights[k].end));
-    json_object_set_new(o, "title_highlights", th);
-    json_t *ents = json_array();
-    for (size_t k = 0; k < p->n_entities; k++) {
-      json_t *e = json_object();
-      json_object_set_new(e, "type", json_string(p->entities[k].type));
-      json_object_set_new(e, "canonical", jstr(p->entities[k].canonical));
-      json_object_set_new(e, "key", jstr(p->entities[k].key));
-      json_array_append_new(ents, e);
+    dps_buf_puts(&b, i ? ",{" : "{");
+    jw_key(&b, "rank");
+    jw_int(&b, (long long)p->rank);
+    static const char *const keys[] = {"id",   "path",   "title",
+                                       "date", "source", "url"};
+    const char *vals[] = {p->id, p->path, p->title, p->date, p->source, p->url};
+    for (size_t k = 0; k < 6; k++) {
+      dps_buf_putc(&b, ',');
+      jw_key(&b, keys[k]);
+      jw_str(&b, vals[k]);
     }
-    json_object_set_new(o, "entities", ents);
-    json_array_append_new(arr, o);
+    double sc = round(p->score * 1e4) / 1e4;
+    if (isfinite(sc)) { /* jansson has no infinite or NaN reals: no key */
+      dps_buf_putc(&b, ',');
+      jw_key(&b, "score");
+      jw_real(&b, sc);
+    }
+    dps_buf_putc(&b, ',');
+    jw_key(&b, "snippet");
+    jw_str(&b, p->snippet);
+    dps_buf_putc(&b, ',');
+    jw_key(&b, "highlights");
+    jw_spans(&b, p->highlights, p->n_highlights);
+    dps_buf_putc(&b, ',');
+    jw_key(&b, "title_highlights");
+    jw_spans(&b, p->title_highlights, p->n_title_highlights);
+    dps_buf_putc(&b, ',');
+    jw_key(&b, "entities");
+    dps_buf_putc(&b, '[');
+    for (size_t k = 0; k < p->n_entities; k++) {
+      dps_buf_puts(&b, k ? ",{" : "{");
+      jw_key(&b, "type");
+      jw_str(&b, p->entities[k].type);
+      dps_buf_putc(&b, ',');
+      jw_key(&b, "canonical");
+      jw_str(&b, p->entities[k].canonical);
+      dps_buf_putc(&b, ',');
+      jw_key(&b, "key");
+      jw_str(&b, p->entities[k].key);
+      dps_buf_putc(&b, '}');
+    }
+    dps_buf_puts(&b, "]}");
   }
-  json_object_set_new(root, "results", arr);
-  json_t *fac = json_object();
+  dps_buf_puts(&b, "],");
+  jw_key(&b, "facets");
+  dps_buf_putc(&b, '{');
   static const char *const names[3] = {"source", "month", "entity"};
   static const unsigned bits[3] = {DP_FACET_SOURCE, DP_FACET_MONTH,
                                    DP_FACET_ENTITY};
+  int nf = 0;
   for (int f = 0; f < 3; f++)
-    if (r->facets_asked & bits[f])
-      json_object_set_new(fac, names[f], facet_json(&r->facets[f]));
-  json_object_set_new(root, "facets", fac);
-  char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                                 JSON_REAL_PRECISION(10));
-  json_decref(root);
-  return s;
+    if (r->facets_asked & bits[f]) {
+      if (nf++)
+        dps_buf_putc(&b, ',');
+      jw_key(&b, names[f]);
+      jw_facet(&b, &r->facets[f]);
+    }
+  dps_buf_puts(&b, "}}");
+  return dps_buf_take(&b);
 }
 
 DP_EXPORT char *dp_search_json(dp_index *ix, const char *query, int offset,

@@ -158,11 +158,21 @@ static size_t tok_at(const dp_tokens *T, size_t off) {
   return lo;
 }
 
+/* Characters (UTF-8 sequence starts) in s[a, b): eight bytes at a time. */
 static size_t nchars(const char *s, size_t a, size_t b) {
-  size_t c = 0;
-  for (size_t i = a; i < b; i++)
-    if (((unsigned char)s[i] & 0xc0) != 0x80)
-      c++;
+  size_t c = 0, i = a;
+  if (b > a && b - a >= 8) {
+    const uint64_t high = 0x8080808080808080u;
+    for (; i + 8 <= b; i += 8) {
+      uint64_t x;
+      memcpy(&x, s + i, 8);
+      /* continuation bytes: bit 7 set, bit 6 clear */
+      uint64_t cont = x & ~(x << 1) & high;
+      c += 8 - (size_t)(((cont >> 7) * 0x0101010101010101u) >> 56);
+    }
+  }
+  for (; i < b; i++) /* without a branch: it would mispredict */
+    c += ((unsigned char)s[i] & 0xc0) != 0x80;
   return c;
 }
 
@@ -170,15 +180,30 @@ static size_t nchars(const char *s, size_t a, size_t b) {
 static int find_hits(hits *H, const dps_hl *hl, const dp_tokens *T,
                      const dps_text *tx, const dp_record_entity *ents,
                      size_t nents) {
-  int has_exact = 0;
-  for (size_t j = 0; j < hl->nterms; j++)
-    if (hl->terms[j].kind != DPS_HL_STEM)
+  int has_exact = 0, any = 0;
+  /* the first bytes a token's stem (by_stem) or folded word (by_term) must
+   * start with to match a term: most tokens are skipped on one load */
+  unsigned char by_stem[256] = {0}, by_term[256] = {0};
+  for (size_t j = 0; j < hl->nterms; j++) {
+    const dps_hl_term *q = &hl->terms[j];
+    unsigned char c0 = (unsigned char)q->text[0];
+    if (q->kind != DPS_HL_STEM)
       has_exact = 1;
+    if (q->kind == DPS_HL_STEM)
+      by_stem[c0] = 1;
+    else if (q->kind == DPS_HL_PREFIX && c0 == 0)
+      any = 1; /* an empty prefix matches every word */
+    else
+      by_term[c0] = 1;
+  }
   for (size_t i = 0; i < T->n; i++) {
     const dp_token *t = &T->v[i];
     if (t->flags & DP_TOK_FURNITURE)
       continue;
     if ((t->flags & DP_TOK_STOP) && !has_exact)
+      continue;
+    if (!any && !by_stem[(unsigned char)t->stem[0]] &&
+        !by_term[(unsigned char)t->term[0]])
       continue;
     for (size_t j = 0; j < hl->nterms; j++) {
       if (tok_match(t, &hl->terms[j])) {
@@ -534,57 +559,155 @@ static size_t skip_lower_ascii(const unsigned char *s, size_t i, size_t n) {
   return i;
 }
 
+/* The probes of candidates(): each term's first PROBE folded bytes. */
+typedef struct probes {
+  uint32_t p32[64], pmask[64]; /* a probe's bytes, and which of them count */
+  size_t plen[64], np;
+  double pw[64];
+  unsigned seen[64];
+  unsigned char first[256]; /* first bytes of the probes */
+  size_t live;              /* probes seen fewer than max_per_term times:
+                               at 0 the rest of the text adds nothing */
+} probes;
+
+/* The word starting at s[i] (first folded byte in first[]): adds it to
+ * *pos when its first letters equal a probe's (each probe at most
+ * max_per_term times). 0 or -1 (no memory). */
+static inline int probe_word(probes *P, const unsigned char *s, size_t i,
+                             size_t n, unsigned max_per_term, cand **pos,
+                             size_t *npos, size_t *cap) {
+  char w[PROBE + 2] = {0};
+  size_t wl = 0;
+  /* the common case inline: ASCII letters and digits up to PROBE of them
+   * or to a separator (but '.', which may join an acronym's letters) */
+  while (wl < PROBE && i + wl < n) {
+    unsigned char b = s[i + wl];
+    if (ascii_alnum(b)) {
+      w[wl++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+      continue;
+    }
+    if (b >= 0x80 || b == '.') {
+      memset(w, 0, sizeof w);
+      wl = word_prefix(s, i, n, w);
+    }
+    break;
+  }
+  uint32_t w32;
+  memcpy(&w32, w, sizeof w32);
+  for (size_t k = 0; k < P->np; k++) {
+    if (wl >= P->plen[k] && (w32 & P->pmask[k]) == P->p32[k]) {
+      unsigned sk = P->seen[k]++;
+      if (sk < max_per_term) {
+        if (sk + 1 == max_per_term)
+          P->live--;
+        cand cd = {i, (unsigned)k, P->pw[k]};
+        return cand_add(pos, npos, cap, cd);
+      }
+    }
+  }
+  return 0;
+}
+
+/* Per byte of x (all < 0x80): the high bit set where lo <= byte <= hi. */
+static inline uint64_t bytes_in(uint64_t x, unsigned lo, unsigned hi) {
+  const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+  return (x + ones * (0x80 - lo)) & ~(x + ones * (0x7f - hi)) & high;
+}
+
 /* Byte offsets of the words of text that may match a term of hl (their
  * folded start equals a term's first PROBE letters), plus the starts of
  * wanted entity mentions. Appends to *pos (malloc'd). 0 or -1. A word
  * whose first folded letter starts no term is skipped without folding the
- * rest, and runs of lower-case ASCII letters are skipped at once (the scan
- * is the cost of a long text). */
+ * rest, runs of lower-case ASCII letters are skipped at once, and ASCII
+ * text is read eight bytes at a time (the scan is the cost of a long
+ * text). */
 static int candidates(const dps_hl *hl, const dps_text *tx,
                       const dp_record_entity *ents, size_t nents,
                       unsigned max_per_term, cand **pos, size_t *npos,
                       size_t *cap, int *unsure) {
-  uint32_t p32[64], pmask[64]; /* a probe's bytes, and which of them count */
-  size_t plen[64], np = 0;
-  double pw[64];
-  unsigned seen[64] = {0};
-  unsigned char first[256] = {0};
+  probes P;
+  P.np = 0;
+  memset(P.seen, 0, sizeof P.seen);
+  memset(P.first, 0, sizeof P.first);
   for (size_t j = 0; j < hl->nterms; j++) {
     const char *t = hl->terms[j].text;
     size_t l = strlen(t);
     if (l == 0)
       continue;
-    if (np == 64) {
+    if (P.np == 64) {
       *unsure = 1;
       break;
     }
-    plen[np] = l < PROBE ? l : PROBE;
+    size_t np = P.np;
+    P.plen[np] = l < PROBE ? l : PROBE;
     /* numbers may be written with group separators ("1 000"): their
      * first digit only */
     if (t[0] >= '0' && t[0] <= '9')
-      plen[np] = 1;
-    for (size_t q = 0; q < plen[np]; q++)
+      P.plen[np] = 1;
+    for (size_t q = 0; q < P.plen[np]; q++)
       if (!((t[q] >= 'a' && t[q] <= 'z') || (t[q] >= '0' && t[q] <= '9')))
         *unsure = 1; /* a letter the scan does not fold: analyse it all */
     unsigned char pb[PROBE] = {0}, mb[PROBE] = {0};
-    memcpy(pb, t, plen[np]);
-    memset(mb, 0xff, plen[np]);
-    memcpy(&p32[np], pb, PROBE);
-    memcpy(&pmask[np], mb, PROBE);
-    pw[np] = hl->terms[j].weight;
-    first[pb[0]] = 1;
-    np++;
+    memcpy(pb, t, P.plen[np]);
+    memset(mb, 0xff, P.plen[np]);
+    memcpy(&P.p32[np], pb, PROBE);
+    memcpy(&P.pmask[np], mb, PROBE);
+    P.pw[np] = hl->terms[j].weight;
+    P.first[pb[0]] = 1;
+    P.np++;
   }
   const unsigned char *s = (const unsigned char *)tx->text;
   size_t n = tx->len, i = 0;
   /* 0: between words; 1: in a word, after a lower-case letter; 2: in a
    * word, after another letter or a digit */
   int state = 0;
-  while (i < n) {
+  P.live = max_per_term ? P.np : 0;
+  while (i < n && P.live) {
     unsigned char c = s[i];
     char f[2];
     size_t fm, adv;
     int kind;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (i + 8 <= n) {
+      uint64_t x;
+      memcpy(&x, s + i, 8);
+      if ((x & 0x8080808080808080u) == 0) {
+        /* eight ASCII bytes at once, as the byte loop below reads them:
+         * a word starts at a letter or digit after a separator, and at a
+         * capital after a lower-case letter */
+        uint64_t lo = bytes_in(x, 'a', 'z'), up = bytes_in(x, 'A', 'Z');
+        uint64_t an = lo | up | bytes_in(x, '0', '9');
+        uint64_t prev_an = an << 8 | (state != 0 ? 0x80u : 0);
+        uint64_t prev_lo = lo << 8 | (state == 1 ? 0x80u : 0);
+        uint64_t st = an & (~prev_an | (up & prev_lo));
+        while (st) {
+          size_t p = i + (size_t)(__builtin_ctzll(st) / 8);
+          unsigned char f0 = s[p] >= 'A' && s[p] <= 'Z' ? s[p] + 32 : s[p];
+          if (P.first[f0] &&
+              probe_word(&P, s, p, n, max_per_term, pos, npos, cap))
+            return -1;
+          st &= st - 1;
+        }
+        state = (lo >> 63) ? 1 : (an >> 63) ? 2 : 0;
+        i += 8;
+        continue;
+      }
+    }
+#endif
+    if (c == ' ') { /* the most common separator */
+      state = 0;
+      i++;
+      continue;
+    }
+    if (c == 0xe2 && i + 2 < n && s[i + 1] == 0x80 &&
+        (s[i + 2] & 0xc0) == 0x80) {
+      /* U+2000..U+203F (’ – — … no-break spaces): separators or soft, as
+       * scan_char says; both end the word */
+      state = 0;
+      i += 3;
+      continue;
+    }
     if (c < 0x80) { /* ASCII inline: same classes as scan_char */
       if ((unsigned)(c - 'a') < 26u)
         kind = SK_LOWER;
@@ -621,30 +744,9 @@ static int candidates(const dps_hl *hl, const dps_text *tx,
     /* after a letter that is not upper case (or may not be: a letter
      * without case, ², a digit outside ASCII) a capital may start a word */
     state = kind == SK_UPPER || (kind == SK_OTHER && c < 0x80) ? 2 : 1;
-    if (start && first[(unsigned char)f[0]]) {
-      char w[PROBE + 2] = {0};
-      size_t wl;
-      if (i + PROBE <= n && ascii_alnum(s[i]) && ascii_alnum(s[i + 1]) &&
-          ascii_alnum(s[i + 2]) && ascii_alnum(s[i + 3])) {
-        for (size_t q = 0; q < PROBE; q++) /* the common case, inline */
-          w[q] = (char)(s[i + q] >= 'A' && s[i + q] <= 'Z' ? s[i + q] + 32
-                                                           : s[i + q]);
-        wl = PROBE;
-      } else {
-        wl = word_prefix(s, i, n, w);
-      }
-      uint32_t w32;
-      memcpy(&w32, w, sizeof w32);
-      for (size_t k = 0; k < np; k++) {
-        if (wl >= plen[k] && (w32 & pmask[k]) == p32[k] &&
-            seen[k]++ < max_per_term) {
-          cand cd = {i, (unsigned)k, pw[k]};
-          if (cand_add(pos, npos, cap, cd))
-            return -1;
-          break;
-        }
-      }
-    }
+    if (start && P.first[(unsigned char)f[0]] &&
+        probe_word(&P, s, i, n, max_per_term, pos, npos, cap))
+      return -1;
     i += adv;
     if (state == 1) { /* the rest of a lower-case word at once */
       for (;;) {
@@ -748,7 +850,7 @@ static int analyze_window(field_state *F, dp_analyzer *a, size_t ws, size_t we,
                           uint32_t *next_pos) {
   const char *s = F->tx->text;
   size_t before = F->toks.n;
-  uint32_t np = dp_analyze(a, s + ws, we - ws, *next_pos, &F->toks);
+  uint32_t np = dp_analyze_lean(a, s + ws, we - ws, *next_pos, &F->toks);
   if (np == (uint32_t)-1)
     return -1;
   *next_pos = np + 1000; /* phrases never cross windows */
@@ -780,6 +882,25 @@ static int analyze_window(field_state *F, dp_analyzer *a, size_t ws, size_t we,
     F->nwin++;
   }
   return 0;
+}
+
+/* The offset after the last '\n' of s[lo, hi), or lo when there is none:
+ * eight bytes at a time from the end. */
+static size_t last_line_start(const char *s, size_t lo, size_t hi) {
+  const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+  while (hi - lo >= 8) {
+    uint64_t x;
+    memcpy(&x, s + hi - 8, 8);
+    x ^= ones * '\n';
+    /* a zero byte (a '\n') sets its high bit here; bytes above the lowest
+     * zero may be false positives, so the bytes are checked one by one */
+    if ((x - ones) & ~x & high)
+      break;
+    hi -= 8;
+  }
+  while (hi > lo && s[hi - 1] != '\n')
+    hi--;
+  return hi;
 }
 
 /* Analyses the parts of text tx near possible matches (all of it when it
@@ -846,9 +967,7 @@ static int prepare_field(field_state *F, dp_analyzer *a, const dps_hl *hl,
       if (we > n)
         we = n;
       /* start at a line start when near, else at a space */
-      size_t ls = ws;
-      while (ls > 0 && s[ls - 1] != '\n' && ws - ls < 300)
-        ls--;
+      size_t ls = last_line_start(s, ws > 300 ? ws - 300 : 0, ws);
       if (ls == 0 || s[ls - 1] == '\n')
         ws = ls;
       else
@@ -864,8 +983,8 @@ static int prepare_field(field_state *F, dp_analyzer *a, const dps_hl *hl,
         if (ws >= we)
           continue;
         size_t before = F->toks.n;
-        uint32_t np2 = dp_analyze(a, s + ws, we - ws,
-                                  F->toks.v[F->toks.n - 1].pos + 1, &F->toks);
+        uint32_t np2 = dp_analyze_lean(
+            a, s + ws, we - ws, F->toks.v[F->toks.n - 1].pos + 1, &F->toks);
         if (np2 == (uint32_t)-1) {
           rc = -1;
           break;
@@ -1448,7 +1567,7 @@ int dps_highlight_all_with(dps_snip_scratch *sc, dps_span **out, size_t *n,
       return 0;
   }
   T = tokens_take(sc ? &sc->title : NULL);
-  if (dp_analyze(a, t->text, t->len, 0, &T) == (uint32_t)-1)
+  if (dp_analyze_lean(a, t->text, t->len, 0, &T) == (uint32_t)-1)
     goto done;
   if (find_hits(&H, hl, &T, t, ents, nents))
     goto done;

@@ -3,7 +3,8 @@
  * The snippet builder works on the stored record's text, never on the index:
  * a fast byte scan finds the words that may match (folded first letters of
  * a term) and entity mentions; texts with none are not analysed, long texts
- * only around the best group of them. It runs the analyzer there, marks
+ * only around the best group of them. It runs the analyzer there (in its
+ * lean mode, dp_analyze_lean: token strings are not copied), marks
  * every token that a query term matched (same stem, same folded word, a
  * wildcard prefix, the words of a phrase found in order, an entity mention
  * with a wanted key), then picks up to K passages of about N characters that

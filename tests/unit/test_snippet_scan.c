@@ -1,0 +1,247 @@
+/* test_snippet_scan.c — the snippet builder's byte scan (which reads ASCII
+ * eight bytes at a time) must find every word the analyzer makes a token
+ * of: on random texts of tricky pieces (accents, capitals, glued words,
+ * elisions, hyphens, numbers, guillemets, no-break spaces, emoji, invalid
+ * bytes) at every alignment, dps_highlight_all for the stem of any token
+ * gives exactly the spans of the tokens with that stem (as the full
+ * analysis finds them), and a snippet of a long text highlights the word
+ * when it is there. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "analyzer.h"
+#include "snippet.h"
+
+static const char *const pieces[] = {
+    "le",
+    "la",
+    "confinement",
+    "Coronavirus",
+    "COVID-19",
+    "l'État",
+    "d’Europe",
+    "États-Unis",
+    "secteurMacron",
+    "eBay",
+    "Île",
+    "œuvre",
+    "Æsop",
+    "naïve",
+    "1 000",
+    "3,5",
+    "2021-07-19",
+    "U.S.A.",
+    "M.",
+    "«",
+    "»",
+    ",",
+    ".",
+    " : ",
+    "\xc2\xa0",
+    "\xe2\x80\xaf",
+    "😀",
+    "\xff",
+    "\xc3",
+    "—",
+    "aujourd'hui",
+    "presqu'île",
+    "vaccin",
+    "Vaccins",
+    "vaccination",
+    "ÉCOLE",
+    "straße",
+    "ﬁnale",
+    "x",
+    "Zoé",
+    "\n",
+    "(photo)",
+    "APT31",
+    "iPhone",
+    "régulière",
+};
+
+static unsigned rnd_state = 2024;
+static size_t checked_spans; /* spans compared (the test must compare) */
+static unsigned rnd(unsigned n) {
+  rnd_state = rnd_state * 1103515245u + 12345u;
+  return (rnd_state >> 16) % n;
+}
+
+/* A random text of k pieces, some glued, most separated by a space. */
+static size_t make_text(char *buf, size_t cap, unsigned k) {
+  size_t len = 0;
+  unsigned lead = rnd(8); /* shifts every block boundary */
+  for (unsigned i = 0; i < lead; i++)
+    buf[len++] = 'a';
+  buf[len++] = ' ';
+  for (unsigned i = 0; i < k; i++) {
+    const char *p = pieces[rnd(sizeof pieces / sizeof *pieces)];
+    size_t n = strlen(p);
+    if (len + n + 2 >= cap)
+      break;
+    memcpy(buf + len, p, n);
+    len += n;
+    if (rnd(5))
+      buf[len++] = ' ';
+  }
+  buf[len] = '\0';
+  return len;
+}
+
+static size_t merge(dps_span *v, size_t n) {
+  /* insertion sort, then merge overlapping or touching spans */
+  for (size_t i = 1; i < n; i++)
+    for (size_t j = i;
+         j > 0 && (v[j].start < v[j - 1].start ||
+                   (v[j].start == v[j - 1].start && v[j].end < v[j - 1].end));
+         j--) {
+      dps_span t = v[j];
+      v[j] = v[j - 1];
+      v[j - 1] = t;
+    }
+  size_t o = 0;
+  for (size_t i = 1; i < n; i++) {
+    if (v[i].start <= v[o].end) {
+      if (v[i].end > v[o].end)
+        v[o].end = v[i].end;
+    } else {
+      v[++o] = v[i];
+    }
+  }
+  return n ? o + 1 : 0;
+}
+
+static void test_highlight_all(void **state) {
+  (void)state;
+  dp_analyzer *a = NULL;
+  assert_int_equal(dp_analyzer_new(&a, NULL), 0);
+  dps_snip_scratch sc = {0};
+  char text[2048];
+  for (int iter = 0; iter < 3000; iter++) {
+    size_t len = make_text(text, sizeof text, 4 + rnd(40));
+    dp_tokens T = {0};
+    assert_int_not_equal(dp_analyze(a, text, len, 0, &T), (uint32_t)-1);
+    /* a token to look for: not a stopword, not furniture */
+    size_t cands[512], nc = 0;
+    for (size_t i = 0; i < T.n && nc < 512; i++)
+      if (!(T.v[i].flags & (DP_TOK_STOP | DP_TOK_FURNITURE)))
+        cands[nc++] = i;
+    if (nc == 0) {
+      dp_tokens_free(&T);
+      continue;
+    }
+    const char *stem = T.v[cands[rnd((unsigned)nc)]].stem;
+    dps_span want[512];
+    size_t nw = 0;
+    for (size_t i = 0; i < T.n && nw < 512; i++)
+      if (!(T.v[i].flags & (DP_TOK_STOP | DP_TOK_FURNITURE)) &&
+          strcmp(T.v[i].stem, stem) == 0) {
+        want[nw].start = T.v[i].start;
+        want[nw++].end = T.v[i].end;
+      }
+    nw = merge(want, nw);
+    dps_hl hl = {0};
+    assert_true(dps_hl_add_term(&hl, DPS_HL_STEM, stem, 1.0) >= 0);
+    dp_tokens_free(&T); /* before the lean analysis of the same analyzer */
+    dps_text tx = {text, len, DP_FIELD_TITLE};
+    dps_span *got = NULL;
+    size_t ng = 0;
+    assert_int_equal(
+        dps_highlight_all_with(&sc, &got, &ng, a, &hl, &tx, NULL, 0), 0);
+    if (ng != nw)
+      fprintf(stderr, "text [%s] stem [%s]: %zu spans, want %zu\n", text, stem,
+              ng, nw);
+    assert_int_equal(ng, nw);
+    checked_spans += nw;
+    for (size_t i = 0; i < nw; i++) {
+      assert_int_equal(got[i].start, want[i].start);
+      assert_int_equal(got[i].end, want[i].end);
+    }
+    free(got);
+    dps_hl_free(&hl);
+  }
+  dps_snip_scratch_free(&sc);
+  dp_analyzer_free(a);
+  assert_true(checked_spans > 3000);
+}
+
+/* A long text (scanned, then analysed only around the candidates): the
+ * word put once at a random place, after random filler, is highlighted. */
+static void test_long_text(void **state) {
+  (void)state;
+  dp_analyzer *a = NULL;
+  assert_int_equal(dp_analyzer_new(&a, NULL), 0);
+  static const char *const filler[] = {
+      "Le gouvernement a annoncé de nouvelles mesures.",
+      "Les élèves reprennent l’école « normalement » lundi.",
+      "Aujourd'hui, 1 000 personnes à Saint-Étienne.",
+      "\xc2\xa0\xe2\x80\x94 Crédits : AFP ; ÉCOLE ; œuvre.",
+      "secteurMacron eBay iPhone U.S.A. 3,5 %",
+  };
+  static const char *const words[] = {"Zorglub", "zorglubs", "ZORGLUB",
+                                      "l'Zorglub", "Zorglub-Uni"};
+  char text[8192];
+  for (int iter = 0; iter < 400; iter++) {
+    size_t len = 0;
+    unsigned before = rnd(40), after = rnd(40);
+    size_t pad = rnd(9);
+    for (size_t i = 0; i < pad; i++)
+      text[len++] = 'x';
+    text[len++] = ' ';
+    for (unsigned i = 0; i < before; i++) {
+      const char *f = filler[rnd(5)];
+      memcpy(text + len, f, strlen(f));
+      len += strlen(f);
+      text[len++] = ' ';
+    }
+    const char *w = words[rnd(5)];
+    size_t at = len;
+    memcpy(text + len, w, strlen(w));
+    len += strlen(w);
+    text[len++] = ' ';
+    for (unsigned i = 0; i < after; i++) {
+      const char *f = filler[rnd(5)];
+      memcpy(text + len, f, strlen(f));
+      len += strlen(f);
+      text[len++] = ' ';
+    }
+    dps_hl hl = {0};
+    assert_true(dps_hl_add_term(&hl, DPS_HL_STEM, "zorglub", 1.0) >= 0);
+    dps_text tx = {text, len, DP_FIELD_BODY};
+    dps_snippet sn;
+    assert_int_equal(dps_snippet_make(&sn, a, &hl, &tx, 1, NULL, 0, NULL, NULL),
+                     0);
+    assert_int_equal(sn.matched, 1);
+    assert_true(sn.nspans >= 1);
+    /* the highlighted word is the one put in */
+    int found = 0;
+    for (size_t i = 0; i < sn.nspans; i++) {
+      size_t n = sn.spans[i].end - sn.spans[i].start;
+      const char *s = sn.text + sn.spans[i].start;
+      if (n >= 7 &&
+          (memcmp(s, "Zorglub", 7) == 0 || memcmp(s, "zorglub", 7) == 0 ||
+           memcmp(s, "ZORGLUB", 7) == 0))
+        found = 1;
+    }
+    (void)at;
+    assert_true(found);
+    dps_snippet_free(&sn);
+    dps_hl_free(&hl);
+  }
+  dp_analyzer_free(a);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_highlight_all),
+      cmocka_unit_test(test_long_text),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
