@@ -27,8 +27,12 @@
  * term, whether it may start a mention) is a "word class" computed once per
  * distinct word in the analyzer's word cache when the tagger is attached to
  * the analyzer (dp_tagger_attach, word_class); build_words then reads it
- * from the tokens' flags instead of looking every token up. Tokens without
- * a class take the per-token path, with the same result.
+ * from the tokens' flags instead of looking every token up (a capitalised
+ * word known to the gazetteers gets its entry from its class too). Tokens
+ * without a class take the per-token path, with the same result. The
+ * table entries the rules will read are prefetched as soon as they are
+ * known: most of dp_tag's time is cache misses and mispredicted branches,
+ * not instructions (docs/entities.md, "Speed").
  */
 #include "entities.h"
 
@@ -300,6 +304,8 @@ typedef struct gkey {
   uint16_t cues;      /* enum cue bits */
   int8_t type;        /* dp_entity_type, or -1 (no entity entry) */
   uint8_t gflags;     /* enum gflag bits */
+  uint16_t ref;       /* word class reference of a one-word entry of the
+                         main table (build_cue_table), or 0 */
 } gkey;
 
 typedef struct arena_block {
@@ -334,15 +340,19 @@ struct dp_tagger {
   size_t hmask;        /* htab size - 1 */
   size_t ncue, nhot;   /* entries in cue and hot */
   const gkey **refs;   /* entry of each word class reference below nrefs
-                          (NULL, hot..., cue...), see word_class */
+                          (NULL, hot..., cue..., then one-word entries of
+                          the main table), see word_class */
   uint16_t *refcues;   /* their cues (0 for NULL) */
-  size_t nrefs;        /* min(1 + nhot + ncue, K_REF_LOOKUP) */
+  size_t nrefs;        /* at most K_REF_LOOKUP */
   int digit_heads;     /* a head cue starts with a digit */
   uint64_t
       cbits[CUE_SIG_WORDS]; /* pre-filter of cue words: bit cue_sig(word) */
   uint64_t
       tbits[CUE_SIG_WORDS]; /* same for cues that start a mention (heads) */
-  uint64_t *bloom;          /* 2^20-bit Bloom filter of all keys (two probes) */
+  uint64_t lbits[CUE_SIG_WORDS]; /* pre-filter of the first words of the
+                                    place cues of several words (près de,
+                                    ville d'): bit cue_sig(first word) */
+  uint64_t *bloom; /* 2^20-bit Bloom filter of all keys (two probes) */
   uint8_t head2[(26 * 26 + 7) / 8]; /* first two letters (a-z) of the heads:
                                        a pre-filter read from the surface */
   size_t mask;                      /* table size - 1 */
@@ -379,11 +389,20 @@ static uint32_t key_hash(const char *s, size_t n) {
   return (uint32_t)(h >> 32);
 }
 
+/* A blocked Bloom filter: the two bits of a key lie in the same 512-bit
+ * block (one cache line), so that a test costs one miss, not two. Bits of
+ * the hash: block 11..21; first bit: word 6..8, bit 0..5; second bit: word
+ * 22..24, bit 25..30. */
 #define BLOOM_BITS (1u << 20)
+#define BLOOM_WORD(h) ((((h) >> 11) & (BLOOM_BITS / 512 - 1)) * 8)
+static inline void bloom_bits(uint32_t h, uint32_t *a, uint32_t *b) {
+  uint32_t w = BLOOM_WORD(h);
+  *a = w + ((h >> 6) & 7), *b = w + ((h >> 22) & 7);
+}
 static int bloom_has(const dp_tagger *t, uint32_t h) {
-  uint32_t a = h & (BLOOM_BITS - 1), b = (h >> 11 ^ h << 7) & (BLOOM_BITS - 1);
-  return (t->bloom[a >> 6] >> (a & 63) & 1) &&
-         (t->bloom[b >> 6] >> (b & 63) & 1);
+  uint32_t a, b;
+  bloom_bits(h, &a, &b);
+  return (t->bloom[a] >> (h & 63) & 1) & (t->bloom[b] >> ((h >> 25) & 63) & 1);
 }
 
 static const gkey *hot_find(const dp_tagger *t, const char *k, size_t n,
@@ -422,14 +441,20 @@ static const gkey *tab_find(const dp_tagger *t, const char *k, size_t n) {
   return tab_find_h(t, k, n, key_hash(k, n));
 }
 
+/* tab_find for a key of several words (it has a space): the hot table holds
+ * one-word keys only, so it is not probed. */
+static const gkey *tab_find_words(const dp_tagger *t, const char *k, size_t n) {
+  uint32_t h = key_hash(k, n);
+  if (t->bloom && !bloom_has(t, h))
+    return NULL;
+  return probe(t->tab, t->mask, t->ent, k, n, h);
+}
+
 /* Starts loading the cache lines a tab_find_h of hash h reads first, so
  * that the misses of several look-ups overlap. */
 static void tab_prefetch(const dp_tagger *t, uint32_t h) {
   if (t->bloom) {
-    uint32_t a = h & (BLOOM_BITS - 1),
-             b = (h >> 11 ^ h << 7) & (BLOOM_BITS - 1);
-    __builtin_prefetch(&t->bloom[a >> 6]);
-    __builtin_prefetch(&t->bloom[b >> 6]);
+    __builtin_prefetch(&t->bloom[BLOOM_WORD(h)]);
   }
   __builtin_prefetch(&t->tab[h & t->mask]);
 }
@@ -466,10 +491,17 @@ static int build_cue_table(dp_tagger *t) {
     return -1;
   for (size_t k = 0; k < t->nent; k++) {
     uint32_t h = t->ent[k].hash;
-    uint32_t a = h & (BLOOM_BITS - 1),
-             b = (h >> 11 ^ h << 7) & (BLOOM_BITS - 1);
-    t->bloom[a >> 6] |= 1ull << (a & 63);
-    t->bloom[b >> 6] |= 1ull << (b & 63);
+    uint32_t a, b;
+    bloom_bits(h, &a, &b);
+    t->bloom[a] |= 1ull << (h & 63);
+    t->bloom[b] |= 1ull << ((h >> 25) & 63);
+  }
+  for (size_t k = 0; k < t->nent; k++) {
+    const char *sp = strchr(t->ent[k].key, ' ');
+    if ((t->ent[k].cues & C_LOC) && sp && sp > t->ent[k].key) {
+      unsigned sg = cue_sig(t->ent[k].key, (size_t)(sp - t->ent[k].key));
+      t->lbits[sg >> 6] |= 1ull << (sg & 63);
+    }
   }
   /* lowercase words only need the cues that act on lowercase words */
   const unsigned lower_cues =
@@ -540,8 +572,21 @@ static int build_cue_table(dp_tagger *t) {
     t->htab[j].idx = (uint32_t)(++m);
     t->nhot = m;
   }
-  /* word class references (word_class) */
-  t->nrefs = 1 + t->nhot + t->ncue;
+  /* word class references (word_class): none, the hot entries, the cue
+   * entries, then as many one-word entries of the main table (never hot:
+   * they have no cue) as fit, so that a capitalised word known to the
+   * table needs no look-up in dp_tag: first names, places, organisations
+   * and prefixes first, then communes (weak), in table order */
+  size_t nmain = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t k = 0; k < t->nent; k++) {
+      const gkey *g = &t->ent[k];
+      if (g->cues || strchr(g->key, ' ') ||
+          (pass == 0) != !(g->type >= 0 && (g->gflags & G_WEAK)))
+        continue;
+      nmain++;
+    }
+  t->nrefs = 1 + t->nhot + t->ncue + nmain;
   if (t->nrefs > K_REF_LOOKUP)
     t->nrefs = K_REF_LOOKUP;
   t->refs = malloc(t->nrefs * sizeof *t->refs);
@@ -550,10 +595,21 @@ static int build_cue_table(dp_tagger *t) {
     return -1;
   t->refs[0] = NULL;
   t->refcues[0] = 0;
-  for (size_t r = 1; r < t->nrefs; r++) {
+  size_t r = 1;
+  for (; r < t->nrefs && r <= t->nhot + t->ncue; r++) {
     t->refs[r] = r <= t->nhot ? &t->hot[r - 1] : &t->cue[r - 1 - t->nhot];
     t->refcues[r] = t->refs[r]->cues;
   }
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t k = 0; k < t->nent && r < t->nrefs; k++) {
+      gkey *g = &t->ent[k];
+      if (g->cues || strchr(g->key, ' ') ||
+          (pass == 0) != !(g->type >= 0 && (g->gflags & G_WEAK)))
+        continue;
+      g->ref = (uint16_t)r;
+      t->refs[r] = g;
+      t->refcues[r++] = 0;
+    }
   return 0;
 }
 
@@ -1052,6 +1108,7 @@ typedef struct mention {
   size_t canon_off;  /* canonical override in ctx.pool, when canon_len > 0 */
   size_t canon_len;  /* bytes of the override */
   int link;          /* index of the mention giving the canonical, or -1 */
+  uint32_t khash;    /* link_mentions: key_hash of the key of ni..nj */
   uint8_t pending;   /* single unknown capitalised word: PER only if linked */
   uint8_t link_only; /* pending at a sentence start: only linking may keep it */
   uint8_t soft_loc;  /* "à X" with X unknown: a place unless X is a person */
@@ -1069,11 +1126,15 @@ typedef struct ctx {
   arena_block *sa; /* rewritten terms (stable pointers), freed after the call */
   buf key;         /* key being built */
   buf pool;        /* canonical overrides */
+  uint8_t *fl;     /* per token, for the recurrence scan (promote_pending):
+                      the first byte of the surface | 0x20 when a letter
+                      a-z, 0 when not, FL_SKIP when the scan ignores it */
   uint32_t *st;    /* words where a rule may start (capitalised or a head
                       cue), in order */
   size_t nst;      /* their count */
   mention *m;      /* mentions found */
   size_t nm, capm; /* count, capacity */
+  size_t nmisc;    /* mentions pushed as MISC (find_mentions) */
   struct {
     const char *term; /* a word looked up in this call, or NULL */
     size_t len;       /* its length */
@@ -1441,9 +1502,10 @@ enum wclass {
   K_SIGHEAD = 1u << 5, /* the rewritten term passes the head signature */
 };
 /* Bits from K_REF_SHIFT: the entry build_words gives the word alone: 0 =
- * none, 1..nhot = hot[ref - 1] (capitalised words), nhot+1.. = cue[ref - 1
- * - nhot] (other words), K_REF_LOOKUP (or any ref from nrefs on) = look the
- * term up (main table); dp_tagger.refs maps them. */
+ * none, 1..nhot = hot[ref - 1] (capitalised words), nhot+1..nhot+ncue =
+ * cue[ref - 1 - nhot] (other words), then one-word entries of the main
+ * table (capitalised words, gkey.ref), K_REF_LOOKUP (or any ref from nrefs
+ * on) = look the term up (main table); dp_tagger.refs maps them. */
 #define K_REF_SHIFT 6
 
 static uint32_t word_class(const void *ctx, const char *word, size_t wlen,
@@ -1496,7 +1558,7 @@ static uint32_t word_class(const void *ctx, const char *word, size_t wlen,
     if (g && gp >= h0 && gp < h0 + t->nhot * sizeof *t->hot)
       ref = 1 + (uint32_t)((gp - h0) / sizeof *t->hot); /* a hot entry */
     else if (g)
-      ref = K_REF_LOOKUP;
+      ref = g->ref ? g->ref : K_REF_LOOKUP; /* a main-table entry */
   } else if (rl != 0 && rl <= 24) {
     const gkey *g = cue_find(t, rt, rl);
     if (g)
@@ -1511,6 +1573,10 @@ static uint32_t word_class(const void *ctx, const char *word, size_t wlen,
 void dp_tagger_attach(const dp_tagger *t, dp_analyzer *a) {
   dp_analyzer_set_classifier(a, t ? word_class : NULL, t);
 }
+
+/* ctx.fl of a token the recurrence scan ignores: a joined form, or a
+ * capitalised word at a sentence start. */
+#define FL_SKIP 0xFFu
 
 /* Token facts of build_words' first pass (one byte per token). */
 enum {
@@ -1606,6 +1672,8 @@ static size_t next_c2(const ctx *c, size_t i) {
   return p ? (size_t)(p - c->text) : c->len;
 }
 
+static long code_rule(ctx *c, size_t i);
+
 static int build_words(ctx *c, const dp_tokens *toks) {
   size_t nt = toks->n;
   /* 1. per token: is it a word, may it start a mention (why), and can its
@@ -1618,7 +1686,7 @@ static int build_words(ctx *c, const dp_tokens *toks) {
   /* one block per call: the words (at most one per token), the kept token
    * indices (then the find_mentions starters), the token facts */
   size_t wbytes = nt * sizeof *c->w, kbytes = (nt + 1) * sizeof(uint32_t);
-  char *block = malloc(wbytes + kbytes + nt + 24);
+  char *block = malloc(wbytes + kbytes + nt + 24 + nt);
   if (!block)
     return -1;
   c->w = (word *)(void *)block;
@@ -1626,13 +1694,21 @@ static int build_words(ctx *c, const dp_tokens *toks) {
   uint32_t *kept = (uint32_t *)(void *)(block + wbytes);
   uint8_t *tb = (uint8_t *)block + wbytes + kbytes;
   memset(tb, 0, nt + 24); /* pass 2 reads 8 bytes at a time */
+  uint8_t *fl = c->fl = tb + nt + 24;
+  const char *const text = c->text;
   const int digit_ok = !c->t->digit_heads;
   const size_t len = c->len; /* locals: the byte stores below alias all */
   size_t prev_end = 0, c2 = next_c2(c, 0), nk = 0;
+  const uint32_t cap_sent = DP_TOK_CAPITAL | DP_TOK_SENT_START;
   for (size_t k = 0; k < nt; k++) {
     const dp_token *tk = &toks->v[k];
     uint32_t f = tk->flags, cls = f >> DP_TOK_CLASS_SHIFT;
     size_t s = tk->start, e = tk->end;
+    unsigned s0 = s < len ? (unsigned char)text[s] | 0x20u : 0;
+    unsigned code = s0 - 'a' < 26u ? s0 : 0;
+    fl[k] =
+        (uint8_t)((f & DP_TOK_JOINED) || (f & cap_sent) == cap_sent ? FL_SKIP
+                                                                    : code);
     if (f & DP_TOK_JOINED)
       continue;
     if ((s < prev_end) | (e > len) | (e <= s))
@@ -1713,8 +1789,11 @@ static int build_words(ctx *c, const dp_tokens *toks) {
   for (size_t i = 0; i < nw; i++) {
     word *w = &wv[i];
     cb[i + 2] = w->cap;
-    if ((w->slow == 0) & ((w->cls >> K_REF_SHIFT) < nrefs))
-      continue; /* its class gives its entry */
+    if ((w->slow == 0) & ((w->cls >> K_REF_SHIFT) < nrefs)) {
+      /* its class gives its entry (read in the next pass) */
+      __builtin_prefetch(&c->t->refs[w->cls >> K_REF_SHIFT]);
+      continue;
+    }
     if (!w->cap || (w->tflags & DP_TOK_NUMBER))
       continue;
     w->hash = key_hash(w->term, w->tlen);
@@ -1743,6 +1822,9 @@ static int build_words(ctx *c, const dp_tokens *toks) {
       const gkey *g = refs[ref];
       w->g = (const gkey *)((uintptr_t)g & ((uintptr_t)0 - use));
       w->cues = (uint16_t)(use ? refcues[ref] : 0);
+      /* the rules read the entry: its line comes in while the words are
+       * done (the main table is large, and the analyzer ran since) */
+      __builtin_prefetch(g);
     } else {
       if (!(w->tflags & DP_TOK_NUMBER)) {
         const char *t = TERM(c, i);
@@ -1767,7 +1849,17 @@ static int build_words(ctx *c, const dp_tokens *toks) {
         w->sent = 0;
     }
     st[nst] = (uint32_t)i;
-    nst += w->cap | ((w->cues & heads) != 0);
+    unsigned start = w->cap | ((w->cues & heads) != 0);
+    /* a capitalised word that is never an entity ("Lundi", "Selon") or a
+     * stopword ("Il", "Cette"), without a head cue, an entry or a prefix
+     * of one, and not a code: find_mentions would skip it */
+    if (w->cap && !(w->cues & heads) &&
+        ((w->cues & C_NOT) ||
+         ((w->tflags & DP_TOK_STOP) && !(w->cues & C_PART) && !w->initial)) &&
+        !(w->g && (w->g->type >= 0 || (w->g->gflags & G_PREFIX))) &&
+        code_rule(c, i) == -1)
+      start = 0;
+    nst += start;
   }
   c->nst = nst;
   return 0;
@@ -1822,12 +1914,7 @@ static const gkey *gaz_longest(ctx *c, size_t i, size_t *jout, int *err) {
   if (!c->w[i].cap)
     return NULL;
   int caps = c->w[i].allcaps;
-  c->key.len = 0;
-  const char *t = TERM(c, i);
-  if (buf_add(&c->key, t, c->w[i].tlen)) {
-    *err = 1;
-    return NULL;
-  }
+  const char *t;
   const gkey *g = c->w[i].g;
   size_t j = i;
   for (;;) {
@@ -1840,6 +1927,13 @@ static const gkey *gaz_longest(ctx *c, size_t i, size_t *jout, int *err) {
     }
     if (!(g->gflags & G_PREFIX) || j + 1 >= c->n || !name_joins(c, j + 1))
       break;
+    if (j == i) { /* the key of word i alone, extended below */
+      c->key.len = 0;
+      if (buf_add(&c->key, TERM(c, i), c->w[i].tlen)) {
+        *err = 1;
+        return NULL;
+      }
+    }
     j++;
     caps = caps && (c->w[j].allcaps || strlen(TERM(c, j)) <= 1);
     if (buf_addc(&c->key, ' ')) {
@@ -1857,7 +1951,7 @@ static const gkey *gaz_longest(ctx *c, size_t i, size_t *jout, int *err) {
       *err = 1;
       return NULL;
     }
-    g = tab_find(c->t, c->key.p, c->key.len);
+    g = tab_find_words(c->t, c->key.p, c->key.len);
   }
   return best;
 }
@@ -1961,6 +2055,7 @@ static int push_mention(ctx *c, size_t wi, size_t wj, size_t ni, int type,
   m->type = type;
   m->g = g;
   m->link = -1;
+  c->nmisc += type == DP_ENT_MISC;
   return 0;
 }
 
@@ -1977,28 +2072,40 @@ static int loc_cue_before(ctx *c, size_t i) {
          strcmp(t, "sur") && strcmp(t, "depuis") && strcmp(t, "via");
 }
 
+/* May a place cue of several words start with the term t (its first word:
+ * a rewritten term has spaces)? No means no; yes means look it up. */
+static int loc_cue_first(const ctx *c, const char *t) {
+  size_t n = strcspn(t, " ");
+  if (n == 0)
+    return 1;
+  unsigned sg = cue_sig(t, n);
+  return (c->t->lbits[sg >> 6] >> (sg & 63)) & 1;
+}
+
 static int loc_cue_weak(ctx *c, size_t i) {
   if (i == 0 || c->w[i].gap == GAP_BREAK || c->w[i].gap == GAP_HYPHEN)
     return 0;
   const word *w = &c->w[i];
   if (w->elided[0]) {
     /* "près d'Orléans": previous word + particle */
-    c->key.len = 0;
     const char *t = TERM(c, i - 1);
-    if (buf_add(&c->key, t, strlen(t)) || buf_addc(&c->key, ' ') ||
-        buf_add(&c->key, w->elided, strlen(w->elided)))
-      return 0;
-    const gkey *g = tab_find(c->t, c->key.p, c->key.len);
-    if (g && (g->cues & C_LOC))
-      return 1;
-    if (i >= 2 && name_joins(c, i - 1)) {
+    if (loc_cue_first(c, t)) {
+      c->key.len = 0;
+      if (buf_add(&c->key, t, strlen(t)) || buf_addc(&c->key, ' ') ||
+          buf_add(&c->key, w->elided, strlen(w->elided)))
+        return 0;
+      const gkey *g = tab_find_words(c->t, c->key.p, c->key.len);
+      if (g && (g->cues & C_LOC))
+        return 1;
+    }
+    if (i >= 2 && name_joins(c, i - 1) && loc_cue_first(c, TERM(c, i - 2))) {
       c->key.len = 0;
       const char *t0 = TERM(c, i - 2);
       if (buf_add(&c->key, t0, strlen(t0)) || buf_addc(&c->key, ' ') ||
           buf_add(&c->key, t, strlen(t)) || buf_addc(&c->key, ' ') ||
           buf_add(&c->key, w->elided, strlen(w->elided)))
         return 0;
-      g = tab_find(c->t, c->key.p, c->key.len);
+      const gkey *g = tab_find_words(c->t, c->key.p, c->key.len);
       if (g && (g->cues & C_LOC))
         return 1;
     }
@@ -2009,13 +2116,13 @@ static int loc_cue_weak(ctx *c, size_t i) {
   const char *tp = TERM(c, i - 1);
   if (strcmp(tp, "de") && strcmp(tp, "du") && strcmp(tp, "des"))
     return 0;
-  if (i >= 2 && name_joins(c, i - 1)) {
+  if (i >= 2 && name_joins(c, i - 1) && loc_cue_first(c, TERM(c, i - 2))) {
     c->key.len = 0;
     const char *t0 = TERM(c, i - 2), *t1 = TERM(c, i - 1);
     if (buf_add(&c->key, t0, strlen(t0)) || buf_addc(&c->key, ' ') ||
         buf_add(&c->key, t1, strlen(t1)))
       return 0;
-    const gkey *g = tab_find(c->t, c->key.p, c->key.len);
+    const gkey *g = tab_find_words(c->t, c->key.p, c->key.len);
     if (g && (g->cues & C_LOC))
       return 1;
   }
@@ -2211,13 +2318,31 @@ static long code_rule(ctx *c, size_t i) {
   if (!w->cap)
     return -1;
   const char *t = TERM(c, i);
-  switch (t[0]) { /* first letters of the prefixes */
+  switch (t[0]) { /* first two letters of the prefixes */
   case 'a':
+    if (t[1] != 'p')
+      return -1;
+    break;
   case 'u':
+    if (t[1] != 'n' && t[1] != 'a')
+      return -1;
+    break;
   case 'f':
+    if (t[1] != 'i')
+      return -1;
+    break;
   case 't':
+    if (t[1] != 'a' && t[1] != 'e')
+      return -1;
+    break;
   case 'd':
-  case 's': break;
+    if (t[1] != 'e')
+      return -1;
+    break;
+  case 's':
+    if (t[1] != 't')
+      return -1;
+    break;
   default: return -1;
   }
   for (size_t p = 0; p < sizeof pre / sizeof pre[0]; p++) {
@@ -2544,6 +2669,8 @@ static int product_after_org(const ctx *c, size_t i) {
   return o->wj + 1 == i && o->type == DP_ENT_ORG && o->g && o->ni == o->wi;
 }
 static int earlier_product(const ctx *c, size_t i) {
+  if (c->nmisc == 0) /* types do not change during find_mentions */
+    return 0;
   for (size_t k = c->nm; k-- > 0;) {
     const mention *o = &c->m[k];
     if (o->type != DP_ENT_MISC)
@@ -2663,7 +2790,15 @@ static int find_mentions(ctx *c) {
     }
     if (g && !weak) {
       /* "Florence Arthaud": a first name starting a longer name */
-      size_t se = (cues & (C_NOT | C_ABBR)) ? (size_t)-1 : name_end(c, i);
+      /* (name_end only when its result is read below: a one-word match
+       * followed by a word that may continue a name) */
+      size_t se =
+          (cues & (C_NOT | C_ABBR)) || jg != i || i + 1 >= c->n ||
+                  !name_joins(c, i + 1) ||
+                  !(g->type == DP_ENT_PER || g->type == DP_ENT_LOC ||
+                    (w->g && w->g->fname >= FNAME_SINGLE && !w->allcaps))
+              ? (size_t)-1
+              : name_end(c, i);
       if (se != (size_t)-1 && se > jg &&
           ((jg == i && w->g && w->g->fname >= FNAME_SINGLE && !w->allcaps &&
             g->type != DP_ENT_PER) ||
@@ -2831,6 +2966,11 @@ static int surface_canon(ctx *c, size_t i, size_t j, buf *out) {
   const unsigned char *s = (const unsigned char *)c->text + c->w[i].start;
   size_t n = c->w[j].end - c->w[i].start;
   out->len = 0;
+  /* one output byte at most per input byte */
+  if (buf_reserve(out, n))
+    return -1;
+  char *o = out->p;
+  size_t ol = 0;
   int sp = 0;
   size_t k = 0;
   while (k < n) {
@@ -2852,14 +2992,15 @@ static int surface_canon(ctx *c, size_t i, size_t j, buf *out) {
         k++;
       sp = 0;
     } else {
-      if (sp && out->len && buf_addc(out, ' '))
-        return -1;
+      if (sp && ol)
+        o[ol++] = ' ';
       sp = 0;
-      if (buf_addc(out, (char)ch))
-        return -1;
+      o[ol++] = (char)ch;
       k++;
     }
   }
+  out->len = ol;
+  o[ol] = '\0';
   return 0;
 }
 
@@ -2978,6 +3119,46 @@ static int quoted(const ctx *c, size_t i) {
       (b + 1 < c->len && s[b] == 0xC2 && s[b + 1] == 0xBB) ||
       (b + 2 < c->len && s[b] == 0xE2 && s[b + 1] == 0x80 && s[b + 2] == 0x9D);
   return open && close;
+}
+
+/* The recurrence scan of promote_pending for token i, which passed the
+ * first-letter test: counts it in tab when its stem is a candidate's. */
+static void scan_token(const ctx *c, size_t i, const uint8_t *two, int two_ok,
+                       const uint64_t *first, uint64_t lenmask, occ_slot *tab,
+                       size_t mask) {
+  const dp_token *w = &c->toks->v[i];
+  const char *text = c->text;
+  size_t st = w->start;
+  unsigned s0 = c->fl[i]; /* a-z, or 0 */
+  unsigned l0 = s0 != 0;
+  int cap = (w->flags & DP_TOK_CAPITAL) != 0;
+  unsigned s1 = st + 1 < w->end && st + 1 < c->len
+                    ? (unsigned char)text[st + 1] | 0x20u
+                    : 0;
+  unsigned l1 = s1 >= 'a' && s1 <= 'z';
+  if (l0 & l1 & (unsigned)two_ok) {
+    unsigned b2 = (s0 - 'a') * 26u + (s1 - 'a');
+    if (!(two[b2 >> 3] & (1u << (b2 & 7))))
+      return;
+  } else if (l0 && !(first[s0 >> 6] & (1ull << (s0 & 63)))) {
+    return;
+  }
+  const char *t = w->stem;
+  unsigned char f0 = (unsigned char)t[0];
+  if (!(first[f0 >> 6] & (1ull << (f0 & 63))))
+    return;
+  size_t l = strlen(t);
+  if (!(lenmask & (1ull << (l & 63))))
+    return;
+  size_t j = key_hash(t, l) & mask;
+  while (tab[j].term && strcmp(tab[j].term, t) != 0)
+    j = (j + 1) & mask;
+  if (!tab[j].term)
+    return;
+  if (cap)
+    tab[j].cap++;
+  else
+    tab[j].lower++;
 }
 
 static int promote_pending(ctx *c) {
@@ -3108,9 +3289,12 @@ static int promote_pending(ctx *c) {
   while (size < np * 2 + 2)
     size *= 2;
   size_t mask = size - 1;
-  occ_slot *tab = calloc(size, sizeof *tab);
+  occ_slot small[64];
+  occ_slot *tab = size <= 64 ? small : calloc(size, sizeof *tab);
   if (!tab)
     return -1;
+  if (tab == small)
+    memset(small, 0, size * sizeof *tab);
   for (size_t k = 0; k < c->nm; k++) {
     const mention *m = &c->m[k];
     if (!recurrence_candidate(c, m))
@@ -3121,49 +3305,28 @@ static int promote_pending(ctx *c) {
       j = (j + 1) & mask;
     tab[j].term = t;
   }
-  const char *text = c->text;
-  const size_t tlen = c->len, ntok = c->toks->n;
-  const dp_token *tv = c->toks->v;
+  const size_t ntok = c->toks->n;
   const uint64_t first_az = first['a' >> 6]; /* 'a'..'z' share a word */
-  for (size_t i = 0; i < ntok; i++) {
-    const dp_token *w = &tv[i];
-    /* an ASCII letter starting the surface starts the stem, lowercased;
-     * two start it with both (two[] implies first[]): most tokens are
-     * rejected without reading their stem, most by their first letter */
-    size_t st = w->start;
-    unsigned s0 = st < tlen ? (unsigned char)text[st] | 0x20u : 0;
-    unsigned l0 = s0 - 'a' < 26u;
-    if (l0 && !((first_az >> (s0 & 63)) & 1))
-      continue;
-    const uint32_t cs = DP_TOK_CAPITAL | DP_TOK_SENT_START;
-    if ((w->flags & DP_TOK_JOINED) | ((w->flags & cs) == cs))
-      continue;
-    int cap = (w->flags & DP_TOK_CAPITAL) != 0;
-    unsigned s1 = st + 1 < w->end ? (unsigned char)text[st + 1] | 0x20u : 0;
-    unsigned l1 = s1 >= 'a' && s1 <= 'z';
-    if (l0 & l1 & (unsigned)two_ok) {
-      unsigned b2 = (s0 - 'a') * 26u + (s1 - 'a');
-      if (!(two[b2 >> 3] & (1u << (b2 & 7))))
-        continue;
-    } else if (l0 && !(first[s0 >> 6] & (1ull << (s0 & 63)))) {
-      continue;
+  /* an ASCII letter starting the surface starts the stem, lowercased;
+   * two start it with both (two[] implies first[]): most tokens are
+   * rejected without reading their stem, most by their first letter (fl,
+   * from build_words), 64 at a time without a branch per token */
+  uint8_t pass[256];
+  memset(pass, 0, sizeof pass);
+  pass[0] = 1; /* no letter a-z first: the stem decides */
+  for (unsigned ch = 'a'; ch <= 'z'; ch++)
+    pass[ch] = (uint8_t)((first_az >> (ch & 63)) & 1);
+  const uint8_t *fl = c->fl;
+  for (size_t k = 0; k < ntok; k += 64) {
+    size_t lim = ntok - k < 64 ? ntok - k : 64;
+    uint64_t hit = 0;
+    for (size_t b = 0; b < lim; b++)
+      hit |= (uint64_t)pass[fl[k + b]] << b;
+    while (hit) {
+      size_t i = k + (size_t)__builtin_ctzll(hit);
+      hit &= hit - 1;
+      scan_token(c, i, two, two_ok, first, lenmask, tab, mask);
     }
-    const char *t = w->stem;
-    unsigned char f0 = (unsigned char)t[0];
-    if (!(first[f0 >> 6] & (1ull << (f0 & 63))))
-      continue;
-    size_t l = strlen(t);
-    if (!(lenmask & (1ull << (l & 63))))
-      continue;
-    size_t j = key_hash(t, l) & mask;
-    while (tab[j].term && strcmp(tab[j].term, t) != 0)
-      j = (j + 1) & mask;
-    if (!tab[j].term)
-      continue;
-    if (cap)
-      tab[j].cap++;
-    else
-      tab[j].lower++;
   }
   for (size_t k = 0; k < c->nm; k++) {
     mention *m = &c->m[k];
@@ -3179,13 +3342,29 @@ static int promote_pending(ctx *c) {
       m->soft_loc = 0;
     }
   }
-  free(tab);
+  if (tab != small)
+    free(tab);
   return 0;
 }
 
 /* Second pass: gazetteer canonicals for persons, short forms linked to the
  * full names of the same text, unlinked lone words dropped. */
 static int link_mentions(ctx *c) {
+  /* the keys of several words first, their table lines prefetched, so that
+   * the misses of their look-ups overlap */
+  for (size_t k = 0; k < c->nm; k++) {
+    mention *m = &c->m[k];
+    if (m->g) { /* emit reads its canonical name (compiled-in data) */
+      __builtin_prefetch(m->g->canon);
+      continue;
+    }
+    if (m->canon_len || m->nj == m->ni)
+      continue;
+    if (make_key(c, m->ni, m->nj))
+      return -1;
+    m->khash = key_hash(c->key.p, c->key.len);
+    tab_prefetch(c->t, m->khash);
+  }
   for (size_t k = 0; k < c->nm; k++) {
     mention *m = &c->m[k];
     if (m->g || m->canon_len)
@@ -3194,6 +3373,15 @@ static int link_mentions(ctx *c) {
     if (m->ni == m->nj && c->w[m->ni].cap &&
         !(c->w[m->ni].tflags & DP_TOK_NUMBER)) {
       g = c->w[m->ni].g; /* the table's entry for its term */
+    } else if (m->nj > m->ni) {
+      /* several words: not in the hot table; most are not in the table */
+      g = NULL;
+      if (bloom_has(c->t, m->khash)) {
+        if (make_key(c, m->ni, m->nj))
+          return -1;
+        g = probe(c->t->tab, c->t->mask, c->t->ent, c->key.p, c->key.len,
+                  m->khash);
+      }
     } else {
       if (make_key(c, m->ni, m->nj))
         return -1;
@@ -3210,9 +3398,12 @@ static int link_mentions(ctx *c) {
   size_t size = 16;
   while (size < c->nm * 2 + 2)
     size *= 2;
-  sn_slot *tab = calloc(size, sizeof *tab);
+  sn_slot small[64];
+  sn_slot *tab = size <= 64 ? small : calloc(size, sizeof *tab);
   if (!tab)
     return -1;
+  if (tab == small)
+    memset(small, 0, size * sizeof *tab);
   size_t mask = size - 1;
   /* full names first, then one-word names (they still make a later lone
    * "Gambetta" a person) */
@@ -3255,7 +3446,8 @@ static int link_mentions(ctx *c) {
       m->pending = 0;
     }
   }
-  free(tab);
+  if (tab != small)
+    free(tab);
   return promote_pending(c);
 }
 
@@ -3310,25 +3502,28 @@ static void person_edges(ctx *c) {
 }
 
 static int emit(ctx *c, dp_entities *out) {
-  buf canon = {0}, key = {0};
+  buf canon = {0}, key = c->key; /* c->key is free from here: its memory */
   int rc = 0;
   for (size_t k = 0; k < c->nm && rc == 0; k++) {
     const mention *m = &c->m[k];
     if (m->pending)
       continue;
     const mention *src = m->link >= 0 ? &c->m[m->link] : m;
-    canon.len = 0;
+    /* the canonical name: cp[0, cl) */
+    const char *cp;
+    size_t cl;
     if (src->g && src->g->canon) {
-      rc = buf_add(&canon, src->g->canon, src->g->canon_len);
+      cp = src->g->canon, cl = src->g->canon_len;
     } else if (src->canon_len) {
-      rc = buf_add(&canon, c->pool.p + src->canon_off, src->canon_len);
+      cp = c->pool.p + src->canon_off, cl = src->canon_len;
     } else {
       rc = surface_canon(c, src->ni, src->nj, &canon);
+      cp = canon.p, cl = canon.len;
     }
-    if (rc || canon.len == 0)
+    if (rc || cl == 0)
       continue;
     key.len = 0;
-    if ((rc = fold_canon(&key, canon.p, canon.len)))
+    if ((rc = fold_canon(&key, cp, cl)))
       break;
     if (out->n == out->cap) {
       size_t nc = out->cap ? out->cap * 2 : 16;
@@ -3345,20 +3540,21 @@ static int emit(ctx *c, dp_entities *out) {
     e->end = c->w[m->wj].end + m->end_pad;
     e->type = (dp_entity_type)m->type;
     /* one block: the canonical name, then the key (entities.h) */
-    e->canonical = malloc(canon.len + 1 + key.len + 1);
+    e->canonical = malloc(cl + 1 + key.len + 1);
     if (!e->canonical) {
       rc = -1;
       break;
     }
-    memcpy(e->canonical, canon.p, canon.len + 1);
-    e->key = e->canonical + canon.len + 1;
+    memcpy(e->canonical, cp, cl);
+    e->canonical[cl] = '\0';
+    e->key = e->canonical + cl + 1;
     if (key.len)
       memcpy(e->key, key.p, key.len);
     e->key[key.len] = '\0';
     out->n++;
   }
   free(canon.p);
-  free(key.p);
+  c->key = key; /* freed by dp_tag */
   return rc;
 }
 

@@ -285,8 +285,84 @@ static void test_cache_growth(void **state) {
   free(text);
 }
 
+/* Tags text with classified tokens (after checking both paths agree) and
+ * returns the entities (caller frees). */
+static dp_entities tag_classified(const char *text) {
+  check_str(text);
+  dp_tokens t = {0};
+  dp_entities e = {0};
+  assert_int_not_equal(dp_analyze(attached, text, strlen(text), 0, &t),
+                       (uint32_t)-1);
+  assert_int_equal(dp_tag(T, text, strlen(text), &t, &e), 0);
+  dp_tokens_free(&t);
+  return e;
+}
+
+/* The entity of e at text[start, start + strlen(surface)), or NULL. */
+static const dp_entity *entity_at(const dp_entities *e, const char *text,
+                                  const char *surface) {
+  const char *p = strstr(text, surface);
+  assert_non_null(p);
+  size_t s = (size_t)(p - text), n = strlen(surface);
+  for (size_t k = 0; k < e->n; k++)
+    if (e->v[k].start == s && e->v[k].end == s + n)
+      return &e->v[k];
+  return NULL;
+}
+
+/* Speed paths of this version: a capitalised word known to the main table
+ * takes its entry from its word class (first names, places, prefixes; then
+ * communes while references last, the others are looked up); capitalised
+ * words that are never entities ("Lundi", "Selon") and capitalised
+ * stopwords ("Il", "Cette") are not rule starters, unless they start a code
+ * ("FIN 7": "fin" is such a word) or a known name ("Le Havre"); keys of
+ * several words skip the hot table; place cues of several words ("près
+ * d'") are looked up only when their first word may start one. Same
+ * entities as the per-token path, and the expected ones. */
+static void test_class_refs_and_starters(void **state) {
+  (void)state;
+  const char *text =
+      "Lundi, selon Emmanuel Macron, le groupe FIN 7 et APT 31 visaient "
+      "Paris. Selon Joe Biden, Fin juin, Aast et Zuydcoote ont voté. "
+      "Devant la Cour des comptes, Mme Borne a parlé à Zillisheim, près "
+      "d'Orléans, puis à New York et en Côte d'Ivoire. Il a dit : « Cette "
+      "semaine, Le Havre. »";
+  dp_entities e = tag_classified(text);
+  const dp_entity *x;
+  assert_null(entity_at(&e, text, "Lundi"));
+  assert_null(entity_at(&e, text, "Selon"));
+  assert_null(entity_at(&e, text, "Fin"));
+  assert_null(entity_at(&e, text, "Devant"));
+  assert_null(entity_at(&e, text, "Il"));
+  assert_null(entity_at(&e, text, "Cette"));
+  assert_non_null(x = entity_at(&e, text, "Le Havre"));
+  assert_int_equal(x->type, DP_ENT_LOC);
+  assert_non_null(x = entity_at(&e, text, "FIN 7"));
+  assert_string_equal(x->key, "fin7");
+  assert_non_null(x = entity_at(&e, text, "APT 31"));
+  assert_string_equal(x->key, "apt31");
+  assert_non_null(x = entity_at(&e, text, "Emmanuel Macron"));
+  assert_int_equal(x->type, DP_ENT_PER);
+  assert_non_null(x = entity_at(&e, text, "Joe Biden"));
+  assert_int_equal(x->type, DP_ENT_PER);
+  assert_non_null(x = entity_at(&e, text, "Paris"));
+  assert_int_equal(x->type, DP_ENT_LOC);
+  assert_non_null(x = entity_at(&e, text, "Zillisheim"));
+  assert_int_equal(x->type, DP_ENT_LOC);
+  assert_non_null(x = entity_at(&e, text, "New York"));
+  assert_int_equal(x->type, DP_ENT_LOC);
+  assert_non_null(x = entity_at(&e, text, "Côte d'Ivoire"));
+  assert_int_equal(x->type, DP_ENT_LOC);
+  assert_non_null(x = entity_at(&e, text, "Orléans"));
+  assert_int_equal(x->type, DP_ENT_LOC);
+  assert_non_null(x = entity_at(&e, text, "Cour des comptes"));
+  assert_int_equal(x->type, DP_ENT_ORG);
+  dp_entities_free(&e);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_class_refs_and_starters),
       cmocka_unit_test(test_odd_input),
       cmocka_unit_test(test_corpus),
       cmocka_unit_test(test_mixed_and_detach),
