@@ -1,15 +1,26 @@
 /* proclat — latency of one process per query, for tests/bench/run.
  *
  *   proclat [--repeat R] [--warmup W] QUERIES -- PROGRAM ARG...
+ *           [--vs PEER ARG...]
  *
  * Reads QUERIES (one query a line; blank lines and lines starting with '#'
  * skipped), and for each query runs PROGRAM with ARG..., where every "{}"
  * inside an argument is replaced by the query, with stdout and stderr sent to
  * /dev/null. The first W passes over the queries are not timed (page cache,
  * dynamic loader), then R passes are. Prints one line:
- *   n=N p50_ms=X p95_ms=Y mean_ms=Z failed=F
+ *   n=N p50_ms=X p95_ms=Y mean_ms=Z failed=F cpu_p50_ms=C cpu_p95_ms=D
  * where a run failed when it was killed or exited with status >= 2 (grep-like
  * programs exit 1 for "no hits", which is not a failure).
+ *
+ * With --vs (the first "--vs" argument after "--" starts the peer's command),
+ * the two programs run interleaved, each query once by one and once by the
+ * other, in alternating order (query and pass parity), so that a machine
+ * getting busier or quieter during the run weighs on both alike. Three lines:
+ * PROGRAM's line as above, the peer's line prefixed "vs ", then
+ *   ratio p50=A p95=B cpu_p50=C pair_p50=D minflt_p50=E/F
+ * (PROGRAM over peer: of the p50s, of the p95s, of the CPU p50s, the median
+ * of the per-query ratios; and the median minor page faults per process of
+ * each).
  * Exit status: 0, or 2 on bad usage or when a program cannot be started. */
 #include <errno.h>
 #include <fcntl.h>
@@ -77,8 +88,9 @@ static char *substitute(const char *tmpl, const char *q) {
 
 /* Runs argv once; returns its wall time in ms, or -1 when it cannot start.
  * *failed is set when it was killed or exited >= 2; *cpu_ms receives its
- * user + system CPU time. */
-static double run_once(char **argv, int *failed, double *cpu_ms) {
+ * user + system CPU time and *minflt its minor page faults. */
+static double run_once(char **argv, int *failed, double *cpu_ms,
+                       double *minflt) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
@@ -102,8 +114,97 @@ static double run_once(char **argv, int *failed, double *cpu_ms) {
   *failed = !WIFEXITED(st) || WEXITSTATUS(st) >= 2;
   *cpu_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
             (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+  *minflt = (double)ru.ru_minflt;
   return (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
          (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+}
+
+/* One program to time: its argument templates and what was measured. */
+typedef struct {
+  char **tmpl;   /* argument templates ("{}" = the query) */
+  int ntmpl;     /* their number */
+  char **args;   /* the current arguments (ntmpl + 1, NULL-terminated) */
+  double *t;     /* wall times (ms) */
+  double *cpu;   /* CPU times (ms) */
+  double *flt;   /* minor page faults */
+  size_t nt;     /* measurements */
+  size_t failed; /* failed runs among them */
+} prog;
+
+static int prog_init(prog *p, char **tmpl, int ntmpl, size_t total) {
+  memset(p, 0, sizeof *p);
+  p->tmpl = tmpl;
+  p->ntmpl = ntmpl;
+  p->args = calloc((size_t)ntmpl + 1, sizeof *p->args);
+  p->t = malloc(total * sizeof *p->t);
+  p->cpu = malloc(total * sizeof *p->cpu);
+  p->flt = malloc(total * sizeof *p->flt);
+  return p->args && p->t && p->cpu && p->flt ? 0 : -1;
+}
+
+static void prog_free(prog *p) {
+  if (p->args) {
+    for (int a = 0; a < p->ntmpl; a++)
+      free(p->args[a]);
+    free(p->args);
+  }
+  free(p->t);
+  free(p->cpu);
+  free(p->flt);
+}
+
+/* Runs p once on query q; records the run when timed. 0, or 2 on error
+ * (message printed). */
+static int prog_run(prog *p, const char *q, int timed) {
+  for (int a = 0; a < p->ntmpl; a++) {
+    free(p->args[a]);
+    if (!(p->args[a] = substitute(p->tmpl[a], q))) {
+      fprintf(stderr, "proclat: out of memory\n");
+      return 2;
+    }
+  }
+  int failed = 0;
+  double cms = 0, flt = 0;
+  double ms = run_once(p->args, &failed, &cms, &flt);
+  if (ms < 0)
+    return 2;
+  if (timed) {
+    p->cpu[p->nt] = cms;
+    p->flt[p->nt] = flt;
+    p->t[p->nt++] = ms;
+    p->failed += (size_t)failed;
+  }
+  return 0;
+}
+
+/* Median of the n values v (sorts v). */
+static double median(double *v, size_t n) {
+  qsort(v, n, sizeof *v, cmp_double);
+  return percentile(v, n, 0.50);
+}
+
+/* Prints the --vs summary of a (ours) against b (the peer). */
+static void print_vs(prog *a, prog *b) {
+  size_t n = a->nt;
+  double *pair = malloc(n * sizeof *pair);
+  if (!pair) {
+    fprintf(stderr, "proclat: out of memory\n");
+    return;
+  }
+  for (size_t k = 0; k < n; k++) /* same index = same query and pass */
+    pair[k] = b->t[k] > 0 ? a->t[k] / b->t[k] : 1.0;
+  double fa = median(a->flt, n), fb = median(b->flt, n);
+  /* print_latencies sorts the times: the pairs are taken before */
+  print_latencies(a->t, a->cpu, n, a->failed);
+  printf("vs ");
+  print_latencies(b->t, b->cpu, n, b->failed);
+  printf("ratio p50=%.3f p95=%.3f cpu_p50=%.3f pair_p50=%.3f "
+         "minflt_p50=%.0f/%.0f\n",
+         percentile(a->t, n, 0.50) / percentile(b->t, n, 0.50),
+         percentile(a->t, n, 0.95) / percentile(b->t, n, 0.95),
+         percentile(a->cpu, n, 0.50) / percentile(b->cpu, n, 0.50),
+         median(pair, n), fa, fb);
+  free(pair);
 }
 
 int main(int argc, char **argv) {
@@ -117,16 +218,19 @@ int main(int argc, char **argv) {
     else
       break;
   }
+  int vs = -1; /* index of "--vs" */
+  for (int k = i + 2; k < argc && vs < 0; k++)
+    if (strcmp(argv[k], "--vs") == 0)
+      vs = k;
   if (i + 2 >= argc || strcmp(argv[i + 1], "--") != 0 || repeat < 1 ||
-      warmup < 0) {
-    fprintf(
-        stderr,
-        "usage: proclat [--repeat R] [--warmup W] QUERIES -- PROGRAM ARG...\n");
+      warmup < 0 || vs == i + 2 || vs == argc - 1) {
+    fprintf(stderr, "usage: proclat [--repeat R] [--warmup W] QUERIES -- "
+                    "PROGRAM ARG... [--vs PEER ARG...]\n");
     return 2;
   }
   const char *qfile = argv[i];
   char **tmpl = argv + i + 2;
-  int ntmpl = argc - i - 2;
+  int ntmpl = (vs > 0 ? vs : argc) - i - 2;
 
   FILE *f = fopen(qfile, "r");
   if (!f) {
@@ -146,6 +250,9 @@ int main(int argc, char **argv) {
     if (!q || strvec_push(&qs, q) < 0) {
       free(q);
       fprintf(stderr, "proclat: out of memory\n");
+      free(line);
+      fclose(f);
+      strvec_free(&qs);
       return 2;
     }
   }
@@ -158,49 +265,38 @@ int main(int argc, char **argv) {
   }
 
   size_t total = qs.n * (size_t)repeat;
-  double *t = malloc(total * sizeof *t);
-  double *cpu = malloc(total * sizeof *cpu);
-  char **args = calloc((size_t)ntmpl + 1, sizeof *args);
+  prog a, b;
   int status = 0;
-  size_t nt = 0, nfailed = 0;
-  if (!t || !cpu || !args) {
+  if (prog_init(&a, tmpl, ntmpl, total) ||
+      prog_init(&b, vs > 0 ? argv + vs + 1 : NULL, vs > 0 ? argc - vs - 1 : 0,
+                total)) {
     fprintf(stderr, "proclat: out of memory\n");
     status = 2;
   }
   for (long pass = 0; status == 0 && pass < warmup + repeat; pass++) {
     for (size_t q = 0; status == 0 && q < qs.n; q++) {
-      for (int a = 0; a < ntmpl; a++) {
-        free(args[a]);
-        args[a] = substitute(tmpl[a], qs.v[q]);
-        if (!args[a]) {
-          fprintf(stderr, "proclat: out of memory\n");
-          status = 2;
-        }
-      }
-      int failed = 0;
-      double cms = 0;
-      double ms = status == 0 ? run_once(args, &failed, &cms) : -1;
-      if (ms < 0) {
-        status = 2;
-        break;
-      }
-      if (pass >= warmup) {
-        cpu[nt] = cms;
-        t[nt++] = ms;
-        nfailed += (size_t)failed;
+      int timed = pass >= warmup;
+      if (vs < 0) {
+        status = prog_run(&a, qs.v[q], timed);
+      } else if ((pass + (long)q) % 2 == 0) {
+        status = prog_run(&a, qs.v[q], timed);
+        if (status == 0)
+          status = prog_run(&b, qs.v[q], timed);
+      } else {
+        status = prog_run(&b, qs.v[q], timed);
+        if (status == 0)
+          status = prog_run(&a, qs.v[q], timed);
       }
     }
   }
   if (status == 0) {
-    print_latencies(t, cpu, nt, nfailed);
+    if (vs < 0)
+      print_latencies(a.t, a.cpu, a.nt, a.failed);
+    else
+      print_vs(&a, &b);
   }
-  if (args) {
-    for (int a = 0; a < ntmpl; a++)
-      free(args[a]);
-    free(args);
-  }
-  free(t);
-  free(cpu);
+  prog_free(&a);
+  prog_free(&b);
   strvec_free(&qs);
   return status;
 }
