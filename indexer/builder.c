@@ -82,7 +82,7 @@ static void hash_field(uint64_t *h, const char *s) {
 
 /* Bump when the documents built from the same article change (schema,
  * analysis): every article is then seen as changed and rebuilt. */
-#define DPI_BUILD_SALT "depeche-index build 1"
+#define DPI_BUILD_SALT "depeche-index build 2"
 
 void dpi_article_hash(const dpi_article *a, const dpi_origin *o, char out[17]) {
   uint64_t h = DPI_HASH_INIT;
@@ -95,7 +95,8 @@ void dpi_article_hash(const dpi_article *a, const dpi_origin *o, char out[17]) {
   hash_field(&h, a->author);
   hash_field(&h, a->lead);
   hash_field(&h, a->body);
-  hash_field(&h, o->path);
+  /* the real path (symlinks resolved), not the path as typed: the same
+   * folder given as pr, ./pr or /abs/pr must leave its articles unchanged */
   hash_field(&h, o->abspath);
   static const char hex[] = "0123456789abcdef";
   for (int i = 0; i < 16; i++)

@@ -306,6 +306,11 @@ char *dpi_tmpdir_next_to(const char *index);
 void dpi_clean_stale(const char *index);
 /* Swaps directories a and b (atomically where renameat2 works). */
 int dpi_swap_dirs(const char *a, const char *b, FILE *err);
+/* Before any write: the index directory must not exist, be empty, or hold
+ * only a Xapian database's files, since rebuilding and compacting replace
+ * the whole directory (anything else in it would be deleted). Prints one
+ * line and returns -1 otherwise. */
+int dpi_check_index_dir(const char *index, FILE *err);
 /* Prints statistics. */
 int dpi_stats(const char *index, int json, FILE *out, FILE *err);
 

@@ -37,7 +37,8 @@ static void usage(FILE *f) {
       "changed ones replaced, new ones added (by unique id).\n"
       "\n"
       "  -i, --index DIR     index directory (default: $DEPECHE_INDEX, else\n"
-      "                      ./depeche.db); created when missing\n"
+      "                      ./depeche.db); created when missing; a\n"
+      "                      directory holding other files is refused\n"
       "  -j, --jobs N        worker threads for parsing, analysis, tagging "
       "and\n"
       "                      compression (default: number of cores)\n"
@@ -208,6 +209,9 @@ static int run(dpi_options *o, const char *index, int remove, int compact,
   const char *const *args = (const char *const *)argv + optind;
   size_t nargs = (size_t)(argc - optind);
 
+  if ((remove || nargs || opt.prune || compact) &&
+      dpi_check_index_dir(index, stderr))
+    return 2;
   if (remove) {
     if (!nargs || opt.prune || compact) {
       fprintf(stderr, "depeche-index: --remove wants IDs and no other "

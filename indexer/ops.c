@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <dirent.h>
 #include <glob.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -163,6 +164,57 @@ int dpi_prune_db(xc_db *db, const char *const *roots, size_t n,
     return -1;
   }
   return 0;
+}
+
+/* ---- the index directory ---- */
+
+/* Names a Xapian database directory holds (glass, and chert/honey for an
+ * index made by another Xapian version). */
+static int is_db_file(const char *name) {
+  static const char *const exact[] = {"iamglass", "iamchert", "iamhoney",
+                                      "flintlock"};
+  static const char *const suffix[] = {".glass", ".DB", ".baseA", ".baseB",
+                                       ".tmp"};
+  for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
+    if (strcmp(name, exact[i]) == 0)
+      return 1;
+  size_t n = strlen(name);
+  for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+    size_t k = strlen(suffix[i]);
+    if (n > k && strcmp(name + n - k, suffix[i]) == 0)
+      return 1;
+  }
+  return strncmp(name, "changes", 7) == 0; /* replication changesets */
+}
+
+int dpi_check_index_dir(const char *index, FILE *err) {
+  struct stat st;
+  if (stat(index, &st) != 0)
+    return 0; /* created later; errors are reported by whoever creates it */
+  if (!S_ISDIR(st.st_mode)) {
+    fprintf(err, "depeche-index: %s exists and is not a directory\n", index);
+    return -1;
+  }
+  DIR *d = opendir(index);
+  if (!d)
+    return 0; /* reported by the open that follows */
+  struct dirent *e;
+  int rc = 0;
+  while ((e = readdir(d))) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+        is_db_file(e->d_name))
+      continue;
+    fprintf(err,
+            "depeche-index: %s is not an index directory (it holds %s); "
+            "refusing to write there, since rebuilding or compacting an "
+            "index replaces its whole directory: give a new or empty "
+            "directory to --index\n",
+            index, e->d_name);
+    rc = -1;
+    break;
+  }
+  closedir(d);
+  return rc;
 }
 
 /* ---- --compact ---- */
