@@ -10,9 +10,20 @@ static const char *base_name(const char *p) {
   return s ? s + 1 : p;
 }
 
+static const char usage[] =
+    "usage: depeche-embed OUT.c FILE...\n"
+    "Build-time tool: writes OUT.c, whose dp_data_get(name, &len) returns\n"
+    "the bytes of each FILE by its base name. Exit 0, or 2 on error.\n";
+
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    fprintf(stderr, "usage: depeche-embed OUT.c FILE...\n");
+  if (argc >= 2 &&
+      (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+    fputs(usage, stdout);
+    return 0;
+  }
+  /* an option where OUT.c is expected would be taken as a file name */
+  if (argc < 2 || argv[1][0] == '-') {
+    fputs(usage, stderr);
     return 2;
   }
   FILE *out = fopen(argv[1], "w");
@@ -43,10 +54,18 @@ int main(int argc, char **argv) {
                "size_t len; } table[] = {\n");
   for (int i = 2; i < argc; i++) {
     FILE *in = fopen(argv[i], "rb");
-    fseek(in, 0, SEEK_END);
-    long n = ftell(in);
-    fclose(in);
-    fprintf(out, "  {\"%s\", (const char *)d%d, %ld},\n", base_name(argv[i]), i, n);
+    long n = -1;
+    if (in && fseek(in, 0, SEEK_END) == 0)
+      n = ftell(in);
+    if (in)
+      fclose(in);
+    if (n < 0) {
+      perror(argv[i]);
+      fclose(out);
+      return 2;
+    }
+    fprintf(out, "  {\"%s\", (const char *)d%d, %ld},\n", base_name(argv[i]), i,
+            n);
   }
   fprintf(out, "  {NULL, NULL, 0}};\n"
                "const char *dp_data_get(const char *name, size_t *len);\n"
