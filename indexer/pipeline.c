@@ -1012,6 +1012,11 @@ static void *writer_main(void *arg) {
       if (sh->written < sh->produced &&
           sh->ring[sh->written % sh->ring_n].state == S_DONE) {
         u = &sh->ring[sh->written % sh->ring_n];
+        /* an error unit is DONE without a worker: until `written` moves
+         * past it, a worker of the parallel mode could claim it in a run
+         * and work on it while it is cleared and its slot reused */
+        if (sh->claimed <= sh->written)
+          sh->claimed = sh->written + 1;
         break;
       }
       if (sh->reading_done && sh->written == sh->produced)
