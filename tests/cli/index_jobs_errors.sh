@@ -5,7 +5,7 @@
 # had cleared it (segfault, about 1 run in 100 with these three files).
 # Each run must reject the corrupt file, index the two others, exit 1.
 # (A race: this catches it by repetition; measured 2 crashes in 200 runs
-# before the fix, 0 in 400 after.)
+# before the fix, 0 in 200 after.)
 source "$(dirname "$0")/lib/index-common.bash"
 mkdir "$T/in"
 printf '\x1f\x8b\x08\x00garbage' >"$T/in/a-corrupt.jsonl.gz"
