@@ -33,20 +33,24 @@ static void usage(FILE *f) {
       "  a OR b, NOT a, -a    either; without\n"
       "  +a                   required (in long questions)\n"
       "  ( )                  grouping\n"
-      "  a NEAR b, NEAR/n     within 10 (n) words of each other\n"
+      "  a NEAR b, NEAR/n     within 10 (n: 0 to 1000) words of each other;\n"
+      "                       a NEAR (b OR c) = (a NEAR b) OR (a NEAR c)\n"
       "  =mot                 this exact word (no stemming)\n"
-      "  prefix*              words starting with prefix\n"
+      "  prefix*              words starting with prefix (8 at most)\n"
       "  title:mot            in the title\n"
       "  source:NAME          from that source\n"
       "  entity:NAME per: org: loc: misc:   articles naming that entity\n"
       "  date:FROM..TO since:DATE until:DATE   (YYYY, YYYY-MM, YYYY-MM-DD)\n"
       "Accents, case and elision (l', d', qu'...) never matter. A query that\n"
       "starts with '-' follows '--': depeche-search -- -word other.\n"
+      "Refused (exit 2): a NEAR side negated or without positions (title:,\n"
+      "=word, prefix*), a field without value, more than 256 words.\n"
       "\n"
       "Options:\n"
       "  -i, --index DIR       index to search (default: $DEPECHE_INDEX,\n"
       "                        else ./depeche.db)\n"
-      "  -n, --limit N         show N results (default 10)\n"
+      "  -n, --limit N         show N results (default 10); 0 prints only\n"
+      "                        the number of matching articles\n"
       "      --offset N        skip the first N results (paging)\n"
       "      --sort ORDER      relevance (default), date (newest first) or\n"
       "                        date-asc (oldest first)\n"
@@ -59,10 +63,12 @@ static void usage(FILE *f) {
       "                        as a histogram\n"
       "      --facet-limit N   sources/entities listed (default 10, 0 = all)\n"
       "      --highlight=MODE  ansi (bold, default on a terminal unless\n"
-      "                        NO_COLOR is set), html (<b>, text escaped),\n"
+      "                        NO_COLOR is set), html (<b>, all article text\n"
+      "                        escaped),\n"
       "                        plain (**word**) or none\n"
-      "      --passages K      snippet passages (default 2)\n"
-      "      --snippet-chars N characters per passage (default 150)\n"
+      "      --passages K      snippet passages (default 2, 1 to 16)\n"
+      "      --snippet-chars N characters per passage (default 150, 20 to\n"
+      "                        1000000)\n"
       "      --no-snippets     no snippets (faster)\n"
       "      --no-relax        never relax a query that found nothing\n"
       "      --debug           print how the query was understood\n"
@@ -75,19 +81,45 @@ static void usage(FILE *f) {
       "Exit status: 0 when articles matched, 1 when none did, 2 on error.\n");
 }
 
-static int parse_uint(const char *s, const char *opt, int *out) {
+/* Reads a whole number from lo to hi for option opt; the message states
+ * the range that is really accepted. */
+static int parse_num(const char *s, const char *opt, long lo, long hi,
+                     int *out) {
   char *end;
   errno = 0;
   long v = strtol(s, &end, 10);
-  if (errno || *s == '\0' || *end != '\0' || v < 0 || v > 1000000) {
+  if (errno || *s == '\0' || *end != '\0' || v < lo || v > hi) {
     fprintf(stderr,
-            "depeche-search: %s: expected a number from 0 to 1000000, got "
+            "depeche-search: %s: expected a number from %ld to %ld, got "
             "'%s'\n",
-            opt, s);
+            opt, lo, hi, s);
     return -1;
   }
   *out = (int)v;
   return 0;
+}
+
+static int parse_uint(const char *s, const char *opt, int *out) {
+  return parse_num(s, opt, 0, 1000000, out);
+}
+
+/* Prints s, HTML-escaped when html (text that comes from articles or the
+ * index: titles, sources, ids, paths, entity names, months). */
+static void put_text(FILE *o, const char *s, int html) {
+  if (!html) {
+    fputs(s, o);
+    return;
+  }
+  for (; *s; s++) {
+    switch (*s) {
+    case '&': fputs("&amp;", o); break;
+    case '<': fputs("&lt;", o); break;
+    case '>': fputs("&gt;", o); break;
+    case '"': fputs("&quot;", o); break;
+    case '\'': fputs("&#39;", o); break;
+    default: fputc(*s, o);
+    }
+  }
 }
 
 static char *marked(const dp_results *r, size_t i, int title, enum hl_mode m) {
@@ -108,7 +140,8 @@ static int month_num(const char *ym, int *y, int *m) {
   return (*m >= 1 && *m <= 12) ? 0 : -1;
 }
 
-static void print_facets(const dp_results *r, unsigned facets, FILE *o) {
+static void print_facets(const dp_results *r, unsigned facets, int html,
+                         FILE *o) {
   static const struct {
     unsigned bit;
     const char *label;
@@ -125,8 +158,14 @@ static void print_facets(const dp_results *r, unsigned facets, FILE *o) {
       uint32_t c;
       dp_results_facet(r, lists[l].bit, i, &v, &c, &t);
       v = dp_results_facet_label(r, lists[l].bit, i);
-      fprintf(o, "%s %s%s%s%s (%u)", i ? " ·" : "", v, t ? " [" : "",
-              t ? t : "", t ? "]" : "", c);
+      fprintf(o, "%s ", i ? " ·" : "");
+      put_text(o, v, html);
+      if (t) {
+        fputs(" [", o);
+        put_text(o, t, html);
+        fputc(']', o);
+      }
+      fprintf(o, " (%u)", c);
     }
     fputc('\n', o);
   }
@@ -160,7 +199,9 @@ static void print_facets(const dp_results *r, unsigned facets, FILE *o) {
         }
       }
       unsigned w = (unsigned)((c * 40ull + max - 1) / max);
-      fprintf(o, "  %s │", v);
+      fputs("  ", o);
+      put_text(o, v, html);
+      fputs(" │", o);
       for (unsigned k = 0; k < w; k++)
         fputs("█", o);
       fprintf(o, " %u\n", c);
@@ -368,21 +409,13 @@ static int run(int argc, char **argv, const struct option *opts,
       }
       break;
     case O_PASSAGES:
-      if (parse_uint(optarg, "--passages", &v))
+      if (parse_num(optarg, "--passages", 1, 16, &v))
         return 2;
-      if (v < 1 || v > 16) {
-        fprintf(stderr, "depeche-search: --passages: expected 1 to 16\n");
-        return 2;
-      }
       so.snippet_passages = (unsigned)v;
       break;
     case O_SCHARS:
-      if (parse_uint(optarg, "--snippet-chars", &v))
+      if (parse_num(optarg, "--snippet-chars", 20, 1000000, &v))
         return 2;
-      if (v < 20) {
-        fprintf(stderr, "depeche-search: --snippet-chars: at least 20\n");
-        return 2;
-      }
       so.snippet_chars = (unsigned)v;
       break;
     case O_NOSNIP: so.snippets = 0; break;
@@ -429,9 +462,12 @@ static int run(int argc, char **argv, const struct option *opts,
   }
   if (count || ids)
     so.snippets = 0;
-  if (count) {
+  /* --limit 0: no results, only how many there are (the exact number) */
+  int summary_only = so.limit == 0 && !count;
+  if (count || summary_only) {
     so.exact_total = 1;
     so.limit = 0;
+    so.snippets = 0;
   }
   if (json)
     so.snippets = so.snippets && 1;
@@ -476,36 +512,57 @@ static int run(int argc, char **argv, const struct option *opts,
       fprintf(o, "%s\n", dp_results_get(r, i)->id);
   } else {
     const char *sug = dp_results_suggestion(r);
-    if (dp_results_relaxed(r))
+    int html = hl == HL_HTML;
+    /* relaxed only when the relaxed query found something */
+    if (dp_results_relaxed(r) && total > 0)
       fprintf(o, "Aucun article ne contient tous les mots : voici ceux qui en "
                  "contiennent au moins un.\n");
-    if (sug)
-      fprintf(o, "Essayez : %s\n", sug);
+    if (sug) {
+      fputs("Essayez : ", o);
+      put_text(o, sug, html);
+      fputc('\n', o);
+    }
     if (total == 0)
       fprintf(o, "Aucun résultat.\n");
     if (so.facets) {
-      print_facets(r, so.facets, o);
+      print_facets(r, so.facets, html, o);
       if (dp_results_count(r))
         fputc('\n', o);
     }
     for (size_t i = 0; i < dp_results_count(r); i++) {
       const dp_result *p = dp_results_get(r, i);
       char *t = marked(r, i, 1, hl);
-      fprintf(o, "%u. %s\n", p->rank, t ? t : p->title);
+      fprintf(o, "%u. ", p->rank);
+      if (t)
+        fputs(t, o);
+      else
+        put_text(o, p->title, html);
+      fputc('\n', o);
       dp_free(t);
       fprintf(o, "   ");
       int sep = 0;
       if (*p->date)
-        fprintf(o, "%s", p->date), sep = 1;
-      if (*p->source)
-        fprintf(o, "%s%s", sep ? " · " : "", p->source), sep = 1;
-      fprintf(o, "%s%s", sep ? " · " : "", p->id);
-      if (*p->path && !strstr(p->path, ".json")) /* one article per file */
-        fprintf(o, " · %s", p->path);
+        put_text(o, p->date, html), sep = 1;
+      if (*p->source) {
+        fputs(sep ? " · " : "", o);
+        put_text(o, p->source, html);
+        sep = 1;
+      }
+      fputs(sep ? " · " : "", o);
+      put_text(o, p->id, html);
+      if (*p->path && !strstr(p->path, ".json")) { /* one article per file */
+        fputs(" · ", o);
+        put_text(o, p->path, html);
+      }
       fputc('\n', o);
       if (*p->snippet) {
         char *s = marked(r, i, 0, hl);
-        fprintf(o, "   %s\n", s ? s : p->snippet);
+        fputs("   ", o);
+        if (s)
+          fputs(s, o);
+        else
+          put_text(o, p->snippet, html);
+        fputc('\n', o);
         dp_free(s);
       }
       fputc('\n', o);
@@ -514,6 +571,15 @@ static int run(int argc, char **argv, const struct option *opts,
       fprintf(o, "%zu–%zu sur %llu article%s\n", (size_t)so.offset + 1,
               (size_t)so.offset + dp_results_count(r),
               (unsigned long long)total, total > 1 ? "s" : "");
+    else if (total > 0 && summary_only)
+      fprintf(o, "%llu article%s\n", (unsigned long long)total,
+              total > 1 ? "s" : "");
+    else if (total > 0)
+      fprintf(o,
+              "Aucun résultat à partir du rang %zu (%llu article%s en "
+              "tout).\n",
+              (size_t)so.offset + 1, (unsigned long long)total,
+              total > 1 ? "s" : "");
   }
   if (fflush(o) != 0 || ferror(o)) {
     fprintf(stderr, "depeche-search: write error: %s\n", strerror(errno));

@@ -2,6 +2,8 @@
 #include "query.h"
 
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +42,7 @@ typedef struct ltok {
   int field;     /* L_FIELD: dps_field or enum lfield */
   uint32_t near; /* L_NEAR: distance */
   int adjacent;  /* L_FIELD: value follows the colon without a space */
+  int bad;       /* L_NEAR: "NEAR/x" with x not a distance (rejected) */
 } ltok;
 
 typedef struct ltoks {
@@ -135,11 +138,20 @@ static int lex(const char *text, size_t n, ltoks *L) {
         return -1;
       continue;
     }
-    /* + - = prefixes, only when something follows */
-    if ((s[i] == '+' || s[i] == '-') && i + 1 < n && !space_len(s, i + 1, n) &&
-        s[i + 1] != ')' && s[i + 1] != '+' && s[i + 1] != '-') {
-      t.mod = (char)s[i];
-      i++;
+    /* + - = prefixes, only when something follows; a run of them ("-+x",
+     * "+-x") is one modifier, '-' when it holds one, so no minus is lost */
+    if (s[i] == '+' || s[i] == '-') {
+      size_t j = i;
+      char m = '+';
+      while (j < n && (s[j] == '+' || s[j] == '-')) {
+        if (s[j] == '-')
+          m = '-';
+        j++;
+      }
+      if (j < n && !space_len(s, j, n) && s[j] != ')') {
+        t.mod = m;
+        i = j;
+      }
     }
     if (s[i] == '=' && i + 1 < n && !is_break(s, i + 1, n)) {
       t.exact = 1;
@@ -205,20 +217,18 @@ static int lex(const char *text, size_t n, ltoks *L) {
         t.t = L_OR;
       else if (t.n == 3 && memcmp(t.s, "NOT", 3) == 0)
         t.t = L_NOT;
-      else if (t.n >= 4 && memcmp(t.s, "NEAR", 4) == 0) {
-        if (t.n == 4) {
-          t.t = L_NEAR;
-          t.near = DPS_NEAR_DEFAULT;
-        } else if (t.s[4] == '/' && t.n > 5 && t.n <= 8) {
-          uint32_t d = 0;
-          size_t m = 5;
-          for (; m < t.n && isdigit((unsigned char)t.s[m]); m++)
-            d = d * 10 + (uint32_t)(t.s[m] - '0');
-          if (m == t.n) {
-            t.t = L_NEAR;
-            t.near = d;
-          }
-        }
+      else if (t.n == 4 && memcmp(t.s, "NEAR", 4) == 0) {
+        t.t = L_NEAR;
+        t.near = DPS_NEAR_DEFAULT;
+      } else if (t.n >= 5 && memcmp(t.s, "NEAR/", 5) == 0) {
+        /* NEAR/n: n from 0 to DPS_NEAR_MAX, else the parser rejects it */
+        uint32_t d = 0;
+        size_t m = 5;
+        for (; m < t.n && m < 12 && isdigit((unsigned char)t.s[m]); m++)
+          d = d * 10 + (uint32_t)(t.s[m] - '0');
+        t.t = L_NEAR;
+        t.near = d;
+        t.bad = m == 5 || m != t.n || d > DPS_NEAR_MAX;
       }
     }
     i = j;
@@ -308,6 +318,8 @@ typedef struct P {
   int depth;       /* parenthesis depth */
   int rc;          /* 0, or -1 once an error is set (sticky) */
   char *errmsg;    /* malloc'd message when rc != 0 */
+  size_t nwild;    /* prefix* wildcards so far (DPS_QUERY_MAX_WILDCARDS) */
+  size_t nnear;    /* NEAR nodes so far (DPS_QUERY_MAX_NEAR) */
   dps_parse_opts o;
 } P;
 
@@ -316,6 +328,35 @@ static void set_oom(P *p) {
     return;
   p->rc = -1;
   p->errmsg = dp_strndup("out of memory", 13);
+}
+
+/* Rejects the query with one line (the first error wins). */
+static void set_error(P *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void set_error(P *p, const char *fmt, ...) {
+  if (p->rc)
+    return;
+  dps_buf b = {0};
+  va_list ap;
+  va_start(ap, fmt);
+  char tmp[512];
+  vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  dps_buf_puts(&b, tmp);
+  p->rc = -1;
+  p->errmsg = dps_buf_take(&b);
+  if (!p->errmsg)
+    p->errmsg = dp_strndup("out of memory", 13);
+}
+
+/* At most 60 bytes of a token, for messages (never cuts UTF-8). */
+static int shown(const char *s, size_t n) {
+  if (n <= 60)
+    return (int)n;
+  n = 60;
+  while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+    n--;
+  return (int)n;
 }
 
 static const ltok *peek(P *p, size_t k) {
@@ -612,6 +653,13 @@ static dps_qnode *word_node(P *p, const ltok *t, dps_tkind k) {
     const dp_token *use = joined ? joined : last;
     if (use && strlen(use->term) >= DPS_WILDCARD_MIN &&
         use->end == n) { /* the star followed the word directly */
+      if (++p->nwild > DPS_QUERY_MAX_WILDCARDS) {
+        set_error(p,
+                  "too many prefix* wildcards (at most %d in one query): "
+                  "use longer prefixes or fewer of them",
+                  DPS_QUERY_MAX_WILDCARDS);
+        return NULL;
+      }
       dps_qnode *w = node_new(DPS_Q_WILDCARD);
       if (w)
         w->term = dp_strndup(use->term, strlen(use->term));
@@ -788,12 +836,40 @@ static dps_qnode *date_node(P *p, int field, const ltok *v) {
 static dps_qnode *parse_group(P *p, dps_tkind k);
 static dps_qnode *parse_or(P *p, dps_tkind k);
 
-/* An operator token read as a plain word. */
+/* An operator token read as a plain word (never a spelling suggestion:
+ * the user wrote syntax, not a misspelt word). */
 static dps_qnode *literal(P *p, const ltok *t, dps_tkind k) {
   ltok w = *t;
   w.t = L_WORD;
   w.exact = 0;
-  return word_node(p, &w, k);
+  if (t->t == L_NEAR && t->bad) {
+    set_error(p,
+              "%.*s: expected NEAR/n with n a number from 0 to %d (NEAR "
+              "alone is NEAR/%d)",
+              shown(t->s, t->n), t->s, DPS_NEAR_MAX, DPS_NEAR_DEFAULT);
+    return NULL;
+  }
+  dps_qnode *r = word_node(p, &w, k);
+  if (r)
+    r->src_start = -1;
+  return r;
+}
+
+/* A field name with nothing after it ("since:", "org: )"): one line. */
+static void empty_field(P *p, const ltok *t) {
+  const char *need = "an entity name", *eg = "ANSSI";
+  if (t->field == LF_TITLE)
+    need = "a word, a \"phrase\" or a (group)", eg = "élection";
+  else if (t->field >= LF_DATE)
+    need = "a date (YYYY, YYYY-MM or YYYY-MM-DD)", eg = "2024-03";
+  else if (t->field == DPS_F_SOURCE)
+    need = "a source name", eg = "afd";
+  else if (t->field == DPS_F_PER)
+    eg = "Macron";
+  else if (t->field == DPS_F_LOC)
+    eg = "Lyon";
+  set_error(p, "%.*s needs %s after the colon, e.g. %.*s:%s",
+            shown(t->s, t->n + 1), t->s, need, shown(t->s, t->n), t->s, eg);
 }
 
 static dps_qnode *parse_item(P *p, dps_tkind k) {
@@ -823,12 +899,16 @@ static dps_qnode *parse_item(P *p, dps_tkind k) {
     const ltok *v = peek(p, 0);
     int f = t->field;
     if (f == LF_TITLE) {
-      if (!can_start_item(v))
-        return literal(p, t, k);
+      if (!can_start_item(v)) {
+        empty_field(p, t);
+        return NULL;
+      }
       return parse_item(p, DPS_T_TITLE);
     }
-    if (v->t != L_WORD && v->t != L_PHRASE)
-      return literal(p, t, k);
+    if (v->t != L_WORD && v->t != L_PHRASE) {
+      empty_field(p, t);
+      return NULL;
+    }
     p->i++;
     if (f == LF_DATE || f == LF_SINCE || f == LF_UNTIL)
       return date_node(p, f, v);
@@ -861,67 +941,286 @@ static dps_qnode *parse_unary(P *p, dps_tkind k) {
   return n;
 }
 
-/* Terms a NEAR can take from a node: a TERM, the joined term of a compound,
- * or the terms of a phrase. Returns 0 when n cannot go into a NEAR. */
-static int near_take(P *p, dps_qnode *near, dps_qnode *n) {
-  if (n->kind == DPS_Q_TERM && n->tkind == DPS_T_STEM) {
-    dps_qnode *c = term_new(DPS_T_EXACT, n->term, 0, n->tflags);
-    if (!c)
-      return set_oom(p), 0;
-    c->tkind = DPS_T_STEM;
-    if (node_add(near, c))
-      return dps_qnode_free(c), set_oom(p), 0;
-    return 1;
+/* NEAR over groups. Xapian's NEAR takes terms with positions only (the Z
+ * stems), so each side of a NEAR is read as a list of alternatives, each a
+ * list of terms: a word is one alternative of one term, a "phrase" one
+ * alternative of its terms (in any order within the window, like NEAR
+ * itself), a OR b the alternatives of both (a compound's parts and its
+ * joined word, APT31 and "APT 31", are alternatives too), (a b) every
+ * combination of the alternatives of a and of b. "x NEAR (a OR b)" is then
+ * (x NEAR a) OR (x NEAR b). What has no positions (title:, =word, prefix*,
+ * filters, dates) or excludes (-word) is rejected with one line, never
+ * dropped or read as a plain AND. An alternative is a DPS_Q_NEAR node of
+ * copied TERM kids; a list is a growable array of them. */
+typedef struct nalts {
+  dps_qnode **v; /* alternatives (owned NEAR nodes of TERM kids) */
+  size_t n, cap; /* count, allocated */
+} nalts;
+
+static void nalts_free(nalts *a) {
+  for (size_t i = 0; i < a->n; i++)
+    dps_qnode_free(a->v[i]);
+  free(a->v);
+  a->v = NULL;
+  a->n = a->cap = 0;
+}
+
+/* Adds alternative x (owned; freed on failure). */
+static int nalts_push(P *p, nalts *a, dps_qnode *x) {
+  if (a->n >= DPS_NEAR_MAX_ALTS) {
+    dps_qnode_free(x);
+    set_error(p,
+              "NEAR: too many alternatives (more than %d combinations of "
+              "OR, compounds and codes on its sides): split the query",
+              DPS_NEAR_MAX_ALTS);
+    return -1;
   }
-  if (n->kind == DPS_Q_OR && n->nkids == 2 && n->kids[1]->kind == DPS_Q_TERM &&
-      n->kids[1]->tkind == DPS_T_STEM)
-    return near_take(p, near, n->kids[1]);
-  if (n->kind == DPS_Q_PHRASE || n->kind == DPS_Q_NEAR) {
-    for (size_t i = 0; i < n->nkids; i++)
-      if (!near_take(p, near, n->kids[i]))
-        return 0;
-    return 1;
+  if (a->n == a->cap) {
+    size_t cap = a->cap ? a->cap * 2 : 4;
+    dps_qnode **v = realloc(a->v, cap * sizeof *v);
+    if (!v) {
+      dps_qnode_free(x);
+      set_oom(p);
+      return -1;
+    }
+    a->v = v;
+    a->cap = cap;
+  }
+  a->v[a->n++] = x;
+  return 0;
+}
+
+/* Appends copies of the terms of src (a TERM or a NEAR of TERMs) to dst. */
+static int near_copy(P *p, dps_qnode *dst, const dps_qnode *src) {
+  size_t n = src->kind == DPS_Q_TERM ? 1 : src->nkids;
+  if (dst->nkids + n > DPS_NEAR_MAX_TERMS) {
+    set_error(p, "NEAR: too many words within one NEAR (at most %d)",
+              DPS_NEAR_MAX_TERMS);
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const dps_qnode *t = src->kind == DPS_Q_TERM ? src : src->kids[i];
+    dps_qnode *c = term_new(DPS_T_EXACT, t->term, 0, t->tflags);
+    if (!c || node_add(dst, c)) {
+      dps_qnode_free(c);
+      set_oom(p);
+      return -1;
+    }
+    c->tkind = DPS_T_STEM;
   }
   return 0;
 }
 
+/* What a NEAR side cannot hold, for the message. */
+static const char *near_unfit(const dps_qnode *n) {
+  if (n->mod == '-')
+    return "a negated word or group (-word, NOT word): to exclude, write "
+           "it outside, e.g. a NEAR b -c";
+  switch (n->kind) {
+  case DPS_Q_TERM:
+    if (n->tkind == DPS_T_TITLE)
+      return "title: (titles have no word positions): use AND";
+    if (n->tkind == DPS_T_EXACT)
+      return "=word (exact words have no positions): use the word alone";
+    return NULL;
+  case DPS_Q_WILDCARD: return "prefix* (no positions): use AND";
+  case DPS_Q_FILTER: return "a field filter (source:, entity:...): use AND";
+  case DPS_Q_DATE: return "a date filter: use AND";
+  default: return NULL;
+  }
+}
+
+/* The alternatives of side n into *out (empty on entry). 0, or -1 with
+ * the error set. */
+static int near_alts(P *p, const dps_qnode *n, nalts *out) {
+  const char *why = near_unfit(n);
+  if (why) {
+    set_error(p, "NEAR cannot take %s", why);
+    return -1;
+  }
+  switch (n->kind) {
+  case DPS_Q_TERM:
+  case DPS_Q_PHRASE:
+  case DPS_Q_NEAR: {
+    dps_qnode *x = node_new(DPS_Q_NEAR);
+    if (!x) {
+      set_oom(p);
+      return -1;
+    }
+    for (size_t i = 0; n->kind != DPS_Q_TERM && i < n->nkids; i++)
+      if ((why = near_unfit(n->kids[i])) != NULL) {
+        dps_qnode_free(x);
+        set_error(p, "NEAR cannot take %s", why);
+        return -1;
+      }
+    if (near_copy(p, x, n)) {
+      dps_qnode_free(x);
+      return -1;
+    }
+    return nalts_push(p, out, x);
+  }
+  case DPS_Q_OR: {
+    int positional = 0;
+    for (size_t i = 0; i < n->nkids; i++)
+      positional |= n->kids[i]->kind != DPS_Q_FILTER;
+    for (size_t i = 0; i < n->nkids; i++) {
+      /* the entity of "APT31" beside its words: an expansion, not a word */
+      if (positional && n->kids[i]->kind == DPS_Q_FILTER &&
+          n->kids[i]->field == DPS_F_JOINED)
+        continue;
+      nalts k = {0};
+      int rc = near_alts(p, n->kids[i], &k);
+      for (size_t j = 0; !rc && j < k.n; j++) {
+        rc = nalts_push(p, out, k.v[j]);
+        k.v[j] = NULL;
+      }
+      nalts_free(&k);
+      if (rc)
+        return -1;
+    }
+    return 0;
+  }
+  case DPS_Q_AND:
+  case DPS_Q_DEFAULT: {
+    /* every combination: start from one empty alternative */
+    dps_qnode *e = node_new(DPS_Q_NEAR);
+    if (!e || nalts_push(p, out, e)) {
+      if (!e)
+        set_oom(p);
+      return -1;
+    }
+    for (size_t i = 0; i < n->nkids; i++) {
+      nalts k = {0}, prod = {0};
+      int rc = near_alts(p, n->kids[i], &k);
+      for (size_t a = 0; !rc && a < out->n; a++)
+        for (size_t b = 0; !rc && b < k.n; b++) {
+          dps_qnode *x = node_new(DPS_Q_NEAR);
+          if (!x) {
+            set_oom(p);
+            rc = -1;
+          } else if (near_copy(p, x, out->v[a]) || near_copy(p, x, k.v[b])) {
+            dps_qnode_free(x);
+            rc = -1;
+          } else
+            rc = nalts_push(p, &prod, x);
+        }
+      nalts_free(&k);
+      nalts_free(out);
+      *out = prod;
+      if (rc)
+        return -1;
+    }
+    return 0;
+  }
+  default: return -1; /* near_unfit() covered the rest */
+  }
+}
+
+/* left NEAR/dist right as a NEAR node, or an OR of NEAR nodes (one per
+ * combination of the alternatives of both sides). Takes nothing. */
+static dps_qnode *near_node(P *p, const dps_qnode *left, const dps_qnode *right,
+                            uint32_t dist) {
+  nalts la = {0}, ra = {0}, all = {0};
+  dps_qnode *r = NULL;
+  if (near_alts(p, left, &la) || near_alts(p, right, &ra))
+    goto done;
+  for (size_t a = 0; a < la.n; a++)
+    for (size_t b = 0; b < ra.n; b++) {
+      dps_qnode *x = node_new(DPS_Q_NEAR);
+      if (!x) {
+        set_oom(p);
+        goto done;
+      }
+      if (near_copy(p, x, la.v[a]) || near_copy(p, x, ra.v[b])) {
+        dps_qnode_free(x);
+        goto done;
+      }
+      x->window = dist + (uint32_t)x->nkids - 1;
+      if (nalts_push(p, &all, x))
+        goto done;
+    }
+  p->nnear += all.n;
+  if (p->nnear > DPS_QUERY_MAX_NEAR) {
+    set_error(p,
+              "too many NEAR (at most %d in one query, counting each "
+              "alternative of a NEAR over OR)",
+              DPS_QUERY_MAX_NEAR);
+    goto done;
+  }
+  if (all.n == 1) {
+    r = all.v[0];
+    all.n = 0;
+  } else {
+    r = node_new(DPS_Q_OR);
+    if (!r) {
+      set_oom(p);
+      goto done;
+    }
+    for (size_t i = 0; i < all.n; i++) {
+      if (node_add(r, all.v[i])) {
+        set_oom(p);
+        dps_qnode_free(r);
+        r = NULL;
+        goto done;
+      }
+      all.v[i] = NULL;
+    }
+    all.n = 0;
+  }
+done:
+  nalts_free(&la);
+  nalts_free(&ra);
+  nalts_free(&all);
+  return r;
+}
+
 static dps_qnode *parse_near(P *p, dps_tkind k) {
   dps_qnode *left = parse_unary(p, k);
-  while (!p->rc && peek(p, 0)->t == L_NEAR && can_start_item(peek(p, 1))) {
-    uint32_t dist = peek(p, 0)->near;
+  while (!p->rc && peek(p, 0)->t == L_NEAR) {
+    const ltok *op = peek(p, 0);
+    if (left && peek(p, 1)->t == L_NOT && can_start_item(peek(p, 2))) {
+      set_error(p, /* "a NEAR NOT b" */
+                "%.*s cannot take a negated word or group (NOT word): to "
+                "exclude, write it outside, e.g. a NEAR b -c",
+                shown(op->s, op->n), op->s);
+      break;
+    }
+    if (!can_start_item(peek(p, 1)))
+      break; /* "a NEAR" at the end: NEAR is read as a word */
+    if (op->bad) {
+      literal(p, op, k); /* sets the error */
+      break;
+    }
+    /* NEAR/0 (no word between) is adjacency, like NEAR/1 */
+    uint32_t dist = op->near ? op->near : 1;
     p->i++;
     dps_qnode *right = parse_unary(p, k);
+    if (p->rc) {
+      dps_qnode_free(right);
+      break;
+    }
     if (!left || !right) {
+      /* a side that is only stopwords ("le NEAR chat"): nothing to place */
       if (!left)
         left = right;
       else
         dps_qnode_free(right);
       continue;
     }
-    dps_qnode *near = node_new(DPS_Q_NEAR);
-    if (!near) {
+    if (k != DPS_T_STEM) {
+      set_error(p, "NEAR cannot be used inside title: (titles have no word "
+                   "positions): use AND");
       dps_qnode_free(right);
-      set_oom(p);
       break;
     }
-    if (k == DPS_T_STEM && near_take(p, near, left) &&
-        near_take(p, near, right)) {
-      near->window = dist + (uint32_t)near->nkids - 1;
-      dps_qnode_free(left);
-      dps_qnode_free(right);
-      left = near;
-    } else { /* not positional: both required */
-      dps_qnode_free(near);
-      dps_qnode *a = node_new(DPS_Q_AND);
-      if (!a || node_add(a, left) || node_add(a, right)) {
-        dps_qnode_free(a);
-        dps_qnode_free(right);
-        set_oom(p);
-        break;
-      }
-      left = a;
-    }
-    left->mod = 0;
+    char mod = left->mod == '+' || right->mod == '+' ? '+' : 0;
+    dps_qnode *near = near_node(p, left, right, dist);
+    dps_qnode_free(left);
+    dps_qnode_free(right);
+    left = near;
+    if (!left)
+      break;
+    left->mod = mod;
   }
   return left;
 }
@@ -1093,6 +1392,16 @@ static dps_qnode *parse_group(P *p, dps_tkind k) {
   return g;
 }
 
+/* Terms of a tree (TERM leaves), for DPS_QUERY_MAX_TERMS. */
+static size_t count_terms(const dps_qnode *n) {
+  if (!n)
+    return 0;
+  size_t c = n->kind == DPS_Q_TERM;
+  for (size_t i = 0; i < n->nkids; i++)
+    c += count_terms(n->kids[i]);
+  return c;
+}
+
 int dps_query_parse(dps_qnode **out, dp_analyzer *a, const char *text,
                     size_t len, const dps_parse_opts *o, char **errmsg) {
   *out = NULL;
@@ -1123,7 +1432,21 @@ int dps_query_parse(dps_qnode **out, dp_analyzer *a, const char *text,
       free(p.errmsg);
     return -1;
   }
-  *out = simplify(g);
+  g = simplify(g);
+  size_t nt = count_terms(g);
+  if (nt > DPS_QUERY_MAX_TERMS) {
+    dps_qnode_free(g);
+    if (errmsg) {
+      dps_buf b = {0};
+      dps_buf_printf(&b,
+                     "query too long: %zu words, at most %d (shorten it or "
+                     "split it)",
+                     nt, DPS_QUERY_MAX_TERMS);
+      *errmsg = dps_buf_take(&b);
+    }
+    return -1;
+  }
+  *out = g;
   return 0;
 }
 

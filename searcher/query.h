@@ -16,11 +16,18 @@
  *   nearexpr:= unary { NEAR[/n] unary }
  *   unary   := [+|-] [=] item
  *   item    := '(' group ')' | "phrase" | field:value | word | prefix*
- * Malformed input never fails: lone quotes run to the end, unbalanced
+ * Malformed input never crashes: lone quotes run to the end, unbalanced
  * parentheses are closed or ignored, operators without operands are read as
  * words, control characters are spaces, nesting deeper than
- * DPS_QUERY_MAX_DEPTH is flattened. The only rejected input is a date that
- * cannot be a date (date:2021-13), with one clear message.
+ * DPS_QUERY_MAX_DEPTH is flattened. Rejected, with one clear message: a
+ * date that cannot be a date (date:2021-13), a field with no value
+ * (since:, org:), NEAR/n with n not in 0..DPS_NEAR_MAX, a NEAR side without
+ * word positions or negated (a NEAR -b, a NEAR title:b, a NEAR b*), and a
+ * query over the work bounds below (terms, wildcards, NEAR).
+ *
+ * NEAR over a group distributes: a NEAR (b OR c) is (a NEAR b) OR
+ * (a NEAR c); a phrase side puts its words in the window (any order);
+ * a chain a NEAR b NEAR/n c is one NEAR of a, b, c within the last n.
  */
 #ifndef DEPECHE_QUERY_H
 #define DEPECHE_QUERY_H
@@ -33,8 +40,23 @@
 #define DPS_QUERY_MAX_DEPTH 32
 /* Default NEAR distance (words between the two ends). */
 #define DPS_NEAR_DEFAULT 10
+/* Largest n of NEAR/n; NEAR/0 reads as NEAR/1 (adjacent, any order). */
+#define DPS_NEAR_MAX 1000
 /* Wildcards shorter than this (bytes of folded prefix) are read as words. */
 #define DPS_WILDCARD_MIN 2
+
+/* Bounds on the work one query may ask for (beyond: one clear error).
+ * Each wildcard expands to at most 100 words (search.c), so a query
+ * expands to at most 100 x DPS_QUERY_MAX_WILDCARDS words. */
+#define DPS_QUERY_MAX_WILDCARDS 8
+/* terms (words, words of phrases and of NEARs) in one query */
+#define DPS_QUERY_MAX_TERMS 256
+/* NEAR nodes in one query, counting each alternative of a NEAR over OR */
+#define DPS_QUERY_MAX_NEAR 32
+/* terms within one NEAR (a chain a NEAR b NEAR c... is one NEAR) */
+#define DPS_NEAR_MAX_TERMS 16
+/* alternatives of one NEAR: (a OR b) NEAR (c OR d) is 4 */
+#define DPS_NEAR_MAX_ALTS 16
 
 typedef enum dps_qkind {
   DPS_Q_TERM,     /* one term: Z stem, S stem (title:) or bare word (=) */

@@ -22,4 +22,8 @@ printf '%s' "$OUT" | grep -q '"suggestion":"budget transports"' || fail "JSON su
 # natural-language questions rank by the words they share
 s --ids "Qui a sauvé le chat à Brest ?"
 [ "$(echo $OUT | cut -d' ' -f1)" = a4 ] || fail "question: $(echo $OUT)"
+# relaxing that finds nothing either claims no results (no relaxed line)
+s --highlight=none zzzqqq yyyxxx
+[ "$RC" = 1 ] || fail "nothing at all: exit $RC"
+[ "$OUT" = "Aucun résultat." ] || fail "nothing at all: [$OUT]"
 finish

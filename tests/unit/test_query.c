@@ -66,6 +66,30 @@ static const struct {
     {"chat NEAR/3 chien", "(NEAR/4 Zchat Zchien)"},
     {"chat NEAR/3 \"chien loup\"", "(NEAR/5 Zchat Zchien Zloup)"},
     {"chat near chien", "(DEFAULT Zchat Znear Zchien)"},
+    /* NEAR over a group distributes; no alternative is dropped */
+    {"Exchange NEAR/3 (serveurs OR routeurs)",
+     "(OR (NEAR/4 Zexchang Zserveur) (NEAR/4 Zexchang Zrouteur))"},
+    {"(chat OR chien) NEAR (noir OR blanc)",
+     "(OR (NEAR/11 Zchat Znoir) (NEAR/11 Zchat Zblanc) (NEAR/11 Zchien Znoir) "
+     "(NEAR/11 Zchien Zblanc))"},
+    {"(chat noir) NEAR/5 chien", "(NEAR/7 Zchat Znoir Zchien)"},
+    {"chat NEAR/2 chien NEAR/3 loup", "(NEAR/5 Zchat Zchien Zloup)"},
+    {"+chat NEAR chien", "(NEAR/11 Zchat Zchien)"},
+    {"loup +chat NEAR chien", "(DEFAULT Zloup +(NEAR/11 Zchat Zchien))"},
+    /* codes and compounds: every spelling, the entity left aside */
+    {"APT31 NEAR/5 Exchange",
+     "(OR (NEAR/6 Zapt31 Zexchang) (NEAR/7 Zapt Z31 Zexchang))"},
+    {"États-Unis NEAR Chine",
+     "(OR (NEAR/12 Zetat Zunis Zchin) (NEAR/11 Zetatsun Zchin))"},
+    /* NEAR/0 is adjacency (NEAR/1); the largest distance is 1000 */
+    {"chat NEAR/0 chien", "(NEAR/2 Zchat Zchien)"},
+    {"chat NEAR/1 chien", "(NEAR/2 Zchat Zchien)"},
+    {"chat NEAR/1000 chien", "(NEAR/1001 Zchat Zchien)"},
+    {"le NEAR chat", "Zchat"},
+    /* a run of modifiers is one: a minus is never lost */
+    {"-+chat chien", "(DEFAULT -Zchat Zchien)"},
+    {"+-chat chien", "(DEFAULT -Zchat Zchien)"},
+    {"++chat chien", "(DEFAULT +Zchat Zchien)"},
     /* fields */
     {"title:élection", "Select"},
     {"titre:élection", "Select"},
@@ -102,14 +126,13 @@ static const struct {
     {"NOT", "Znot"},
     {"NEAR", "Znear"},
     {"NEAR/5", "(PHRASE/2 Znear Z5)"},
+    {"chat NEAR", "(DEFAULT Zchat Znear)"},
     {"chat OR OR chien", "(DEFAULT Zchat (OR Zor Zchien))"},
     {"-", "(EMPTY)"},
     {"+", "(EMPTY)"},
     {"=", "(EMPTY)"},
     {"*", "(EMPTY)"},
     {"- chat", "Zchat"},
-    {"title:", "Ztitl"},
-    {"source:", "Zsourc"},
     {"chat\x01"
      "chien\x7f\tloup",
      "(DEFAULT Zchat Zchien Zloup)"},
@@ -239,6 +262,113 @@ static void test_rejected_dates(void **state) {
   }
 }
 
+/* Rejected with one line that names the problem (never a silent drop, a
+ * plain AND in place of a NEAR, or field syntax read as a word). */
+static void test_rejected(void **state) {
+  (void)state;
+  static const struct {
+    const char *in;
+    const char *msg; /* part of the message */
+  } bad[] = {
+      {"Exchange NEAR/3 -serveurs", "negated"},
+      {"-Exchange NEAR/3 serveurs", "negated"},
+      {"Exchange NEAR (serveurs -routeurs)", "negated"},
+      {"Exchange NEAR/3 NOT serveurs", "NEAR/3"},
+      {"chat NEAR chien NEAR NOT loup", "negated"},
+      {"title:APT31 NEAR Exchange", "title:"},
+      {"title:(chat NEAR chien)", "title:"},
+      {"=serveurs NEAR Exchange", "=word"},
+      {"Exch* NEAR serveurs", "prefix*"},
+      {"chat NEAR source:afp", "filter"},
+      {"chat NEAR since:2020", "date"},
+      {"chat NEAR/1001 chien", "from 0 to 1000"},
+      {"chat NEAR/-3 chien", "NEAR/-3"},
+      {"chat NEAR/x chien", "NEAR/x"},
+      {"chat NEAR/ chien", "NEAR/:"},
+      {"chat NEAR/99999999999999 chien", "from 0 to 1000"},
+      {"since:", "since: needs a date"},
+      {"chat until:", "until: needs a date"},
+      {"date: )", "date: needs"},
+      {"org:", "org: needs an entity name"},
+      {"per:", "per: needs"},
+      {"loc: OR", "loc: needs"},
+      {"source:", "source: needs a source name"},
+      {"title:", "title: needs"},
+      {"chat title:)", "title: needs"},
+      {"a* b* c* d* e* f* g* h* i*", "ignored"},
+      {"ab* bc* cd* de* ef* fg* gh* hi* ij*", "wildcards"},
+      {"(chat OR chien OR loup OR ours OR lynx) NEAR (gris OR noir OR roux OR "
+       "blanc)",
+       "alternatives"},
+      {"mota NEAR motb NEAR motc NEAR motd NEAR mote NEAR motf NEAR motg "
+       "NEAR moth NEAR moti NEAR motj NEAR motk NEAR motl NEAR motm NEAR "
+       "motn NEAR moto NEAR motp NEAR motq",
+       "at most 16"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    int rc;
+    char *msg = parse_describe(bad[i].in, strlen(bad[i].in), &rc);
+    assert_non_null(msg);
+    if (strcmp(bad[i].msg, "ignored") == 0) { /* one-letter: words */
+      assert_int_equal(rc, 0);
+      free(msg);
+      continue;
+    }
+    if (rc != -1 || !strstr(msg, bad[i].msg) || strchr(msg, '\n'))
+      fprintf(stderr, "query [%s]: want an error with [%s], got %s%s\n",
+              bad[i].in, bad[i].msg, rc ? "error " : "", msg);
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(msg, bad[i].msg));
+    assert_null(strchr(msg, '\n'));
+    free(msg);
+  }
+}
+
+/* The work bounds: just under them parses, just over is one error. */
+static void test_bounds(void **state) {
+  (void)state;
+  char q[8192];
+  int rc;
+  char *d;
+  /* DPS_QUERY_MAX_WILDCARDS wildcards */
+  size_t at = 0;
+  for (int i = 0; i < DPS_QUERY_MAX_WILDCARDS; i++)
+    at += (size_t)snprintf(q + at, sizeof q - at, "%cz* ", 'a' + i);
+  d = parse_describe(q, at, &rc);
+  assert_int_equal(rc, 0);
+  free(d);
+  /* DPS_QUERY_MAX_TERMS words, then one more */
+  at = 0;
+  for (int i = 0; i < DPS_QUERY_MAX_TERMS; i++)
+    at += (size_t)snprintf(q + at, sizeof q - at, "mot%c%c ", 'a' + i / 26,
+                           'a' + i % 26);
+  d = parse_describe(q, at, &rc);
+  assert_int_equal(rc, 0);
+  free(d);
+  at += (size_t)snprintf(q + at, sizeof q - at, "encore");
+  d = parse_describe(q, at, &rc);
+  assert_int_equal(rc, -1);
+  assert_non_null(strstr(d, "too long"));
+  free(d);
+  /* DPS_NEAR_MAX_TERMS words in one NEAR chain */
+  at = 0;
+  for (int i = 0; i < DPS_NEAR_MAX_TERMS; i++)
+    at += (size_t)snprintf(q + at, sizeof q - at, "%smot%c", i ? " NEAR " : "",
+                           'a' + i);
+  d = parse_describe(q, at, &rc);
+  assert_int_equal(rc, 0);
+  free(d);
+  /* more than DPS_QUERY_MAX_NEAR NEARs */
+  at = 0;
+  for (int i = 0; i <= DPS_QUERY_MAX_NEAR; i++)
+    at += (size_t)snprintf(q + at, sizeof q - at, "(mot%c%c NEAR autre) ",
+                           'a' + i / 26, 'a' + i % 26);
+  d = parse_describe(q, at, &rc);
+  assert_int_equal(rc, -1);
+  assert_non_null(strstr(d, "too many NEAR"));
+  free(d);
+}
+
 static void test_dates(void **state) {
   (void)state;
   char d[9];
@@ -330,6 +460,7 @@ int main(void) {
       cmocka_unit_test(test_table),       cmocka_unit_test(test_question_words),
       cmocka_unit_test(test_is_question), cmocka_unit_test(test_rejected_dates),
       cmocka_unit_test(test_dates),       cmocka_unit_test(test_huge),
+      cmocka_unit_test(test_rejected),    cmocka_unit_test(test_bounds),
       cmocka_unit_test(test_fuzz),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
