@@ -42,8 +42,15 @@
 #include <string.h>
 #include <strings.h>
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "data.h"
+
+/* The phases of dp_tag are called once per call: kept out of line so that
+ * a profile (callgrind) gives each its own cost. */
+#define DP_PHASE __attribute__((noinline))
 
 /* ------------------------------------------------------------------------ */
 /* Growable byte buffer (scratch, canonical names).                          */
@@ -236,22 +243,46 @@ static int fold_append(buf *b, const char *s, size_t n, enum fold_mode mode) {
   return 0;
 }
 
+/* fold_canon's reading of an ASCII byte: 0 for a space (tab, line
+ * break...), else 0x100 | the byte lowercased. */
+#define FC4(x)                                                                 \
+  [x] = 0x100 | (x), [x + 1] = 0x100 | (x + 1), [x + 2] = 0x100 | (x + 2),     \
+  [x + 3] = 0x100 | (x + 3)
+#define FC16(x) FC4(x), FC4(x + 4), FC4(x + 8), FC4(x + 12)
+#define FCU4(x)                                                                \
+  [x] = 0x120 | (x), [x + 1] = 0x120 | (x + 1), [x + 2] = 0x120 | (x + 2),     \
+  [x + 3] = 0x120 | (x + 3)
+static const uint16_t canon_ascii[128] = {
+    [0] = 0x100,  [1] = 0x101,  [2] = 0x102,  [3] = 0x103,  [4] = 0x104,
+    [5] = 0x105,  [6] = 0x106,  [7] = 0x107,  [8] = 0x108,  [11] = 0x10B,
+    [12] = 0x10C, [14] = 0x10E, [15] = 0x10F, FC16(16),     [33] = 0x121,
+    [34] = 0x122, [35] = 0x123, FC4(36),      FC4(40),      FC4(44),
+    FC16(48),     [64] = 0x140, FCU4(65),     FCU4(69),     FCU4(73),
+    FCU4(77),     FCU4(81),     FCU4(85),     [89] = 0x179, [90] = 0x17A,
+    [91] = 0x15B, [92] = 0x15C, [93] = 0x15D, [94] = 0x15E, [95] = 0x15F,
+    FC16(96),     FC16(112)};
+#undef FC4
+#undef FC16
+#undef FCU4
+
 /* fold_append(b, s, n, FOLD_CANON) for the common case, ASCII and accented
  * Latin-1 letters, in one loop; other text goes to fold_append. */
 static int fold_canon(buf *b, const char *s, size_t n) {
   if (buf_reserve(b, n))
     return -1;
   size_t start = b->len, o = b->len;
-  int pending_space = 0;
+  unsigned pending_space = 0;
+  char *p = b->p;
   for (size_t i = 0; i < n; i++) {
     unsigned char ch = (unsigned char)s[i];
     char f;
     if (ch < 0x80) {
-      if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      unsigned t = canon_ascii[ch];
+      if (!t) {
         pending_space = 1;
         continue;
       }
-      f = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+      f = (char)(t & 0xFF);
     } else if (ch == 0xC3 && i + 1 < n &&
                ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
                latin1_fold[(unsigned char)s[i + 1] - 0x80]) {
@@ -261,13 +292,15 @@ static int fold_canon(buf *b, const char *s, size_t n) {
       b->p[start] = '\0';
       return fold_append(b, s, n, FOLD_CANON);
     }
-    if (pending_space && o > start)
-      b->p[o++] = ' ';
+    /* a space before f when spaces came after earlier output: written,
+     * then kept or overwritten (one output byte at most per input byte) */
+    p[o] = ' ';
+    o += pending_space & (o > start);
     pending_space = 0;
-    b->p[o++] = f;
+    p[o++] = f;
   }
   b->len = o;
-  b->p[o] = '\0';
+  p[o] = '\0';
   return 0;
 }
 
@@ -352,7 +385,9 @@ struct dp_tagger {
   uint64_t lbits[CUE_SIG_WORDS]; /* pre-filter of the first words of the
                                     place cues of several words (près de,
                                     ville d'): bit cue_sig(first word) */
-  uint64_t *bloom; /* 2^20-bit Bloom filter of all keys (two probes) */
+  uint64_t *bloom;    /* 2^20-bit Bloom filter of all keys (two probes) */
+  uint8_t tokf[1024]; /* build_words: facts of token flags bits 3..12
+                         (TF_* bits), filled by dp_tagger_new */
   uint8_t head2[(26 * 26 + 7) / 8]; /* first two letters (a-z) of the heads:
                                        a pre-filter read from the surface */
   size_t mask;                      /* table size - 1 */
@@ -944,6 +979,29 @@ static void tagger_release(dp_tagger *t) {
   free(t);
 }
 
+/* What build_words' first pass needs of a token's flags bits 3..12, read
+ * from dp_tagger.tokf in one load instead of computed per token. */
+enum {
+  TF_JOINED = 1u, /* DP_TOK_JOINED: not a word of its own */
+  TF_FLSKIP = 2u, /* the recurrence scan ignores it: joined, or capitalised
+                     at a sentence start */
+  TF_TRUST = 4u,  /* its word class can be trusted: classified, and not
+                     capitalised for the analyzer alone (K_CAP, bit 0 of
+                     the class, is bit 12 of the flags) */
+};
+static uint8_t tok_facts(uint32_t f) {
+  const uint32_t cap_sent = DP_TOK_CAPITAL | DP_TOK_SENT_START;
+  uint8_t x = 0;
+  if (f & DP_TOK_JOINED)
+    x |= TF_JOINED;
+  if ((f & DP_TOK_JOINED) || (f & cap_sent) == cap_sent)
+    x |= TF_FLSKIP;
+  if ((f & DP_TOK_CLASSIFIED) &&
+      !((f & DP_TOK_CAPITAL) && !(f & (1u << DP_TOK_CLASS_SHIFT))))
+    x |= TF_TRUST;
+  return x;
+}
+
 int dp_tagger_new(dp_tagger **out, char **errmsg) {
   static const struct {
     const char *file;
@@ -970,6 +1028,8 @@ int dp_tagger_new(dp_tagger **out, char **errmsg) {
       *errmsg = strdup("out of memory");
     return -1;
   }
+  for (uint32_t x = 0; x < 1024; x++)
+    t->tokf[x] = tok_facts(x << 3);
   /* size the table once: at most one key per line, alias and word boundary */
   size_t est = 0;
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -1591,11 +1651,11 @@ static int make_word(ctx *c, const dp_token *tk, size_t prev_end, int prev_kept,
                      int first, int fast) {
   gap_info gi;
   size_t gl = tk->start - prev_end;
-  if (gl == 1 && c->text[prev_end] == ' ')
-    memset(&gi, 0, sizeof gi); /* the usual gap (GAP_SPACE), inline */
-  else
+  /* the usual gap, one space (GAP_SPACE), is written below without gi */
+  int space = gl == 1 && c->text[prev_end] == ' ';
+  if (!space)
     analyse_gap(c->text + prev_end, gl, &gi);
-  if ((c->n > 0) & (prev_kept != 0) & (gi.ocr_join != 0)) {
+  if (!space && (c->n > 0) & (prev_kept != 0) & (gi.ocr_join != 0)) {
     /* "Cham¬ bre": extend the previous word */
     word *pw = &c->w[c->n - 1];
     /* new term = old term + this term; the stem is the joined term */
@@ -1647,18 +1707,26 @@ static int make_word(ctx *c, const dp_token *tk, size_t prev_end, int prev_kept,
     w->allcaps = (uint8_t)(w->cap && all_caps_text(surf, slen));
   }
   w->stem = tk->stem;
-  w->gap = (uint8_t)(c->n == 0 || !prev_kept ? GAP_BREAK : gi.kind);
-  memcpy(w->elided, gi.elided, sizeof w->elided);
-  w->dot_gap = (uint8_t)(prev_kept && gi.dot_only);
-  w->comma_gap = (uint8_t)(prev_kept && gi.comma_only);
+  if (space) {
+    w->gap = (uint8_t)(c->n == 0 || !prev_kept ? GAP_BREAK : GAP_SPACE);
+    memset(w->elided, 0, sizeof w->elided);
+    w->dot_gap = 0;
+    w->comma_gap = 0;
+    w->sent = (uint8_t)first;
+  } else {
+    w->gap = (uint8_t)(c->n == 0 || !prev_kept ? GAP_BREAK : gi.kind);
+    memcpy(w->elided, gi.elided, sizeof w->elided);
+    w->dot_gap = (uint8_t)(prev_kept && gi.dot_only);
+    w->comma_gap = (uint8_t)(prev_kept && gi.comma_only);
+    /* sentence start (abbreviations are looked at once cues are known) */
+    w->sent = (uint8_t)(first || gi.newline || gi.opener || gi.sent_end);
+  }
   w->dot_after = (uint8_t)(tk->end < c->len && c->text[tk->end] == '.');
   w->initial =
       (uint8_t)(w->cap && w->dot_after &&
                 !(tk->end + 1 < c->len && c->text[tk->end + 1] == '.') &&
                 (slen == 1 ||
                  (slen == 2 && ((unsigned char)surf[0] & 0xE0) == 0xC0)));
-  /* sentence start (abbreviations are looked at once cues are known) */
-  w->sent = (uint8_t)(first || gi.newline || gi.opener || gi.sent_end);
   c->n++;
   return 0;
 }
@@ -1674,7 +1742,31 @@ static size_t next_c2(const ctx *c, size_t i) {
 
 static long code_rule(ctx *c, size_t i);
 
-static int build_words(ctx *c, const dp_tokens *toks) {
+/* ctx.fl of a token starting with byte b: b | 0x20 for an ASCII letter,
+ * else 0. */
+#define LC4(x)                                                                 \
+  [x] = (x) | 0x20, [x + 1] = (x + 1) | 0x20, [x + 2] = (x + 2) | 0x20,        \
+  [x + 3] = (x + 3) | 0x20
+#define LC_RANGE(a)                                                            \
+  LC4(a), LC4(a + 4), LC4(a + 8), LC4(a + 12), LC4(a + 16), LC4(a + 20),       \
+      [a + 24] = (a + 24) | 0x20, [a + 25] = (a + 25) | 0x20
+static const uint8_t letter_code[256] = {LC_RANGE('A'), LC_RANGE('a')};
+#undef LC4
+#undef LC_RANGE
+
+/* token_interesting of a token without a trusted class (build_words' first
+ * pass, out of its loop): numbers are never interesting (no head starts
+ * with a digit) but for the gap. */
+static __attribute__((noinline)) unsigned
+token_why_slow(ctx *c, const dp_token *tk, size_t prev_end, int digit_ok) {
+  uint32_t f = tk->flags;
+  if ((f & DP_TOK_NUMBER) && !(f & DP_TOK_CLASSIFIED) && digit_ok &&
+      c->text[tk->start] >= '0' && c->text[tk->start] <= '9')
+    return 0;
+  return (unsigned)token_interesting(c, tk, prev_end);
+}
+
+static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
   size_t nt = toks->n;
   /* 1. per token: is it a word, may it start a mention (why), and can its
    * class be trusted; tb[k + 4] is token k's, with zeros around. Then the
@@ -1684,14 +1776,16 @@ static int build_words(ctx *c, const dp_tokens *toks) {
   _Static_assert(WINDOW_BACK == 2 && WINDOW_AHEAD == 2 && WINDOW_HEAD == 4,
                  "the window below is written out for these sizes");
   /* one block per call: the words (at most one per token), the kept token
-   * indices (then the find_mentions starters), the token facts */
+   * indices (then the find_mentions starters), the token facts, the
+   * recurrence scan's bytes (fl, read 16 at a time: 64 bytes of room after
+   * them) */
   size_t wbytes = nt * sizeof *c->w, kbytes = (nt + 1) * sizeof(uint32_t);
-  char *block = malloc(wbytes + kbytes + nt + 24 + nt);
+  char *block = malloc(wbytes + kbytes + nt + 24 + nt + 64);
   if (!block)
     return -1;
   c->w = (word *)(void *)block;
   c->wcap = nt;
-  uint32_t *kept = (uint32_t *)(void *)(block + wbytes);
+  uint32_t *kept = (uint32_t *)(void *)(block + wbytes), *st = kept;
   uint8_t *tb = (uint8_t *)block + wbytes + kbytes;
   memset(tb, 0, nt + 24); /* pass 2 reads 8 bytes at a time */
   uint8_t *fl = c->fl = tb + nt + 24;
@@ -1699,45 +1793,36 @@ static int build_words(ctx *c, const dp_tokens *toks) {
   const int digit_ok = !c->t->digit_heads;
   const size_t len = c->len; /* locals: the byte stores below alias all */
   size_t prev_end = 0, c2 = next_c2(c, 0), nk = 0;
-  const uint32_t cap_sent = DP_TOK_CAPITAL | DP_TOK_SENT_START;
+  const dp_token *const tv = toks->v;
+  const uint8_t *const tokf = c->t->tokf;
+  _Static_assert(DP_TOK_JOINED == 1u << 3 && DP_TOK_CLASS_SHIFT == 12 &&
+                     DP_TOK_CAPITAL == 1u << 6 &&
+                     DP_TOK_SENT_START == 1u << 7 &&
+                     DP_TOK_CLASSIFIED == 1u << 10 && K_CAP == 1u,
+                 "tok_facts reads flags bits 3..12");
   for (size_t k = 0; k < nt; k++) {
-    const dp_token *tk = &toks->v[k];
-    uint32_t f = tk->flags, cls = f >> DP_TOK_CLASS_SHIFT;
+    const dp_token *tk = &tv[k];
+    uint32_t f = tk->flags;
     size_t s = tk->start, e = tk->end;
-    unsigned s0 = s < len ? (unsigned char)text[s] | 0x20u : 0;
-    unsigned code = s0 - 'a' < 26u ? s0 : 0;
-    fl[k] =
-        (uint8_t)((f & DP_TOK_JOINED) || (f & cap_sent) == cap_sent ? FL_SKIP
-                                                                    : code);
-    if (f & DP_TOK_JOINED)
-      continue;
-    if ((s < prev_end) | (e > len) | (e <= s))
+    unsigned x = tokf[(f >> 3) & 1023u];
+    unsigned code = s < len ? letter_code[(unsigned char)text[s]] : 0;
+    fl[k] = (uint8_t)(code | (0u - ((x >> 1) & 1u)));
+    if ((x & TF_JOINED) | (s < prev_end) | (e > len) | (e <= s))
       continue;
     /* the class says what token_interesting would: K_INT and K_HEAD are
-     * exclusive (why = 1 or 2); numbers are never interesting (no head
-     * starts with a digit) but for the gap below */
-    unsigned why;
-    uint8_t b = TB_WORD;
-    /* classified, and not capitalised for the analyzer alone */
-    uint32_t untrusted = ((f & DP_TOK_CLASSIFIED) ^ DP_TOK_CLASSIFIED) |
-                         ((f & DP_TOK_CAPITAL) & ~((cls & K_CAP) << 6));
-    _Static_assert(DP_TOK_CAPITAL == 1u << 6 && K_CAP == 1u, "bits");
-    if (!untrusted) {
-      why = (cls >> 2) & 3;
-      b |= TB_CLASS;
-    } else if ((f & DP_TOK_NUMBER) && !(f & DP_TOK_CLASSIFIED) && digit_ok &&
-               c->text[s] >= '0' && c->text[s] <= '9') {
-      why = 0;
-    } else {
-      why = (unsigned)token_interesting(c, tk, prev_end);
-    }
+     * exclusive (why = 1 or 2) */
+    unsigned v;
+    if (__builtin_expect((x & TF_TRUST) != 0, 1))
+      v = TB_WORD | TB_CLASS | ((f >> (DP_TOK_CLASS_SHIFT + 2)) & 3);
+    else
+      v = TB_WORD | token_why_slow(c, tk, prev_end, digit_ok);
     /* a "¬" or a no-break space in the gap makes a word interesting */
-    if (c2 < s && s > prev_end + 1)
-      why = 1;
-    tb[k + 4] = (uint8_t)(b | why);
+    if (__builtin_expect(c2 < s, 0) && s > prev_end + 1)
+      v = (v & ~TB_WHY) | 1;
+    tb[k + 4] = (uint8_t)v;
     prev_end = e;
-    if (c2 < prev_end)
-      c2 = next_c2(c, prev_end);
+    if (__builtin_expect(c2 < e, 0))
+      c2 = next_c2(c, e);
   }
   /* 2. token k is kept when q = tb + k has (q[2] | ... | q[6]) & TB_WHY
    * (an interesting token within two) or (q[0] | q[1]) & 2 (a head three or
@@ -1805,11 +1890,10 @@ static int build_words(ctx *c, const dp_tokens *toks) {
    * abbreviation or an initial does not end the sentence), and the words
    * find_mentions looks at: capitalised words and heads (a rule needs one or
    * the other) */
-  c->st = kept; /* no longer needed: at least c->n entries */
+  c->st = st; /* the kept tokens are no longer needed: at least c->n */
   const unsigned heads = C_ABBR | C_TITLE | C_ORG | C_ORGCAP | C_LOCHD;
   const gkey *const *refs = c->t->refs;
   const uint16_t *refcues = c->t->refcues;
-  uint32_t *st = kept;
   size_t nst = 0;
   for (size_t i = 0; i < nw; i++) {
     word *w = &wv[i];
@@ -2682,7 +2766,7 @@ static int earlier_product(const ctx *c, size_t i) {
   return 0;
 }
 
-static int find_mentions(ctx *c) {
+static DP_PHASE int find_mentions(ctx *c) {
   size_t i = 0;
   /* the other words are skipped one by one */
   for (size_t q = 0; q < c->nst; q++) {
@@ -3161,7 +3245,7 @@ static void scan_token(const ctx *c, size_t i, const uint8_t *two, int two_ok,
     tab[j].lower++;
 }
 
-static int promote_pending(ctx *c) {
+static DP_PHASE int promote_pending(ctx *c) {
   int any = 0;
   for (size_t k = 0; k < c->nm && !any; k++)
     any = c->m[k].pending || c->m[k].soft_loc;
@@ -3317,11 +3401,41 @@ static int promote_pending(ctx *c) {
   for (unsigned ch = 'a'; ch <= 'z'; ch++)
     pass[ch] = (uint8_t)((first_az >> (ch & 63)) & 1);
   const uint8_t *fl = c->fl;
+#if defined(__SSE2__)
+  /* the bytes that pass, compared 16 at a time when they are few (0 and
+   * the candidates' first letters) */
+  __m128i want[12];
+  int nwant = 0;
+  want[nwant++] = _mm_setzero_si128();
+  for (unsigned ch = 'a'; ch <= 'z' && nwant <= 12; ch++)
+    if (pass[ch]) {
+      if (nwant < 12)
+        want[nwant] = _mm_set1_epi8((char)ch);
+      nwant++;
+    }
+  const int simd = nwant <= 12;
+#endif
   for (size_t k = 0; k < ntok; k += 64) {
     size_t lim = ntok - k < 64 ? ntok - k : 64;
     uint64_t hit = 0;
-    for (size_t b = 0; b < lim; b++)
-      hit |= (uint64_t)pass[fl[k + b]] << b;
+#if defined(__SSE2__)
+    if (simd) {
+      /* fl has 64 bytes of room after its ntok bytes: the bytes past lim
+       * are read, then masked off */
+      for (int b = 0; b < 4; b++) {
+        __m128i v =
+            _mm_loadu_si128((const __m128i *)(const void *)(fl + k + 16 * b));
+        __m128i m = _mm_cmpeq_epi8(v, want[0]);
+        for (int q = 1; q < nwant; q++)
+          m = _mm_or_si128(m, _mm_cmpeq_epi8(v, want[q]));
+        hit |= (uint64_t)(uint16_t)_mm_movemask_epi8(m) << (16 * b);
+      }
+      if (lim < 64)
+        hit &= (1ull << lim) - 1;
+    } else
+#endif
+      for (size_t b = 0; b < lim; b++)
+        hit |= (uint64_t)pass[fl[k + b]] << b;
     while (hit) {
       size_t i = k + (size_t)__builtin_ctzll(hit);
       hit &= hit - 1;
@@ -3349,7 +3463,7 @@ static int promote_pending(ctx *c) {
 
 /* Second pass: gazetteer canonicals for persons, short forms linked to the
  * full names of the same text, unlinked lone words dropped. */
-static int link_mentions(ctx *c) {
+static DP_PHASE int link_mentions(ctx *c) {
   /* the keys of several words first, their table lines prefetched, so that
    * the misses of their look-ups overlap */
   for (size_t k = 0; k < c->nm; k++) {
@@ -3453,7 +3567,7 @@ static int link_mentions(ctx *c) {
 
 /* Final touches on person mentions: a foreign particle before the name
  * ("van Luyten") and a first name in brackets after it ("Guiot (Marie)"). */
-static void person_edges(ctx *c) {
+static DP_PHASE void person_edges(ctx *c) {
   for (size_t k = 0; k < c->nm; k++) {
     mention *m = &c->m[k];
     if (m->type != DP_ENT_PER || m->pending)
@@ -3501,7 +3615,7 @@ static void person_edges(ctx *c) {
   }
 }
 
-static int emit(ctx *c, dp_entities *out) {
+static DP_PHASE int emit(ctx *c, dp_entities *out) {
   buf canon = {0}, key = c->key; /* c->key is free from here: its memory */
   int rc = 0;
   for (size_t k = 0; k < c->nm && rc == 0; k++) {
