@@ -15,7 +15,7 @@ QUERY      ?= APT31 Exchange
 # Debian packages the build and the test suite need.
 DEB_PKGS = cmake make gcc g++ pkg-config python3 jq \
            libxapian-dev libstemmer-dev zlib1g-dev libutf8proc-dev \
-           libjansson-dev libcmocka-dev xapian-tools
+           libjansson-dev libcmocka-dev libdeflate-dev xapian-tools
 
 .PHONY: all deps configure build test demo sanitize install clean format help
 

@@ -1420,9 +1420,26 @@ int dps_snippet_make_with(dps_snip_scratch *sc, dps_snippet *out,
   if (opts.weight_power <= 0)
     opts.weight_power = 0.25;
   size_t wchars = (size_t)(opts.chars * opts.window_scale);
+  /* the hits of a group share its weight: one pow per group (used[] and
+   * seen[] are free until the passages are chosen: the weight, -1 for
+   * none yet, and its pow) */
+  for (size_t g = 0; g < ngroups; g++)
+    used[g] = -1;
   for (size_t f = 0; f < ntexts; f++)
-    for (size_t i = 0; i < F[f].H.n; i++)
-      F[f].H.v[i].sweight = pow(F[f].H.v[i].weight, opts.weight_power);
+    for (size_t i = 0; i < F[f].H.n; i++) {
+      hit *h = &F[f].H.v[i];
+      if (h->group < ngroups && used[h->group] == h->weight) {
+        h->sweight = seen[h->group];
+        continue;
+      }
+      h->sweight = pow(h->weight, opts.weight_power);
+      if (h->group < ngroups) {
+        used[h->group] = h->weight;
+        seen[h->group] = h->sweight;
+      }
+    }
+  memset(seen, 0, ngroups * sizeof *seen);
+  memset(used, 0, ngroups * sizeof *used);
   /* choose passages, best first */
   while (nch < opts.passages) {
     passage best = {0};

@@ -26,4 +26,6 @@ s --ids "Qui a sauvé le chat à Brest ?"
 s --highlight=none zzzqqq yyyxxx
 [ "$RC" = 1 ] || fail "nothing at all: exit $RC"
 [ "$OUT" = "Aucun résultat." ] || fail "nothing at all: [$OUT]"
+s --json zzzqqq yyyxxx
+printf '%s' "$OUT" | grep -q '"relaxed":false' || fail "nothing at all, JSON: $OUT"
 finish
