@@ -413,6 +413,24 @@ int xc_db_open_writable(xc_db **out, const char *path, int flags,
   });
 }
 
+int xc_db_create_scratch(xc_db **out, const char *path, unsigned block_size,
+                         xc_error *err) {
+  reset_out(out);
+  return guard(err, [&]() -> int {
+    XC_NEED(out && path && *path, "NULL argument or empty path");
+    XC_NEED(block_size == 0 || (block_size >= 2048 && block_size <= 65536 &&
+                                (block_size & (block_size - 1)) == 0),
+            "bad block size");
+    int xf = Xapian::DB_BACKEND_GLASS | Xapian::DB_CREATE | Xapian::DB_NO_SYNC |
+             Xapian::DB_DANGEROUS;
+    auto db = std::make_unique<xc_db>();
+    db->wdb = Xapian::WritableDatabase(path, xf, (int)block_size);
+    db->writable = true;
+    *out = db.release();
+    return XC_OK;
+  });
+}
+
 int xc_db_is_writable(const xc_db *db) {
   return db && db->writable ? 1 : 0;
 }

@@ -162,6 +162,16 @@ enum {
 int xc_db_open_writable(xc_db **out, const char *path, int flags,
                         xc_error *err);
 
+/* Creates a new glass database at path (which must not hold one) for a
+ * temporary build that is compacted into an index afterwards, never read
+ * by others and thrown away after a crash: no fsync, changed blocks
+ * written in place (Xapian's DB_DANGEROUS), blocks of block_size bytes (a
+ * power of two from 2048 to 65536; 0 = Xapian's default, 8192). Otherwise
+ * as xc_db_open_writable (*out: new handle, caller frees with xc_db_close
+ * or xc_db_free). Errors: OPEN, NOMEM. (Added for the indexer's runs.) */
+int xc_db_create_scratch(xc_db **out, const char *path, unsigned block_size,
+                         xc_error *err);
+
 /* 1 if the handle was opened with xc_db_open_writable, else 0 (NULL: 0). */
 int xc_db_is_writable(const xc_db *db);
 

@@ -238,6 +238,18 @@ int dpi_build(dpi_builder *b, const dpi_article *a, const dpi_origin *o,
               const char *hash, xc_doc **doc, dpi_idmap *spelling, char **err);
 
 /* ------------------------------------------------------------------ */
+/* docdata.c                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Writes doc to db: replaces the document indexed by qterm (replace != 0)
+ * or adds it (replace == 0: the caller knows that no document has qterm).
+ * Xapian's attempt to deflate the document's already deflated record is
+ * skipped (see docdata.c); the index is the same. Returns 0 or an
+ * xc_status with *xe set. */
+int dpi_write_doc(xc_db *db, const char *qterm, xc_doc *doc, int replace,
+                  xc_error *xe);
+
+/* ------------------------------------------------------------------ */
 /* pipeline.c                                                          */
 /* ------------------------------------------------------------------ */
 

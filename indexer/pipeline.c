@@ -530,16 +530,24 @@ typedef struct run_writer {
   xc_error xe;
   size_t pending; /* documents since the last commit */
   int rc;
+  dpi_idmap ids; /* Q terms written to this run */
+  int ids_lost;  /* ids ran out of memory: replace by Q term throughout */
 } run_writer;
 
 static void run_put(run_writer *rw, unit *u) {
   if (u->result != R_DOC)
     return;
   if (!rw->rc && !rw->db)
-    rw->rc = xc_db_open_writable(&rw->db, rw->path,
-                                 XC_DB_CREATE | XC_DB_NO_SYNC, &rw->xe);
-  if (!rw->rc)
-    rw->rc = xc_db_replace_by_term(NULL, rw->db, u->qterm, u->doc, &rw->xe);
+    rw->rc = xc_db_create_scratch(&rw->db, rw->path, 0, &rw->xe);
+  /* a run starts empty: an id not yet written to it is added without
+   * looking it up (what replacing by Q term does then, at the cost of a
+   * posting list lookup per document); one seen in this run replaces */
+  if (!rw->rc) {
+    int seen = rw->ids_lost || dpi_idmap_get(&rw->ids, u->qterm, NULL);
+    rw->rc = dpi_write_doc(rw->db, u->qterm, u->doc, seen, &rw->xe);
+    if (!rw->rc && !seen && dpi_idmap_put(&rw->ids, u->qterm, 1))
+      rw->ids_lost = 1;
+  }
   for (size_t k = 0; k < u->words.cap && !rw->rc; k++)
     if (u->words.keys[k])
       xc_db_add_spelling(rw->db, u->words.keys[k], (uint32_t)u->words.vals[k],
@@ -572,6 +580,7 @@ static int run_close(run_writer *rw, char **err) {
   xc_error_clear(&rw->xe);
   free(rw->path);
   rw->path = NULL;
+  dpi_idmap_free(&rw->ids);
   return rc ? -1 : 0;
 }
 
@@ -635,7 +644,8 @@ static void *run_worker_main(void *arg) {
     for (size_t i = 0; i < avail; i++)
       sh->ring[(first + i) % sh->ring_n].state = S_BUSY;
     pthread_mutex_unlock(&sh->mu);
-    run_writer rw = {sh, run, run_path(sh, run), NULL, XC_ERROR_INIT, 0, 0};
+    run_writer rw = {sh,  run, run_path(sh, run), NULL, XC_ERROR_INIT, 0, 0,
+                     {0}, 0};
     if (!rw.path)
       rw.rc = XC_ERR_NOMEM;
     /* after SIGINT/SIGTERM the rest of the run is left out (R_NONE):
@@ -821,7 +831,7 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
       return -1;
     }
   }
-  if (xc_db_replace_by_term(NULL, sh->db, u->qterm, u->doc, &xe)) {
+  if (dpi_write_doc(sh->db, u->qterm, u->doc, 1, &xe)) {
     sh->fatal = dp_strfmt("cannot write to %s: %s", sh->opt->index,
                           xc_error_message(&xe));
     xc_error_clear(&xe);

@@ -65,6 +65,27 @@ expect_eq "dup updated" 1 "$(json_field updated)"
 expect_eq "dup articles" 9 "$(articles "$T/jd")"
 has_term "$T/jd" "Zcorrig" || fail "later version of d2"
 has_term "$T/jd" "Zdeux" || fail "later version of d2 (deux)"
+# ... and twice in the same run (a run adds an id it has not seen without
+# looking it up, and replaces one it has): the same index as one worker's
+mkdir -p "$T/dup1"
+for i in 1 2 3 4 5 6; do
+  printf '{"id":"s%d","body":"Texte numéro %d."}\n' $i $i
+done >"$T/dup1/a.jsonl"
+printf '{"id":"s2","body":"Version corrigée du texte deux."}\n' >>"$T/dup1/a.jsonl"
+printf '{"id":"s7","body":"Texte sept."}\n' >>"$T/dup1/a.jsonl"
+printf '{"id":"s2","body":"Troisième version du texte deux."}\n' >>"$T/dup1/a.jsonl"
+run_idx --index "$T/s1" --jobs 1 --json "$T/dup1"
+expect_eq "dup in a run, jobs 1" 0 "$rc"
+DEPECHE_RUN_SIZE=100 run_idx --index "$T/s2" --jobs 2 --json "$T/dup1"
+expect_eq "dup in a run, jobs 2" 0 "$rc"
+expect_eq "dup in a run: added" 7 "$(json_field added)"
+expect_eq "dup in a run: updated" 2 "$(json_field updated)"
+expect_eq "dup in a run: articles" 7 "$(articles "$T/s2")"
+dump "$T/s1" >"$T/ds1"
+dump "$T/s2" >"$T/ds2"
+has_term "$T/s2" "Ztroisiem" || fail "last version of s2"
+has_term "$T/s2" "Zcorrig" && fail "an earlier version of s2 is left"
+cmp -s "$T/ds1" "$T/ds2" || { diff "$T/ds1" "$T/ds2" | head -20; fail "indexes differ (dup in a run)"; }
 # ... also when the earlier run is already in the index (a checkpoint
 # merged it) when the later one comes
 DEPECHE_RUN_SIZE=3 DEPECHE_CHECKPOINT=3 run_idx --index "$T/jk" --jobs 2 --json --verbose "$T/dup"
