@@ -312,6 +312,7 @@ enum gflag {
   G_WEAK = 1u << 1, /* tag only with a place cue / when nothing else applies */
   G_CAPS = 1u << 2, /* surface must be written in capitals (PS, UE, EI) */
   G_PREFIX = 1u << 3, /* a longer key starts with this key */
+  G_CUED = 1u << 4,   /* tag only after or before a group cue ("?Hafnium") */
 };
 
 enum cue {
@@ -902,6 +903,13 @@ static int load_line(load_ctx *c, file_kind kind, int type, const char *file,
       n -= i + 1;
       i = 0;
     }
+    /* "?Hafnium": a common word, a name only when a cue says so */
+    unsigned fl = G_STRONG;
+    if (n > 0 && s[0] == '?') {
+      fl |= G_CUED;
+      s++;
+      n--;
+    }
     while (i < n && s[i] != '|')
       i++;
     const char *canon = s;
@@ -913,7 +921,7 @@ static int load_line(load_ctx *c, file_kind kind, int type, const char *file,
       size_t b = a;
       while (b < n && s[b] != '|')
         b++;
-      if (b > a && add_name(c, s + a, b - a, canon, canon_len, type, G_STRONG))
+      if (b > a && add_name(c, s + a, b - a, canon, canon_len, type, fl))
         return -1;
       a = b + 1;
     }
@@ -2066,6 +2074,13 @@ static int is_name_word(const ctx *c, size_t i) {
   return 1;
 }
 
+/* An Arabic patronymic particle ("ben", "bin", "ibn", "abou"): the word
+ * after it is often a first name, and a name with one is a person's. */
+static int patronymic(const char *t) {
+  return !strcmp(t, "ben") || !strcmp(t, "bin") || !strcmp(t, "ibn") ||
+         !strcmp(t, "abou") || !strcmp(t, "abu");
+}
+
 /* End of the capitalised name starting at word i (which must be a name
  * word or a particle followed by one): particles inside, initials, roman
  * numerals at the end. Returns the last word index, or (size_t)-1. */
@@ -2103,7 +2118,9 @@ static size_t name_end(const ctx *c, size_t i) {
     if (p > k && p < c->n && name_joins(c, p) && is_name_word(c, p) &&
         !(c->w[p].sent) &&
         !(last != (size_t)-1 && c->w[p].g && c->w[p].g->fname >= 500 &&
-          strcmp(TERM(c, p), "saint") && strcmp(TERM(c, p), "sainte"))) {
+          strcmp(TERM(c, p), "saint") && strcmp(TERM(c, p), "sainte") &&
+          /* "Mohammed ben Salmane": a patronymic names the father */
+          !patronymic(TERM(c, p - 1)))) {
       k = p;
       continue;
     }
@@ -2271,6 +2288,14 @@ static int adjective_like(const ctx *c, size_t i) {
                                 SUF("\xc3\xa9s"),
                                 SUF("\xc3\xa9"
                                     "es"),
+                                SUF("\xc3\xa9"
+                                    "en"),
+                                SUF("\xc3\xa9"
+                                    "enne"),
+                                SUF("\xc3\xa9"
+                                    "ens"),
+                                SUF("\xc3\xa9"
+                                    "ennes"),
                                 SUF("ois"),
                                 SUF("oise"),
                                 SUF("ain"),
@@ -2295,6 +2320,22 @@ static int adjective_like(const ctx *c, size_t i) {
     if (suffix_is(s, n, &sufs[k]))
       return 1;
   return 0;
+}
+
+/* A lowercase word ending like a past participle (-é, -ée, -és, -ées). */
+static int participle_like(const ctx *c, size_t i) {
+  const char *s = c->text + c->w[i].start;
+  size_t n = c->w[i].end - c->w[i].start;
+  return ends_with(s, n, "\xc3\xa9") ||
+         ends_with(s, n,
+                   "\xc3\xa9"
+                   "e") ||
+         ends_with(s, n,
+                   "\xc3\xa9"
+                   "s") ||
+         ends_with(s, n,
+                   "\xc3\xa9"
+                   "es");
 }
 
 /* Organisation from a head noun at word i: returns the last word or -1. */
@@ -2340,9 +2381,16 @@ static long org_rule(ctx *c, size_t i) {
       continue;
     }
     if (adjective_like(c, k) && k <= i + 3 && !have_de && !w->elided[0] &&
-        strcmp(TERM(c, k), "actuel") && strcmp(TERM(c, k), "actuelle")) {
+        strcmp(TERM(c, k), "actuel") && strcmp(TERM(c, k), "actuelle") &&
+        strcmp(TERM(c, k), "hier") && strcmp(TERM(c, k), "demain") &&
+        /* "la Commission européenne présentées": a verb */
+        (k == i + 1 || !participle_like(c, k))) {
       have_adj = 1;
-      if ((cues & C_ORGADJ) || head_cap)
+      /* "syndicat Force ouvrière": an adjective right after a capitalised
+       * word of the name (not an acronym's: "syndicat CGT majoritaire";
+       * not a participle: "société Total installée", tested above) */
+      if ((cues & C_ORGADJ) || head_cap ||
+          (last == (long)k - 1 && c->w[k - 1].cap && !c->w[k - 1].allcaps))
         last = (long)k;
       k++;
       continue;
@@ -2766,6 +2814,56 @@ static int earlier_product(const ctx *c, size_t i) {
   return 0;
 }
 
+/* A head that only says what kind of body follows ("société Dassault
+ * Aviation"), unlike "ministère de la Défense" or "parti communiste". */
+static int generic_head(const char *t) {
+  static const char *const w[] = {"societe",    "groupe", "syndicat",
+                                  "entreprise", "firme",  "holding",
+                                  "compagnie"};
+  for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
+    if (!strcmp(t, w[k]))
+      return 1;
+  return 0;
+}
+
+/* Is word i (to word j) named as a group by the words around it: "le
+ * groupe Hafnium", "les pirates de Hafnium", "Hafnium, un groupe lié à"?
+ * Read for the few G_CUED gazetteer entries only. */
+static int group_cue_word(const char *t) {
+  static const char *const w[] = {"groupe",     "groupes",     "gang",
+                                  "pirates",    "hackers",     "cybercriminels",
+                                  "attaquants", "collectif",   "acteur",
+                                  "acteurs",    "groupuscule", "cyberespions"};
+  for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
+    if (!strcmp(t, w[k]))
+      return 1;
+  return 0;
+}
+
+static int group_cue(const ctx *c, size_t i, size_t j) {
+  if (i > 0 && c->w[i].gap != GAP_BREAK) {
+    size_t b = i - 1;
+    if (c->w[i].elided[0] == 'd' && c->w[i].gap == GAP_ELIDE) {
+      /* "les pirates d'Hafnium": the elided particle is in the gap */
+    } else if (b > 0 && c->w[b].gap != GAP_BREAK &&
+               (!strcmp(TERM(c, b), "de") || !strcmp(TERM(c, b), "du"))) {
+      b--;
+    }
+    if (group_cue_word(TERM(c, b)))
+      return 1;
+  }
+  size_t k = j + 1;
+  if (k < c->n && c->w[k].comma_gap) {
+    /* "Hafnium, un groupe", "Hafnium, groupe" */
+    const char *t = TERM(c, k);
+    if ((!strcmp(t, "un") || !strcmp(t, "le") || !strcmp(t, "ce")) &&
+        k + 1 < c->n && c->w[k + 1].gap == GAP_SPACE)
+      k++;
+    return group_cue_word(TERM(c, k));
+  }
+  return 0;
+}
+
 static DP_PHASE int find_mentions(ctx *c) {
   size_t i = 0;
   /* the other words are skipped one by one */
@@ -2810,7 +2908,13 @@ static DP_PHASE int find_mentions(ctx *c) {
         return -1;
       e = org_rule(c, i);
       if (e >= 0 && (!g || (size_t)e > jg)) {
-        if (push_mention(c, i, (size_t)e, i, DP_ENT_ORG, NULL))
+        /* "société Dassault Aviation": a generic lowercase head is in the
+         * mention, not in the canonical name */
+        size_t n0 = i;
+        if (!w->cap && (size_t)e > i && c->w[i + 1].cap &&
+            c->w[i + 1].gap == GAP_SPACE && generic_head(TERM(c, i)))
+          n0 = i + 1;
+        if (push_mention(c, i, (size_t)e, n0, DP_ENT_ORG, NULL))
           return -1;
         i = (size_t)e + 1;
         continue;
@@ -2866,6 +2970,10 @@ static DP_PHASE int find_mentions(ctx *c) {
     const gkey *g = gaz_longest(c, i, &jg, &err);
     if (err)
       return -1;
+    if (g && (g->gflags & G_CUED) && !group_cue(c, i, jg)) {
+      i = jg + 1; /* "du Hafnium pur": the element, not the group */
+      continue;
+    }
     int weak = g && (g->gflags & G_WEAK);
     if (g && !weak && jg == i && g->type == DP_ENT_LOC &&
         w->g->fname >= FNAME_OVER_LOC && !loc_cue_before(c, i) && !w->sent) {
@@ -2990,12 +3098,15 @@ static DP_PHASE int find_mentions(ctx *c) {
     }
     /* several capitalised words */
     int type = DP_ENT_PER;
-    int particle = 0, hyphen_only = 1, orgw = 0;
+    int particle = 0, hyphen_only = 1, orgw = 0, patro = 0;
     for (size_t k = i; k <= se; k++)
       orgw |= (word_cues(c, k) & C_ORGW) != 0;
     for (size_t k = i + 1; k <= se; k++) {
       if (!c->w[k].cap || c->w[k].elided[0])
         particle = 1;
+      /* "Zine el-Abidine Ben Ali" (not the last word: "Tahar Ben") */
+      if (k < se && (word_cues(c, k) & C_PART) && patronymic(TERM(c, k)))
+        patro = 1;
       if (c->w[k].gap != GAP_HYPHEN)
         hyphen_only = 0;
     }
@@ -3015,7 +3126,7 @@ static DP_PHASE int find_mentions(ctx *c) {
       type = DP_ENT_LOC;
     } else if (loc_part) {
       type = DP_ENT_ORG; /* Paris-Soir, Fives-Lille */
-    } else if (fname) {
+    } else if (fname || (patro && !orgw && !c->w[i].allcaps)) {
       type = DP_ENT_PER;
     } else if (!c->w[i].allcaps && after_article(c, i)) {
       /* "la Butte-Rouge", "le Sud-Ouest", "la Libre Pensée": French names
@@ -3503,7 +3614,8 @@ static DP_PHASE int link_mentions(ctx *c) {
     }
     if (g && g->type == m->type && g->canon)
       m->g = g;
-    if (g && m->pending && g->type >= 0 && g->canon && !(g->gflags & G_WEAK)) {
+    if (g && m->pending && g->type >= 0 && g->canon &&
+        !(g->gflags & (G_WEAK | G_CUED))) {
       m->type = g->type;
       m->g = g;
       m->pending = 0;
