@@ -43,6 +43,7 @@
 #define RUN_MIN_SHARE 250      /* smallest share of the tail of the input */
 #define RUN_MIN_GUIDED 2500    /* smallest run sized by the estimate */
 #define CHECKPOINT_MIN 50000   /* parallel mode: articles before a checkpoint */
+#define REPAIR_LINES_MAX 10    /* "invalid UTF-8 replaced" lines printed */
 
 enum ukind { U_EMPTY = 0, U_LINE, U_TEXT, U_ARTICLE, U_ERROR };
 enum ustate { S_FREE = 0, S_READY, S_BUSY, S_DONE };
@@ -94,11 +95,12 @@ typedef struct shared {
   uint64_t *del_run;    /* ids to delete from earlier runs (a later */
   char **del_qterm;     /* run has the same id): n_del pairs */
   size_t n_del, cap_del;
-  uint64_t produced; /* units put in the ring */
-  uint64_t claimed;  /* units taken by workers */
-  uint64_t written;  /* units consumed by the writer */
-  int reading_done;  /* the reader put its last unit */
-  int abort;         /* fatal error: stop everything */
+  uint64_t repair_lines; /* writer: repair warnings printed */
+  uint64_t produced;     /* units put in the ring */
+  uint64_t claimed;      /* units taken by workers */
+  uint64_t written;      /* units consumed by the writer */
+  int reading_done;      /* the reader put its last unit */
+  int abort;             /* fatal error: stop everything */
   const dp_tagger *tagger;
   dpi_idmap snapshot; /* Q term -> hash of the index at start */
   xc_db *db;
@@ -251,6 +253,10 @@ static int read_jsonl(shared *sh, const dpi_input *in, dpi_stream *s) {
         return -1;
       continue;
     }
+    if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+      line += 3; /* a UTF-8 byte order mark */
+      len -= 3;
+    }
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t'))
       i++;
@@ -286,12 +292,14 @@ static int read_json(shared *sh, const dpi_input *in, dpi_stream *s) {
     return put_error(sh, in, dp_strfmt("%s:1: binary data", in->path));
   }
   json_error_t je;
-  json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+  /* a UTF-8 byte order mark is not JSON, but editors write one */
+  size_t bom = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+  json_t *root = json_loadb(data + bom, len - bom, JSON_REJECT_DUPLICATES, &je);
   if (!root) {
     size_t n = len;
     size_t bad = dpi_utf8_repair(&data, &n);
     if (bad && bad != (size_t)-1) {
-      root = json_loadb(data, n, JSON_REJECT_DUPLICATES, &je);
+      root = json_loadb(data + bom, n - bom, JSON_REJECT_DUPLICATES, &je);
       len = n;
     }
   }
@@ -769,6 +777,31 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
     fprintf(sh->err, "%s\n", u->msg);
     s->rejected++;
     return 0;
+  }
+  if (u->art.n_repaired) {
+    /* not a rejection: said once per article, for the first few */
+    if (sh->repair_lines < REPAIR_LINES_MAX) {
+      if (sh->opt->progress)
+        progress(sh, 1);
+      const char *path =
+          strcmp(u->in->path, "-") == 0 ? "<stdin>" : u->in->path;
+      if (u->index)
+        fprintf(sh->err,
+                "%s: article %zu: %zu invalid UTF-8 sequence%s replaced by "
+                "U+FFFD (not UTF-8 text?)\n",
+                path, u->index, u->art.n_repaired,
+                u->art.n_repaired > 1 ? "s" : "");
+      else
+        fprintf(sh->err,
+                "%s:%zu: %zu invalid UTF-8 sequence%s replaced by U+FFFD "
+                "(not UTF-8 text?)\n",
+                path, u->line ? u->line : 1, u->art.n_repaired,
+                u->art.n_repaired > 1 ? "s" : "");
+    } else if (sh->repair_lines == REPAIR_LINES_MAX) {
+      fprintf(sh->err, "depeche-index: more articles with invalid UTF-8; "
+                       "the summary counts them (--json: \"repaired\")\n");
+    }
+    sh->repair_lines++;
   }
   s->repaired += u->art.n_repaired;
   uint64_t prev = 0;

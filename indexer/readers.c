@@ -528,7 +528,16 @@ static int finish_json_article(dpi_article *a, char *date, int rc, char **err) {
 int dpi_read_json_object(const void *obj, dpi_article *a, char **err) {
   json_t *o = (json_t *)obj;
   if (!json_is_object(o)) {
-    *err = dp_strfmt("not a JSON object");
+    static const char *const kind[] = {
+        [JSON_ARRAY] = "an array",   [JSON_STRING] = "a string",
+        [JSON_INTEGER] = "a number", [JSON_REAL] = "a number",
+        [JSON_TRUE] = "true",        [JSON_FALSE] = "false",
+        [JSON_NULL] = "null"};
+    json_type t = o ? json_typeof(o) : JSON_NULL;
+    *err = dp_strfmt("not a JSON object but %s",
+                     t >= 0 && t < (int)(sizeof kind / sizeof *kind) && kind[t]
+                         ? kind[t]
+                         : "something else");
     return -1;
   }
   char *date = NULL;
@@ -906,7 +915,10 @@ int dpi_read_json_line(const char *line, size_t len, dpi_article *a,
     return fast_rc;
   char *copy = NULL;
   json_error_t je;
-  json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+  /* JSON_DECODE_ANY: a line holding a number or a string is "not a JSON
+   * object", not "'[' or '{' expected" */
+  json_t *o =
+      json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
   if (!o) {
     /* invalid UTF-8 inside strings: repair and parse again */
     copy = dp_strndup(line, len);
@@ -918,7 +930,7 @@ int dpi_read_json_line(const char *line, size_t len, dpi_article *a,
       return -1;
     }
     if (bad) {
-      o = json_loadb(copy, n, JSON_REJECT_DUPLICATES, &je);
+      o = json_loadb(copy, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
       a->n_repaired += bad;
     }
     free(copy);

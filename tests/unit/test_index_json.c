@@ -29,7 +29,8 @@ static int reference_read_line(const char *line, size_t len, dpi_article *a,
   }
   char *copy = NULL;
   json_error_t je;
-  json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+  json_t *o =
+      json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
   if (!o) {
     copy = dp_strndup(line, len);
     size_t n = len;
@@ -40,7 +41,7 @@ static int reference_read_line(const char *line, size_t len, dpi_article *a,
       return -1;
     }
     if (bad) {
-      o = json_loadb(copy, n, JSON_REJECT_DUPLICATES, &je);
+      o = json_loadb(copy, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
       a->n_repaired += bad;
     }
     free(copy);

@@ -137,7 +137,12 @@ static void test_json_lines(void **state) {
       {"{\"body\":\"x\",\"unknown\":{\"a\":1}}", NULL, NULL, NULL, NULL, "x",
        NULL, NULL, NULL},
       {"{\"body\":\"x\"", "invalid JSON", N7},
-      {"[1]", "not a JSON object", N7},
+      {"[1]", "not a JSON object but an array", N7},
+      /* a scalar line: the same reason, not jansson's "'[' or '{'
+       * expected" */
+      {"42", "not a JSON object but a number", N7},
+      {"\"texte\"", "not a JSON object but a string", N7},
+      {"null", "not a JSON object but null", N7},
       {"{\"body\":\"caf\xe9\"}", NULL, NULL, NULL, NULL, "caf\xEF\xBF\xBD",
        NULL, NULL, NULL},
   };
