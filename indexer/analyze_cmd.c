@@ -14,38 +14,9 @@
 #include <jansson.h>
 
 #include "analyzer.h"
+#include "dpi.h"
 #include "entities.h"
 #include "text.h"
-
-/* Reads all of f into a malloc'd buffer (caller frees). Returns 0 or -1. */
-static int read_all(FILE *f, char **buf, size_t *len) {
-  size_t cap = 65536, n = 0;
-  char *b = malloc(cap);
-  if (!b)
-    return -1;
-  for (;;) {
-    if (n == cap) {
-      char *nb = realloc(b, cap * 2);
-      if (!nb) {
-        free(b);
-        return -1;
-      }
-      b = nb;
-      cap *= 2;
-    }
-    size_t r = fread(b + n, 1, cap - n, f);
-    n += r;
-    if (r == 0)
-      break;
-  }
-  if (ferror(f)) {
-    free(b);
-    return -1;
-  }
-  *buf = b;
-  *len = n;
-  return 0;
-}
 
 /* A JSON string of s[0,n); invalid UTF-8 is repaired (U+FFFD). */
 static json_t *jstr(const char *s, size_t n) {
@@ -131,25 +102,20 @@ oom:
 
 int dpi_analyze_command(const char *path, FILE *out, FILE *err) {
   const char *name = path && strcmp(path, "-") != 0 ? path : "-";
-  FILE *in = stdin;
-  if (strcmp(name, "-") != 0) {
-    in = fopen(path, "rb");
-    if (!in) {
-      fprintf(err, "depeche-index: --analyze %s: %s\n", name, strerror(errno));
-      return 2;
-    }
-  }
-  char *text = NULL;
+  /* the indexer's stream: a gzip'ed input (.gz, or by its magic bytes) is
+   * analysed decompressed, as depeche-index would index it */
+  dpi_stream *in = NULL;
+  char *text = NULL, *rerr = NULL;
   size_t len = 0;
-  int rc = read_all(in, &text, &len);
-  int saved = errno;
-  if (in != stdin)
-    fclose(in);
-  if (rc != 0) {
-    fprintf(err, "depeche-index: --analyze %s: cannot read: %s\n", name,
-            strerror(saved));
+  if (dpi_stream_open(&in, name, &rerr) ||
+      dpi_stream_read_all(in, &text, &len, &rerr)) {
+    fprintf(err, "depeche-index: --analyze %s: %s\n", name,
+            rerr ? rerr : "cannot read");
+    free(rerr);
+    dpi_stream_close(in);
     return 2;
   }
+  dpi_stream_close(in);
   int status = 2;
   char *msg = NULL;
   dp_analyzer *an = NULL;
