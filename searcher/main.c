@@ -533,10 +533,12 @@ static int run(int argc, char **argv, const struct option *opts,
       const dp_result *p = dp_results_get(r, i);
       char *t = marked(r, i, 1, hl);
       fprintf(o, "%u. ", p->rank);
-      if (t)
+      if (t && *t)
         fputs(t, o);
-      else
+      else if (p->title && *p->title)
         put_text(o, p->title, html);
+      else
+        fputs("(sans titre)", o); /* not a bare "1. " */
       fputc('\n', o);
       dp_free(t);
       fprintf(o, "   ");
