@@ -470,13 +470,126 @@ static void test_robustness(void **state) {
   }
 }
 
+/* Defects found by an audit of issue 7 (2026-12-07): patronymic particles,
+ * Arabic names, named groups that are also common words, adjectives inside
+ * organisation names, generic heads left out of canonical names. */
+
+/* 1. A lowercase patronymic particle (ben, bin, ibn) continues a name even
+ * when the word after it is also a first name ("Salmane"). */
+static void test_patronymic_particles(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      {"Il a vu Mohammed ben Salmane.",
+       "PER 8-28 \"Mohammed ben Salmane\" => Mohammed ben Salmane"},
+      {"Il a vu Ali ben Hassan hier.",
+       "PER 8-22 \"Ali ben Hassan\" => Ali ben Hassan"},
+      {"Il a vu Oussama ben Laden hier.",
+       "PER 8-25 \"Oussama ben Laden\" => Oussama ben Laden"},
+      /* unchanged: "de" before a frequent first name still ends the name */
+      {"Il a vu Charles de Gaulle hier.",
+       "PER 8-25 \"Charles de Gaulle\" => Charles de Gaulle"},
+  };
+  RUN(t);
+}
+
+/* 2. An Arabic patronymic particle inside a name makes it a person, not an
+ * organisation (inner particles otherwise mean "Gaz de Paris"). */
+static void test_arabic_names(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      {"Zine el-Abidine Ben Ali est parti.",
+       "PER 0-23 \"Zine el-Abidine Ben Ali\" => Zine el-Abidine Ben Ali"},
+      {"Le président Zine el-Abidine Ben Ali est parti.",
+       "PER 3-37 \"président Zine el-Abidine Ben Ali\" => Zine el-Abidine Ben "
+       "Ali"},
+      /* unchanged: no first name, an inner particle */
+      {"Les actions Gaz de Bordeaux montent.",
+       "ORG 12-27 \"Gaz de Bordeaux\" => Gaz de Bordeaux"},
+  };
+  RUN(t);
+}
+
+/* 3. Threat groups named by a common word (Hafnium, Gallium: chemical
+ * elements) are organisations only when a cue says so. */
+static void test_cued_groups(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      {"Le laboratoire a isolé du Hafnium pur.", ""},
+      {"Gallium a attaqué.", ""},
+      {"Un alliage de Gallium et de fer.", ""},
+      {"Le groupe Hafnium est chinois.", "ORG 10-17 \"Hafnium\" => Hafnium"},
+      {"Les pirates de Hafnium ont frappé.",
+       "ORG 15-22 \"Hafnium\" => Hafnium"},
+      {"Hafnium, un groupe lié à la Chine, a frappé.",
+       "ORG 0-7 \"Hafnium\" => Hafnium | LOC 30-35 \"Chine\" => Chine"},
+      {"Les hackers de Gallium visent les opérateurs.",
+       "ORG 15-22 \"Gallium\" => Gallium"},
+  };
+  RUN(t);
+}
+
+/* 4. Organisation names: a lowercase adjective after a capitalised word of
+ * the name belongs to it; the cue stays in the mention (HIPE). */
+static void test_org_adjectives(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      {"Il a vu le syndicat Force ouvrière hier.",
+       "ORG 11-35 \"syndicat Force ouvrière\" => Force ouvrière"},
+      {"Il a vu l'Agence spatiale européenne hier.",
+       "ORG 10-37 \"Agence spatiale européenne\" => Agence spatiale "
+       "européenne"},
+      {"L'Agence a publié un rapport.", ""},
+      /* not a participle after the first adjective, nor an acronym's
+       * adjective */
+      {"Les mesures de la Commission européenne présentées hier.",
+       "ORG 18-40 \"Commission européenne\" => Commission européenne"},
+      {"Le Conseil scientifique créé en mars a parlé.",
+       "ORG 3-23 \"Conseil scientifique\" => Conseil scientifique"},
+      {"Il a vu le syndicat CGT majoritaire hier.",
+       "ORG 11-23 \"syndicat CGT\" => CGT"},
+      {"Selon l'Agence spatiale, tout va bien.",
+       "ORG 8-23 \"Agence spatiale\" => Agence spatiale"},
+  };
+  RUN(t);
+}
+
+/* 5. A generic lowercase cue (société, groupe, syndicat) is part of the
+ * mention but not of the canonical name; "ministère de", "Banque de" and
+ * other heads that name the body stay. */
+static void test_org_canonical(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      {"La société Dassault Aviation a dit.",
+       "ORG 3-30 \"société Dassault Aviation\" => Dassault Aviation"},
+      {"Selon le ministère de la Défense, tout va bien.",
+       "ORG 9-34 \"ministère de la Défense\" => ministère de la Défense"},
+      {"Un élu du parti communiste a parlé.",
+       "ORG 11-27 \"parti communiste\" => Parti communiste"},
+      {"Un vol de la compagnie Air France.",
+       "ORG 13-33 \"compagnie Air France\" => Air France"},
+      /* a capitalised head is part of the name */
+      {"La Société générale a publié ses comptes.",
+       "ORG 3-23 \"Société générale\" => Société générale"},
+  };
+  RUN(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_persons),       cmocka_unit_test(test_places),
-      cmocka_unit_test(test_organisations), cmocka_unit_test(test_negatives),
-      cmocka_unit_test(test_canonical_key), cmocka_unit_test(test_types),
-      cmocka_unit_test(test_news),          cmocka_unit_test(test_list_reuse),
+      cmocka_unit_test(test_persons),
+      cmocka_unit_test(test_places),
+      cmocka_unit_test(test_organisations),
+      cmocka_unit_test(test_negatives),
+      cmocka_unit_test(test_canonical_key),
+      cmocka_unit_test(test_types),
+      cmocka_unit_test(test_news),
+      cmocka_unit_test(test_list_reuse),
       cmocka_unit_test(test_robustness),
+      cmocka_unit_test(test_patronymic_particles),
+      cmocka_unit_test(test_arabic_names),
+      cmocka_unit_test(test_cued_groups),
+      cmocka_unit_test(test_org_adjectives),
+      cmocka_unit_test(test_org_canonical),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

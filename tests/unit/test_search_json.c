@@ -18,13 +18,10 @@
 #include <unistd.h>
 
 #include "depeche.h"
+#include "search_fixture.h"
 #include "dpi.h"
 #include "schema.h"
 #include "xapian_c.h"
-
-typedef struct art {
-  const char *id, *title, *date, *source, *lead, *body;
-} art;
 
 static const art ARTS[] = {
     {"q\"uote\\1", "Le \"chat\" \\ noir\tdu maire", "2024-03-12",
@@ -40,57 +37,14 @@ static const art ARTS[] = {
 
 static char dir[256];
 
-static int add_articles(const char *path, const art *a, size_t n) {
-  xc_db *db = NULL;
-  xc_error xe = XC_ERROR_INIT;
-  if (xc_db_open_writable(&db, path, XC_DB_CREATE_OR_OPEN | XC_DB_NO_SYNC, &xe))
-    return -1;
-  dp_tagger *tg = NULL;
-  dpi_builder *b = NULL;
-  char *err = NULL;
-  int rc = 0;
-  if (dp_tagger_new(&tg, &err) || dpi_builder_new(&b, tg, &err))
-    rc = -1;
-  for (size_t i = 0; !rc && i < n; i++) {
-    dpi_article art = {0};
-    art.id = (char *)a[i].id;
-    art.title = (char *)a[i].title;
-    art.date = (char *)a[i].date;
-    art.source = (char *)a[i].source;
-    art.lead = (char *)a[i].lead;
-    art.body = (char *)a[i].body;
-    dpi_origin o = {"", ""};
-    xc_doc *doc = NULL;
-    char q[64];
-    snprintf(q, sizeof q, "Q%s", a[i].id);
-    if (dpi_build(b, &art, &o, "0000000000000000", &doc, NULL, &err) ||
-        xc_db_replace_by_term(NULL, db, q, doc, &xe))
-      rc = -1;
-    xc_doc_free(doc);
-  }
-  free(err);
-  dpi_builder_free(b);
-  dp_tagger_free(tg);
-  if (xc_db_close(db, &xe))
-    rc = -1;
-  xc_error_clear(&xe);
-  return rc;
-}
-
 static int setup(void **state) {
   (void)state;
-  snprintf(dir, sizeof dir, "/tmp/depeche-test-json-XXXXXX");
-  if (!mkdtemp(dir))
-    return -1;
-  strcat(dir, "/ix");
-  return add_articles(dir, ARTS, sizeof ARTS / sizeof *ARTS);
+  return fixture_index(dir, "json", ARTS, sizeof ARTS / sizeof *ARTS);
 }
 
 static int teardown(void **state) {
   (void)state;
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf '%.*s'", (int)(strlen(dir) - 3), dir);
-  return system(cmd) == 0 ? 0 : -1;
+  return fixture_remove(dir);
 }
 
 static void same_str(json_t *o, const char *key, const char *want) {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "depeche.h"
+#include "search_fixture.h"
 #include "dpi.h"
 #include "xapian_c.h"
 
@@ -49,53 +50,17 @@ static void make_articles(void) {
 static int setup(void **state) {
   (void)state;
   make_articles();
-  snprintf(dir, sizeof dir, "/tmp/depeche-test-page-XXXXXX");
-  if (!mkdtemp(dir))
-    return -1;
-  strcat(dir, "/ix");
-  xc_db *db = NULL;
-  xc_error xe = XC_ERROR_INIT;
-  if (xc_db_open_writable(&db, dir, XC_DB_CREATE_OR_OPEN | XC_DB_NO_SYNC, &xe))
-    return -1;
-  dp_tagger *tg = NULL;
-  dpi_builder *b = NULL;
-  char *err = NULL;
-  int rc = 0;
-  if (dp_tagger_new(&tg, &err) || dpi_builder_new(&b, tg, &err))
-    rc = -1;
-  for (int i = 0; !rc && i < NART; i++) {
-    dpi_article art = {0};
-    art.id = ids[i];
-    art.title = titles[i];
-    art.date = dates[i];
-    art.source = "Météo Express";
-    art.lead = "";
-    art.body = bodies[i];
-    dpi_origin o = {"", ""};
-    xc_doc *doc = NULL;
-    char q[64];
-    snprintf(q, sizeof q, "Q%s", ids[i]);
-    if (dpi_build(b, &art, &o, "0000000000000000", &doc, NULL, &err) ||
-        xc_db_replace_by_term(NULL, db, q, doc, &xe))
-      rc = -1;
-    xc_doc_free(doc);
-  }
-  free(err);
-  dpi_builder_free(b);
-  dp_tagger_free(tg);
-  if (xc_db_close(db, &xe))
-    rc = -1;
-  xc_error_clear(&xe);
-  return rc;
+  art a[NART];
+  for (int i = 0; i < NART; i++)
+    a[i] = (art){ids[i], titles[i], dates[i], "Météo Express", "", bodies[i]};
+  return fixture_index(dir, "page", a, NART);
 }
 
 static int teardown(void **state) {
   (void)state;
   for (int i = 0; i < NART; i++)
     free(bodies[i]);
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf '%.*s'", (int)(strlen(dir) - 3), dir);
-  return system(cmd) == 0 ? 0 : -1;
+  return fixture_remove(dir);
 }
 
 static dp_results *search(dp_index *ix, const char *q,
