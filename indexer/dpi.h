@@ -126,6 +126,10 @@ int dpi_read_json_object(const void *json_obj, dpi_article *a, char **err);
  * inside strings by re-parsing after repair). Returns 0 or -1 with *err. */
 int dpi_read_json_line(const char *line, size_t len, dpi_article *a,
                        char **err);
+/* The same without the fast path for flat objects: jansson only (the
+ * reference the fast path is tested against). */
+int dpi_read_json_line_jansson(const char *line, size_t len, dpi_article *a,
+                               char **err);
 
 /* ------------------------------------------------------------------ */
 /* sources.c                                                           */

@@ -904,15 +904,9 @@ static int fj_read_line(const char *line, size_t len, dpi_article *a,
   return 1;
 }
 
-int dpi_read_json_line(const char *line, size_t len, dpi_article *a,
-                       char **err) {
-  if (memchr(line, 0, len)) {
-    *err = dp_strfmt("binary data");
-    return -1;
-  }
-  int fast_rc;
-  if (fj_read_line(line, len, a, err, &fast_rc))
-    return fast_rc;
+/* The line (no NUL byte in it) through jansson. */
+static int read_line_jansson(const char *line, size_t len, dpi_article *a,
+                             char **err) {
   char *copy = NULL;
   json_error_t je;
   /* JSON_DECODE_ANY: a line holding a number or a string is "not a JSON
@@ -942,4 +936,26 @@ int dpi_read_json_line(const char *line, size_t len, dpi_article *a,
   int rc = dpi_read_json_object(o, a, err);
   json_decref(o);
   return rc;
+}
+
+static int has_nul(const char *line, size_t len, char **err) {
+  if (!memchr(line, 0, len))
+    return 0;
+  *err = dp_strfmt("binary data");
+  return 1;
+}
+
+int dpi_read_json_line(const char *line, size_t len, dpi_article *a,
+                       char **err) {
+  if (has_nul(line, len, err))
+    return -1;
+  int fast_rc;
+  if (fj_read_line(line, len, a, err, &fast_rc))
+    return fast_rc;
+  return read_line_jansson(line, len, a, err);
+}
+
+int dpi_read_json_line_jansson(const char *line, size_t len, dpi_article *a,
+                               char **err) {
+  return has_nul(line, len, err) ? -1 : read_line_jansson(line, len, a, err);
 }

@@ -3,7 +3,7 @@
  * dpi_read_json_line reads a flat object of strings, null and booleans
  * itself and leaves every other line to jansson. Whatever path a line
  * takes, the article (every field, the repair count) and the error message
- * must be those of the jansson-only reader (reference_read_line below,
+ * must be those of the jansson-only reader (dpi_read_json_line_jansson,
  * the code dpi_read_json_line had before the fast path). Checked on
  * hand-picked lines (escapes, surrogates, invalid UTF-8, duplicates,
  * literals, numbers, syntax errors) and on random mutations of them. */
@@ -20,41 +20,6 @@
 
 #include "dpi.h"
 
-/* dpi_read_json_line as it was: jansson only. */
-static int reference_read_line(const char *line, size_t len, dpi_article *a,
-                               char **err) {
-  if (memchr(line, 0, len)) {
-    *err = dp_strfmt("binary data");
-    return -1;
-  }
-  char *copy = NULL;
-  json_error_t je;
-  json_t *o =
-      json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-  if (!o) {
-    copy = dp_strndup(line, len);
-    size_t n = len;
-    size_t bad = copy ? dpi_utf8_repair(&copy, &n) : (size_t)-1;
-    if (bad == (size_t)-1) {
-      free(copy);
-      *err = dp_strfmt("out of memory");
-      return -1;
-    }
-    if (bad) {
-      o = json_loadb(copy, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-      a->n_repaired += bad;
-    }
-    free(copy);
-    if (!o) {
-      *err = dp_strfmt("invalid JSON: %s", je.text);
-      return -1;
-    }
-  }
-  int rc = dpi_read_json_object(o, a, err);
-  json_decref(o);
-  return rc;
-}
-
 static void same_str(const char *what, const char *line, const char *x,
                      const char *y) {
   if ((x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0))
@@ -67,7 +32,7 @@ static void compare_line(const char *line, size_t len) {
   dpi_article a = {0}, b = {0};
   char *ea = NULL, *eb = NULL;
   int ra = dpi_read_json_line(line, len, &a, &ea);
-  int rb = reference_read_line(line, len, &b, &eb);
+  int rb = dpi_read_json_line_jansson(line, len, &b, &eb);
   if (ra != rb)
     fail_msg("status %d vs %d on line [%.*s]", ra, rb, (int)len, line);
   same_str("error", line, ra ? ea : NULL, rb ? eb : NULL);
