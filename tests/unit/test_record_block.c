@@ -19,28 +19,6 @@
 #include "record_craft.h"
 #include "text.h"
 
-static void assert_same_record(const dp_record *w, const dp_record *g) {
-  assert_string_equal(w->id, g->id);
-  assert_string_equal(w->title, g->title);
-  assert_string_equal(w->date, g->date);
-  assert_string_equal(w->source, g->source);
-  assert_string_equal(w->url, g->url);
-  assert_string_equal(w->path, g->path);
-  assert_string_equal(w->author, g->author);
-  assert_string_equal(w->lead, g->lead);
-  assert_string_equal(w->body, g->body);
-  assert_int_equal(w->n_entities, g->n_entities);
-  for (size_t i = 0; i < w->n_entities; i++) {
-    const dp_record_entity *a = &w->entities[i], *b = &g->entities[i];
-    assert_int_equal(a->field, b->field);
-    assert_int_equal(a->type, b->type);
-    assert_int_equal(a->start, b->start);
-    assert_int_equal(a->end, b->end);
-    assert_string_equal(a->canonical, b->canonical);
-    assert_string_equal(a->key, b->key);
-  }
-}
-
 /* Decodes data[0,len) both ways (the decoders reused): same verdict, same
  * record. Returns 1 when it decoded. */
 static int both(dp_record_decoder *d1, dp_record_decoder *d2,

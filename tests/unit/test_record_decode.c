@@ -20,35 +20,6 @@
 
 /* ---- helpers ---- */
 
-static void assert_same_str(const char *want, const char *got) {
-  assert_non_null(got);
-  assert_string_equal(want ? want : "", got);
-}
-
-/* The key the decoder must give: the stored one, or the folded canonical
- * when the encoder left it out (it does when they are equal). */
-static void assert_same_record(const dp_record *w, const dp_record *g) {
-  assert_same_str(w->id, g->id);
-  assert_same_str(w->title, g->title);
-  assert_same_str(w->date, g->date);
-  assert_same_str(w->source, g->source);
-  assert_same_str(w->url, g->url);
-  assert_same_str(w->path, g->path);
-  assert_same_str(w->author, g->author);
-  assert_same_str(w->lead, g->lead);
-  assert_same_str(w->body, g->body);
-  assert_int_equal(w->n_entities, g->n_entities);
-  for (size_t i = 0; i < w->n_entities; i++) {
-    const dp_record_entity *a = &w->entities[i], *b = &g->entities[i];
-    assert_int_equal(a->field, b->field);
-    assert_int_equal(a->type, b->type);
-    assert_int_equal(a->start, b->start);
-    assert_int_equal(a->end, b->end);
-    assert_same_str(a->canonical, b->canonical);
-    assert_same_str(a->key, b->key);
-  }
-}
-
 /* Encodes w, decodes it with dp_record_decode and with dec, and checks
  * both against w. */
 static void roundtrip(dp_record_decoder *dec, const dp_record *w) {
