@@ -785,18 +785,15 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
         progress(sh, 1);
       const char *path =
           strcmp(u->in->path, "-") == 0 ? "<stdin>" : u->in->path;
+      char where[48]; /* after the path: ": article N" or ":LINE" */
       if (u->index)
-        fprintf(sh->err,
-                "%s: article %zu: %zu invalid UTF-8 sequence%s replaced by "
-                "U+FFFD (not UTF-8 text?)\n",
-                path, u->index, u->art.n_repaired,
-                u->art.n_repaired > 1 ? "s" : "");
+        snprintf(where, sizeof where, ": article %zu", u->index);
       else
-        fprintf(sh->err,
-                "%s:%zu: %zu invalid UTF-8 sequence%s replaced by U+FFFD "
-                "(not UTF-8 text?)\n",
-                path, u->line ? u->line : 1, u->art.n_repaired,
-                u->art.n_repaired > 1 ? "s" : "");
+        snprintf(where, sizeof where, ":%zu", u->line ? u->line : 1);
+      fprintf(sh->err,
+              "%s%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD (not "
+              "UTF-8 text?)\n",
+              path, where, u->art.n_repaired, u->art.n_repaired > 1 ? "s" : "");
     } else if (sh->repair_lines == REPAIR_LINES_MAX) {
       fprintf(sh->err, "depeche-index: more articles with invalid UTF-8; "
                        "the summary counts them (--json: \"repaired\")\n");
