@@ -152,7 +152,7 @@ struct dp_analyzer {
   struct sb_stemmer *stemmer; /* Snowball French, UTF-8 */
   dp_text_scratch sc;         /* code point scratch for folding */
   dp_strbuf lower, term, stem, key, jterm, canon; /* scratch strings */
-  char **stops;                                   /* folded stopwords, sorted */
+  char **stops; /* folded stopwords, sorted (one block with the words) */
   size_t nstops;
   uint64_t *slots;   /* word cache (see REC_HDR) */
   size_t tab_cap;    /* power of two */
@@ -186,7 +186,10 @@ struct dp_analyzer {
 #define DP_HOT static inline
 #endif
 
-#define CACHE_MIN 4096
+/* The word cache starts small (2 KB) and doubles: a query analyses a few
+ * words, and every fresh page costs a process a fault; an indexer reaches
+ * CACHE_MAX after a few thousand distinct words anyway. */
+#define CACHE_MIN 256
 #define CACHE_MAX 131072
 #ifndef DP_ANALYZER_CACHE_MAX_KEY /* -D...=0 disables the cache (bench) */
 #define DP_ANALYZER_CACHE_MAX_KEY 64
@@ -236,26 +239,49 @@ static int each_stopword(int (*fn)(const char *, size_t, void *), void *ctx) {
   return 0;
 }
 
+/* The stop list is built in two passes over the compiled-in file: the first
+ * counts the words and their bytes, the second writes the folded words into
+ * one block (the pointer array, then the strings), so that an analyzer costs
+ * one allocation for it, not one per word: a process that runs one query (the
+ * command line) pays a page fault for every fresh page it touches. */
+struct stop_fill {
+  dp_analyzer *a;
+  size_t bytes; /* pass 1: bytes of the words with their NULs */
+  char *p;      /* pass 2: where the next word goes */
+  char *end;    /* pass 2: end of the block */
+};
+
+static int count_stop(const char *w, size_t n, void *ctx) {
+  (void)w;
+  struct stop_fill *sf = ctx;
+  sf->a->nstops++;
+  sf->bytes += n + 1; /* folding never lengthens a stopword */
+  return 0;
+}
+
 static int add_stop(const char *w, size_t n, void *ctx) {
-  dp_analyzer *a = ctx;
+  struct stop_fill *sf = ctx;
+  dp_analyzer *a = sf->a;
   int plain = 1; /* lower-case ASCII: already folded */
   for (size_t i = 0; i < n; i++)
     if ((unsigned char)w[i] >= 0x80 || (w[i] >= 'A' && w[i] <= 'Z'))
       plain = 0;
-  char *f = plain ? strndup(w, n) : dp_text_fold_dup(w, n);
-  if (!f)
-    return -1;
-  /* capacity 16, then doubled each time nstops reaches a power of two */
-  size_t ns = a->nstops;
-  if (ns == 0 || (ns >= 16 && (ns & (ns - 1)) == 0)) {
-    char **v = realloc(a->stops, (ns ? 2 * ns : 16) * sizeof *v);
-    if (!v) {
-      free(f);
+  size_t fl = n;
+  char *f = NULL;
+  if (!plain) {
+    if (!(f = dp_text_fold_dup(w, n)))
       return -1;
-    }
-    a->stops = v;
+    fl = strlen(f);
   }
-  a->stops[a->nstops++] = f;
+  if ((size_t)(sf->end - sf->p) < fl + 1) {
+    free(f); /* a fold longer than its word: not with the Snowball list */
+    return -1;
+  }
+  memcpy(sf->p, plain ? w : f, fl);
+  sf->p[fl] = '\0';
+  free(f);
+  a->stops[a->nstops++] = sf->p;
+  sf->p += fl + 1;
   return 0;
 }
 
@@ -270,12 +296,21 @@ int dp_analyzer_new(dp_analyzer **out, char **errmsg) {
     why = "libstemmer: no French stemmer for UTF-8";
     goto fail;
   }
-  if (each_stopword(add_stop, a) != 0)
+  struct stop_fill sf = {a, 0, NULL, NULL};
+  if (each_stopword(count_stop, &sf) != 0)
     goto fail;
   if (a->nstops == 0) {
     why = "stopwords_fr.txt is not compiled in";
     goto fail;
   }
+  size_t nw = a->nstops;
+  a->nstops = 0;
+  if (!(a->stops = malloc(nw * sizeof *a->stops + sf.bytes)))
+    goto fail;
+  sf.p = (char *)(a->stops + nw);
+  sf.end = sf.p + sf.bytes;
+  if (each_stopword(add_stop, &sf) != 0 || a->nstops != nw)
+    goto fail;
   qsort(a->stops, a->nstops, sizeof *a->stops, cmp_str);
   a->tab_cap = CACHE_MIN;
   a->slots = calloc(a->tab_cap, sizeof *a->slots);
@@ -305,9 +340,7 @@ void dp_analyzer_free(dp_analyzer *a) {
   dp_strbuf_free(&a->key);
   dp_strbuf_free(&a->jterm);
   dp_strbuf_free(&a->canon);
-  for (size_t i = 0; i < a->nstops; i++)
-    free(a->stops[i]);
-  free(a->stops);
+  free(a->stops); /* one block with the words */
   free(a->slots);
   for (size_t i = 0; i < a->npblk; i++)
     free(a->pblk[i]);
