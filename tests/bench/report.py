@@ -61,6 +61,12 @@ def build_rows(r):
     rows.append(("analyzer MB/s", "higher", num(r, "analyzer.ours.mbs"),
                  [("Xapian TermGenerator (fr)", num(r, "analyzer.termgen.mbs"),
                    na("analyzer.termgen"))], "%.1f", na("analyzer.ours")))
+    # issue #7: tagging (B - A + C of depeche-bench-entities) against the
+    # analyzer alone (A), in the same process; goal ratio at most 0.25
+    rows.append(("entity tagging CPU ms on OrangeSum bodies", "lower",
+                 num(r, "entities.tagger.ms"),
+                 [("our analyzer alone (dp_analyze)", num(r, "entities.analyzer.ms"),
+                   na("entities.ours"))], "%.0f", na("entities.ours")))
     idx_peers = [("scriptindex (fr)", "scriptindex"), ("SQLite FTS5", "fts5")]
     for label, what, better, fmt in (
             ("indexing MB/s", "mbs", "higher", "%.2f"),
@@ -160,8 +166,9 @@ def main():
     widths = [max(len(x[i]) for x in lines + [head]) for i in range(5)]
     print(title)
     if r.get("run.cpu"):
-        print("machine: %s; load average at start %s, at end %s" % (
-            r.get("run.cpu"), r.get("run.load_start", "?"), r.get("run.load_end", "?")))
+        print("machine: %s; load average at start %s, before latency %s, at end %s" % (
+            r.get("run.cpu"), r.get("run.load_start", "?"), r.get("run.load_latency", "?"),
+            r.get("run.load_end", "?")))
     print("  ".join(h.ljust(widths[i]) for i, h in enumerate(head)))
     print("  ".join("-" * w for w in widths))
     for ln in lines:
