@@ -1090,6 +1090,11 @@ static void *writer_main(void *arg) {
       }
     }
   }
+  /* frames are drawn every 0.2 s: the last one could show a count from
+   * before the last articles; this one stays up while the final commit (or
+   * merge) runs */
+  if (sh->opt->progress && !rc && !sh->abort)
+    progress(sh, 0);
   if (!rc && !sh->abort)
     rc = sh->parallel && sh->next_run ? merge_runs(sh, sh->next_run, &pending)
                                       : commit(sh, &pending);

@@ -21,6 +21,12 @@ on_tty() { OUT=$(script -qec "$1" /dev/null </dev/null); }
 on_tty "env -u NO_COLOR '$IDX' --index '$T/db' '$SRC/corpus/jsonl'"
 [[ $OUT == *"[####################] 100%"* ]] || fail "no progress bar on a terminal: $(cat -v <<<"$OUT")"
 [[ $OUT == *" added, "* ]] || fail "no summary on a terminal"
+# the last frame counts every article (frames are drawn every 0.2 s: it
+# once showed "1 articles" when 19 were added)
+last=$(tr '\r' '\n' <<<"$OUT" | grep -a ' articles ' | tail -1 | sed 's/.*%  \([0-9]*\) articles.*/\1/')
+added=$(tr '\r' '\n' <<<"$OUT" | sed -n 's/.*[^0-9]\([0-9][0-9]*\) added, .*/\1/p; s/^\([0-9][0-9]*\) added, .*/\1/p' | tail -1)
+[ -n "$added" ] && [ "$last" = "$added" ] ||
+  fail "last progress frame shows '$last' articles, the summary '$added' added: $(cat -v <<<"$OUT")"
 rm -rf "$T/db"
 on_tty "env -u NO_COLOR '$IDX' --quiet --index '$T/db' '$SRC/corpus/jsonl'"
 [ -z "$OUT" ] || fail "--quiet printed on a terminal: $(cat -v <<<"$OUT")"
