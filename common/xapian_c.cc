@@ -17,6 +17,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <new>
@@ -32,10 +33,23 @@
 /* Handles                                                             */
 /* ------------------------------------------------------------------ */
 
+// The document lengths of a read-only database at one revision, by docid
+// (xc_query_term_bm25): read once from Xapian's length list, where each
+// BM25 match otherwise decodes that list from the start of a chunk up to
+// every document it weighs.
+#define XC_DOCLENS_MAX (1u << 25)
+struct xc_doclens {
+  Xapian::rev rev = 0;
+  Xapian::docid last = 0;
+  bool ready = false;
+  std::vector<Xapian::termcount> len;
+};
+
 struct xc_db {
   Xapian::Database rdb;         // read-only handle (when !writable)
   Xapian::WritableDatabase wdb; // writable handle (when writable)
   bool writable = false;
+  std::shared_ptr<xc_doclens> lens; // xc_query_term_bm25 (read-only only)
 
   Xapian::Database &get() {
     return writable ? wdb : rdb;
@@ -1090,6 +1104,154 @@ int xc_doc_get_data(char **out, size_t *len, xc_doc *doc, xc_error *err) {
 
 namespace {
 
+// A term's postings weighed exactly as Xapian::BM25Weight weighs a term
+// query with wqf 1 and factor 1 (the BM25 formula of BM25Weight's API
+// documentation, on the same statistics, its operations ordered so that
+// the doubles come out equal: test_bm25_term_source compares them bit for
+// bit with Xapian's), taking each document's length from xc_doclens
+// instead of Xapian's length list. The matcher sees the same documents,
+// frequencies and maximum weight as for Xapian::Query(term), so it takes
+// the same path: same results, weights and estimates.
+class Bm25TermSource : public Xapian::PostingSource {
+  std::string term_;
+  Xapian::doccount tf_;
+  Xapian::termcount wdf_ub_;
+  double k1_, k2_, k3_, b_, min_normlen_;
+  std::shared_ptr<xc_doclens> lens_;
+  Xapian::PostingIterator it_, end_;
+  bool fresh_ = true; // it_ opened by the constructor and not used yet
+  bool started_ = false;
+  double termweight_ = 0, len_factor_ = 0;
+  const Xapian::termcount *len_ = nullptr;
+  Xapian::docid nlen_ = 0;
+
+public:
+  // Reads the term's frequency, wdf bound and postings one after the other,
+  // while the table's cursor holds the term's block (the match would read
+  // them apart, each from the root again).
+  Bm25TermSource(const Xapian::Database &db, const std::string &term,
+                 const xc_bm25 &p, std::shared_ptr<xc_doclens> lens)
+      : term_(term), tf_(db.get_termfreq(term)),
+        wdf_ub_(db.get_wdf_upper_bound(term)), k1_(p.k1), k2_(p.k2), k3_(p.k3),
+        b_(p.b), min_normlen_(p.min_normlen), lens_(std::move(lens)),
+        it_(db.postlist_begin(term)), end_(db.postlist_end(term)) {}
+
+  Xapian::doccount termfreq() const {
+    return tf_;
+  }
+
+  Xapian::doccount get_termfreq_min() const override {
+    return tf_;
+  }
+  Xapian::doccount get_termfreq_est() const override {
+    return tf_;
+  }
+  Xapian::doccount get_termfreq_max() const override {
+    return tf_;
+  }
+
+  void init(const Xapian::Database &db) override {
+    started_ = false;
+    if (!fresh_) {
+      it_ = db.postlist_begin(term_);
+      end_ = db.postlist_end(term_);
+    }
+    fresh_ = false;
+    xc_doclens &L = *lens_;
+    Xapian::rev rev = db.get_revision();
+    Xapian::docid last = db.get_lastdocid();
+    if (!L.ready || L.rev != rev || L.last != last) {
+      L.ready = false;
+      // 4 bytes a docid; beyond XC_DOCLENS_MAX docids, no table (lengths
+      // come from Xapian, as for a plain term)
+      L.len.clear();
+      if (last < XC_DOCLENS_MAX) {
+        L.len.assign(static_cast<size_t>(last) + 1, 0);
+        try {
+          for (Xapian::PostingIterator p = db.postlist_begin(std::string());
+               p != db.postlist_end(std::string()); ++p)
+            if (*p <= last)
+              L.len[*p] = p.get_doclength();
+        } catch (const Xapian::DocNotFoundError &e) {
+          // a writer committed while the list was read (seen under
+          // test_embed's indexing threads): the caller reopens and retries
+          throw Xapian::DatabaseModifiedError(
+              "document lengths changed while read: " + e.get_msg());
+        }
+      }
+      L.rev = rev;
+      L.last = last;
+      L.ready = true;
+    }
+    len_ = L.len.data();
+    nlen_ = static_cast<Xapian::docid>(L.len.size());
+    // BM25Weight::init(factor 1) with wqf 1 and no RSet
+    double N = db.get_doccount();
+    double tw = (N - tf_ + 0.5) / (tf_ + 0.5);
+    if (tw < 2)
+      tw = tw * 0.5 + 1;
+    termweight_ = std::log(tw) * 1.0;
+    if (k3_ != 0) {
+      double wqf_double = 1;
+      termweight_ *= (k3_ + 1) * wqf_double / (k3_ + wqf_double);
+    }
+    termweight_ *= (k1_ + 1);
+    if (k2_ == 0 && (b_ == 0 || k1_ == 0)) {
+      len_factor_ = 0;
+    } else {
+      len_factor_ = db.get_avlength();
+      if (len_factor_ != 0)
+        len_factor_ = 1 / len_factor_;
+    }
+    // BM25Weight::get_maxpart
+    double denom = k1_;
+    Xapian::termcount wdf_ub = wdf_ub_;
+    if (k1_ != 0.0 && b_ != 0.0) {
+      double normlen_lb = std::max(
+          std::max(wdf_ub, db.get_doclength_lower_bound()) * len_factor_,
+          min_normlen_);
+      denom *= (normlen_lb * b_ + (1 - b_));
+    }
+    double wdf_max(wdf_ub);
+    denom += wdf_max;
+    set_maxweight(termweight_ * (wdf_max / denom));
+  }
+
+  void next(double) override {
+    if (!started_) {
+      started_ = true;
+      return;
+    }
+    ++it_;
+  }
+  void skip_to(Xapian::docid did, double) override {
+    started_ = true;
+    it_.skip_to(did);
+  }
+  bool at_end() const override {
+    return started_ && it_ == end_;
+  }
+  Xapian::docid get_docid() const override {
+    return *it_;
+  }
+  double get_weight() const override {
+    // BM25Weight::get_sumpart
+    Xapian::docid did = *it_;
+    Xapian::termcount len = did < nlen_ ? len_[did] : it_.get_doclength();
+    Xapian::termcount wdf = it_.get_wdf();
+    double normlen = std::max(len * len_factor_, min_normlen_);
+    double wdf_double(wdf);
+    double denom = k1_ * (normlen * b_ + (1 - b_)) + wdf_double;
+    return termweight_ * (wdf_double / denom);
+  }
+  std::string name() const override {
+    return std::string();
+  }
+  std::string get_description() const override {
+    return "Bm25TermSource(" + term_ + ")";
+  }
+};
+
 int give_query(xc_query **out, Xapian::Query &&q) {
   xc_query *h = new xc_query;
   h->q = std::move(q);
@@ -1106,6 +1268,30 @@ int xc_query_term(xc_query **out, const char *term, uint32_t wqf, uint32_t pos,
     XC_NEED(out && term, "NULL argument");
     XC_NEED(*term, "empty term");
     return give_query(out, Xapian::Query(term, wqf ? wqf : 1, pos));
+  });
+}
+
+int xc_query_term_bm25(xc_query **out, uint32_t *termfreq, xc_db *db,
+                       const char *term, const xc_bm25 *params, xc_error *err) {
+  reset_out(out);
+  if (termfreq)
+    *termfreq = 0;
+  return guard(err, [&]() -> int {
+    XC_NEED(out && termfreq && db && term && params, "NULL argument");
+    XC_NEED(*term, "empty term");
+    XC_NEED(!db->writable, "a BM25 term source needs a read-only database");
+    XC_NEED(params->k1 >= 0 && params->k2 >= 0 && params->k3 >= 0 &&
+                params->b >= 0 && params->b <= 1 && params->min_normlen >= 0,
+            "BM25 parameters must be >= 0 (and b <= 1)");
+    if (!db->lens)
+      db->lens = std::make_shared<xc_doclens>();
+    std::unique_ptr<Bm25TermSource> src(
+        new Bm25TermSource(db->rdb, term, *params, db->lens));
+    uint32_t tf = src->termfreq();
+    int rc = give_query(out, Xapian::Query(src.release()->release()));
+    if (rc == XC_OK)
+      *termfreq = tf;
+    return rc;
   });
 }
 
@@ -1560,6 +1746,20 @@ int xc_mset_data(char **out, size_t *len, xc_mset *mset, size_t i,
     XC_NEED(i < mset->m.size(), "mset index out of range");
     Xapian::MSetIterator it = mset->m[static_cast<Xapian::doccount>(i)];
     give(out, len, it.get_document().get_data());
+    return XC_OK;
+  });
+}
+
+int xc_mset_term_freq(uint32_t *out, xc_mset *mset, const char *term,
+                      xc_error *err) {
+  if (out)
+    *out = 0;
+  return guard(err, [&]() -> int {
+    XC_NEED(out && mset && term, "NULL argument");
+    // MSet::get_termfreq answers from the match's statistics (the values
+    // the weighting used, summed over shards as Database::get_termfreq
+    // sums them) and asks the database only for a term they lack
+    *out = mset->m.get_termfreq(term);
     return XC_OK;
   });
 }

@@ -526,6 +526,23 @@ typedef struct xc_bm25 {
 int xc_enquire_set_bm25(xc_enquire *enq, const xc_bm25 *params, xc_error *err);
 int xc_enquire_set_bool_weight(xc_enquire *enq, xc_error *err);
 
+/* A query for term that matches and weighs exactly as xc_query_term(term,
+ * wqf 1, pos 0) does under xc_enquire_set_bm25(params) — same documents,
+ * weights and match estimates — but reads document lengths from a table
+ * that db keeps (one pass over Xapian's length list per revision of db,
+ * read at the first match after a change) instead of Xapian's length
+ * list, which a BM25 match otherwise decodes from a chunk start for every
+ * document it weighs; and reads the term's statistics and postings now,
+ * one after the other (the match then reads neither). *termfreq: the
+ * term's frequency (as xc_db_term_freq). Only for a read-only single
+ * local database (not a stub of shards or remote), one get_mset of an
+ * enquire over db whose weighting is BM25 with the same params, at db's
+ * current revision (build the query after xc_db_reopen), and a leaf that
+ * is neither scaled nor under a phrase or NEAR (it has no positions) nor
+ * under XC_OP_ELITE_SET (which then picks other subqueries). */
+int xc_query_term_bm25(xc_query **out, uint32_t *termfreq, xc_db *db,
+                       const char *term, const xc_bm25 *params, xc_error *err);
+
 typedef enum xc_sort XC_ENUM_INT {
   XC_SORT_RELEVANCE,            /* weight descending (default) */
   XC_SORT_VALUE,                /* value of slot only */
@@ -595,6 +612,12 @@ int xc_mset_value(char **out, size_t *len, xc_mset *mset, size_t i,
                   xc_slot slot, xc_error *err);
 /* Document of item i: *out new handle, caller frees with xc_doc_free. */
 int xc_mset_document(xc_doc **out, xc_mset *mset, size_t i, xc_error *err);
+/* Number of documents indexed by term, as xc_db_term_freq gives it for the
+ * database the mset came from, but read from the statistics the match
+ * gathered when term is a term of the query (no database read); other
+ * terms are looked up in the database. */
+int xc_mset_term_freq(uint32_t *out, xc_mset *mset, const char *term,
+                      xc_error *err);
 
 void xc_mset_free(xc_mset *mset);
 

@@ -33,6 +33,8 @@ struct dp_index {
   dp_record_decoder *dec; /* record inflate stream kept between results */
   dps_tuning tune;        /* ranking knobs */
   int searched;           /* a search ran (before it, the handle is fresh) */
+  int warm;               /* a search finished: plain word queries read
+                             document lengths from a table (q_word) */
   int ids_only;           /* dps_index_set_ids_only */
   struct stat dir;        /* the index directory when last (re)opened; st_ino
                              0 for stub files */
@@ -252,6 +254,21 @@ typedef struct bctx {
   int question;      /* a natural-language question: any word may match */
   const char *qtext; /* the query text */
   uint32_t ndocs;    /* documents in the index */
+  xc_mset *ms;       /* the match once run: idf() reads its statistics */
+  /* highlight terms whose weight waits for the match (hl_weigh): the
+   * term's weight is the largest pow(idf(term), power) of its entries */
+  struct {
+    size_t k;   /* in hl->terms */
+    char *term; /* owned: the Xapian term */
+  } * wait;
+  size_t nwait, capwait;
+  /* frequencies of the words queried through xc_query_term_bm25 (not
+   * terms of the match's statistics): idf() reads them here */
+  struct {
+    char *term; /* owned */
+    uint32_t tf;
+  } * tfs;
+  size_t ntfs, captfs;
 } bctx;
 
 static void bfail_xc(bctx *c) {
@@ -268,9 +285,18 @@ static void bfail_oom(bctx *c) {
   c->err = xstrdup("out of memory");
 }
 
+/* The idf of term, from the match's statistics once it ran (the same
+ * frequencies the database gives, without reading it again for the
+ * query's terms). */
 static double idf(bctx *c, const char *term) {
   uint32_t tf = 0;
-  if (xc_db_term_freq(&tf, c->ix->db, term, NULL))
+  size_t i = 0;
+  while (i < c->ntfs && strcmp(c->tfs[i].term, term) != 0)
+    i++;
+  if (i < c->ntfs)
+    tf = c->tfs[i].tf;
+  else if (c->ms ? xc_mset_term_freq(&tf, c->ms, term, NULL)
+                 : xc_db_term_freq(&tf, c->ix->db, term, NULL))
     tf = 0;
   double n = c->ndocs ? c->ndocs : 1;
   double w = log(1.0 + (n - tf + 0.5) / (tf + 0.5));
@@ -281,6 +307,59 @@ static xc_query *q_term(bctx *c, const char *t) {
   xc_query *q = NULL;
   if (!c->rc && xc_query_term(&q, t, 1, 0, &c->xe))
     bfail_xc(c);
+  return q;
+}
+
+/* The BM25 parameters of the search (run() sets the same on the enquire). */
+static xc_bm25 bm25_of(const bctx *c) {
+  xc_bm25 bm = XC_BM25_INIT;
+  bm.k1 =
+      c->question && c->ix->tune.q_k1 > 0 ? c->ix->tune.q_k1 : c->ix->tune.k1;
+  bm.b = c->ix->tune.b;
+  bm.min_normlen = c->ix->tune.min_normlen;
+  return bm;
+}
+
+/* The query of a word t that weighs as it is (not negated, not scaled, not
+ * in a phrase or NEAR):
+ * from a handle's second search on, over an index directory, a term that
+ * reads document lengths from the handle's table (xc_query_term_bm25:
+ * same matches, weights and estimates, without decoding Xapian's length
+ * list for every document weighed); else q_term. */
+static xc_query *q_word(bctx *c, const char *t) {
+  if (c->rc || !c->ix->warm || !c->ix->dir.st_ino ||
+      c->ix->tune.long_policy == 2) /* ELITE_SET: see xc_query_term_bm25 */
+    return q_term(c, t);
+  uint32_t tf = 0;
+  xc_bm25 bm = bm25_of(c);
+  xc_query *q = NULL;
+  if (xc_query_term_bm25(&q, &tf, c->ix->db, t, &bm, &c->xe)) {
+    bfail_xc(c);
+    return NULL;
+  }
+  size_t i = 0;
+  while (i < c->ntfs && strcmp(c->tfs[i].term, t) != 0)
+    i++;
+  if (i == c->ntfs) {
+    char *dup = dp_strndup(t, strlen(t));
+    if (dup && c->ntfs == c->captfs) {
+      size_t cap = c->captfs ? 2 * c->captfs : 8;
+      void *v = realloc(c->tfs, cap * sizeof *c->tfs);
+      if (v) {
+        c->tfs = v;
+        c->captfs = cap;
+      }
+    }
+    if (!dup || c->ntfs == c->captfs) {
+      free(dup);
+      xc_query_free(q);
+      bfail_oom(c);
+      return NULL;
+    }
+    c->tfs[c->ntfs].term = dup;
+    c->tfs[c->ntfs].tf = tf;
+    c->ntfs++;
+  }
   return q;
 }
 
@@ -327,15 +406,62 @@ static xc_query *q_scale(bctx *c, xc_query *sub, double f) {
   return q;
 }
 
+/* Adds the highlight term text (kind) whose weight is pow(idf(term),
+ * tune.snip_idf_power): weighed by hl_weigh once the match ran, whose
+ * statistics hold the idf of the query's terms (looking each up before
+ * costs block reads the match then repeats). Returns its index or -1. */
+static long hl_add_weighed(bctx *c, dps_hl_kind kind, const char *text,
+                           const char *term) {
+  long k = dps_hl_add_term(c->hl, kind, text, 1.0);
+  char *t = k >= 0 ? dp_strndup(term, strlen(term)) : NULL;
+  if (t && c->nwait == c->capwait) {
+    size_t cap = c->capwait ? 2 * c->capwait : 8;
+    void *v = realloc(c->wait, cap * sizeof *c->wait);
+    if (v) {
+      c->wait = v;
+      c->capwait = cap;
+    }
+  }
+  if (!t || c->nwait == c->capwait) {
+    free(t);
+    bfail_oom(c);
+    return -1;
+  }
+  c->wait[c->nwait].k = (size_t)k;
+  c->wait[c->nwait].term = t;
+  c->nwait++;
+  return k;
+}
+
+/* Forgets the weights still to compute (a new attempt rebuilds them). */
+static void hl_wait_clear(bctx *c) {
+  for (size_t i = 0; i < c->nwait; i++)
+    free(c->wait[i].term);
+  c->nwait = 0;
+}
+
+/* Gives the terms added by hl_add_weighed their weights (c->ms set: from
+ * the match's statistics): each the largest of its entries', as
+ * dps_hl_add_term keeps the largest weight given for a term. */
+static void hl_weigh(bctx *c) {
+  for (size_t i = 0; i < c->nwait; i++) {
+    double w = pow(idf(c, c->wait[i].term), c->ix->tune.snip_idf_power);
+    dps_hl_term *h = &c->hl->terms[c->wait[i].k];
+    int first = 1;
+    for (size_t j = 0; j < i && first; j++)
+      first = c->wait[j].k != c->wait[i].k;
+    if (first || w > h->weight)
+      h->weight = w > 0 ? w : 1.0;
+  }
+  hl_wait_clear(c);
+}
+
 static int hl_term(bctx *c, const dps_qnode *n, int neg) {
   if (neg || !c->hl)
     return -1;
   const char *text = n->tkind == DPS_T_EXACT ? n->term : n->term + 1;
-  long k = dps_hl_add_term(
-      c->hl, n->tkind == DPS_T_EXACT ? DPS_HL_EXACT : DPS_HL_STEM, text,
-      pow(idf(c, n->term), c->ix->tune.snip_idf_power));
-  if (k < 0)
-    bfail_oom(c);
+  long k = hl_add_weighed(
+      c, n->tkind == DPS_T_EXACT ? DPS_HL_EXACT : DPS_HL_STEM, text, n->term);
   return (int)k;
 }
 
@@ -629,9 +755,7 @@ static xc_query *with_exact(bctx *c, xc_query *q, const dps_qnode *n) {
         F.n == 1) {
       char *zt = dp_strfmt("%s%s", DP_PREFIX_STEM, F.v[0].stem);
       if (zt) {
-        if (dps_hl_add_term(c->hl, DPS_HL_STEM, F.v[0].stem,
-                            pow(idf(c, zt), c->ix->tune.snip_idf_power)) < 0)
-          bfail_oom(c);
+        hl_add_weighed(c, DPS_HL_STEM, F.v[0].stem, zt);
         xc_query *two[2] = {q, q_term(c, zt)};
         q = q_combine(c, XC_OP_OR, two, 2, 0);
       }
@@ -650,8 +774,9 @@ static xc_query *build(bctx *c, const dps_qnode *n, int neg, int top) {
   switch (n->kind) {
   case DPS_Q_TERM: {
     hl_term(c, n, neg);
-    xc_query *q = q_term(c, n->term);
-    if (q && c->ix->tune.idf_power != 0 && n->tkind == DPS_T_STEM)
+    int scaled = c->ix->tune.idf_power != 0 && n->tkind == DPS_T_STEM;
+    xc_query *q = neg || scaled ? q_term(c, n->term) : q_word(c, n->term);
+    if (q && scaled)
       q = q_scale(c, q, pow(idf(c, n->term), c->ix->tune.idf_power));
     if (q && n->tkind == DPS_T_STEM && c->ix->tune.title_boost > 0) {
       dps_buf sb = {0};
@@ -1640,7 +1765,9 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
   for (int attempt = 0; attempt < 2 && !c.rc; attempt++) {
     c.relaxed = attempt == 1;
     c.strict_used = 0;
+    c.ms = NULL;
     dps_hl_free(&hl);
+    hl_wait_clear(&c);
     xc_query_free(q);
     q = root ? build(&c, root, 0, 1) : NULL;
     if (!c.rc && !root)
@@ -1659,10 +1786,7 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
       bfail_xc(&c);
       break;
     }
-    xc_bm25 bm = XC_BM25_INIT;
-    bm.k1 = c.question && ix->tune.q_k1 > 0 ? ix->tune.q_k1 : ix->tune.k1;
-    bm.b = ix->tune.b;
-    bm.min_normlen = ix->tune.min_normlen;
+    xc_bm25 bm = bm25_of(&c);
     if (xc_enquire_set_query(enq, q, 0, &c.xe) ||
         xc_enquire_set_bm25(enq, &bm, &c.xe)) {
       bfail_xc(&c);
@@ -1716,9 +1840,11 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
       bfail_xc(&c);
       break;
     }
+    c.ms = ms;
     res->total = xc_mset_matches_estimated(ms);
     if (res->total == 0 && attempt == 0 && c.strict_used && !o->no_relax)
       continue;
+    hl_weigh(&c);
     res->relaxed = attempt == 1 && res->total > 0; /* it found something */
     /* the page */
     size_t ms_n = xc_mset_size(ms);
@@ -1915,6 +2041,11 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
     xc_spy_free(spies[f]);
   xc_query_free(q);
   dps_hl_free(&hl);
+  hl_wait_clear(&c);
+  free(c.wait);
+  for (size_t i = 0; i < c.ntfs; i++)
+    free(c.tfs[i].term);
+  free(c.tfs);
   xc_error_clear(&c.xe);
   return rc;
 }
@@ -2002,6 +2133,7 @@ DP_EXPORT int dp_search(dp_results **out, dp_index *ix, const char *query,
     int modified = 0;
     char *e = NULL;
     rc = run(res, ix, root, froot, query, question, &o, &e, &modified);
+    ix->warm = 1;
     if (rc && modified && attempt < 3) {
       free(e);
       results_reset(res);

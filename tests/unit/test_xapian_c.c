@@ -1721,6 +1721,167 @@ static void test_remote_shard(void **state) {
   xc_db_free(db);
 }
 
+/* ------------------------------------------------------------------ */
+/* xc_query_term_bm25 and xc_mset_term_freq                            */
+/* ------------------------------------------------------------------ */
+
+/* A corpus where lengths and wdf vary: document i holds word w (of 12)
+ * (i * (w + 3)) % 5 times when that is not 0, plus i % 37 fillers. */
+static void fill_varied(fx *f, xc_db *w, int from, int to) {
+  for (int i = from; i < to; i++) {
+    char text[4096] = "";
+    for (int k = 0; k < 12; k++)
+      for (int r = 0; r < (i * (k + 3)) % 5; r++) {
+        char word[16];
+        snprintf(word, sizeof word, "w%d ", k);
+        strncat(text, word, sizeof text - strlen(text) - 1);
+      }
+    for (int r = 0; r < i % 37; r++)
+      strncat(text, "filler ", sizeof text - strlen(text) - 1);
+    char id[16];
+    snprintf(id, sizeof id, "v%d", i);
+    put(f, w, id, text[0] ? text : "vide", NULL, NULL);
+  }
+  OK(xc_db_commit(w, &f->err));
+}
+
+/* Leaf of a query built by shape(): plain or through the length table. */
+static xc_query *leaf(fx *f, xc_db *db, const char *t, int fast,
+                      const xc_bm25 *bm) {
+  xc_query *q = NULL;
+  if (fast) {
+    uint32_t tf = 0, want = 0;
+    OK(xc_query_term_bm25(&q, &tf, db, t, bm, &f->err));
+    OK(xc_db_term_freq(&want, db, t, &f->err));
+    assert_int_equal(tf, want);
+  } else {
+    OK(xc_query_term(&q, t, 1, 0, &f->err));
+  }
+  return q;
+}
+
+/* Query number k of a few shapes over words a and b. */
+static xc_query *shape(fx *f, xc_db *db, int k, const char *a, const char *b,
+                       int fast, const xc_bm25 *bm) {
+  /* not XC_OP_ELITE_SET: it picks other subqueries (xapian_c.h) */
+  static const xc_op ops[] = {XC_OP_AND, XC_OP_OR, XC_OP_AND_MAYBE,
+                              XC_OP_AND_NOT, XC_OP_OR};
+  if (k == 0)
+    return leaf(f, db, a, fast, bm);
+  xc_query *v[3] = {leaf(f, db, a, fast, bm), leaf(f, db, b, fast, bm),
+                    leaf(f, db, "w4", fast, bm)};
+  xc_query *q = NULL;
+  OK(xc_query_combine(&q, ops[(k - 1) % 5], (const xc_query *const *)v,
+                      k == 5 ? 3 : 2, 0, &f->err));
+  for (int i = 0; i < 3; i++)
+    xc_query_free(v[i]);
+  return q;
+}
+
+/* The mset of q: size, estimates, then docid and weight (bits) of each. */
+static void mset_dump(fx *f, xc_db *db, const xc_query *q, const xc_bm25 *bm,
+                      uint32_t limit, uint32_t check, char *out, size_t size) {
+  xc_enquire *e = NULL;
+  xc_mset *m = NULL;
+  OK(xc_enquire_new(&e, db, &f->err));
+  OK(xc_enquire_set_query(e, q, 0, &f->err));
+  OK(xc_enquire_set_bm25(e, bm, &f->err));
+  OK(xc_enquire_get_mset(&m, e, 0, limit, check, &f->err));
+  size_t o = (size_t)snprintf(
+      out, size, "%zu %u %u %u:", xc_mset_size(m), xc_mset_matches_estimated(m),
+      xc_mset_matches_lower_bound(m), xc_mset_matches_upper_bound(m));
+  for (size_t i = 0; i < xc_mset_size(m) && o < size; i++) {
+    xc_mset_item it;
+    OK(xc_mset_item_get(&it, m, i, &f->err));
+    o += (size_t)snprintf(out + o, size - o, " %u=%a", it.docid, it.weight);
+  }
+  xc_mset_free(m);
+  xc_enquire_free(e);
+}
+
+/* The length-table leaves match and weigh as plain term leaves, for
+ * several shapes, parameters, depths, and after the database changed. */
+static void test_bm25_term_source(void **state) {
+  fx *f = *state;
+  xc_db *w = new_writable(f, "bm");
+  fill_varied(f, w, 0, 300);
+  xc_db *db = open_ro(f, "bm");
+  static const xc_bm25 params[] = {
+      {1.6, 0.0, 1.0, 1.0, 0.1}, {1.0, 0.0, 1.0, 0.5, 0.5},
+      {1.2, 0.0, 1.0, 0.0, 0.5}, {0.0, 0.0, 1.0, 0.75, 0.5},
+      {2.0, 0.0, 0.0, 0.3, 0.0},
+  };
+  static const char *const words[][2] = {
+      {"w0", "w1"},     {"w3", "filler"},   {"w7", "absent"},
+      {"absent", "w2"}, {"filler", "vide"}, {"w11", "w5"},
+  };
+  char plain[16384], fast[16384];
+  for (int round = 0; round < 2; round++) {
+    for (size_t p = 0; p < sizeof params / sizeof *params; p++)
+      for (size_t wi = 0; wi < sizeof words / sizeof *words; wi++)
+        for (int k = 0; k < 6; k++)
+          for (int depth = 0; depth < 2; depth++) {
+            const xc_bm25 *bm = &params[p];
+            uint32_t lim = depth ? 400 : 10, chk = depth ? 400 : 15;
+            xc_query *q0 = shape(f, db, k, words[wi][0], words[wi][1], 0, bm);
+            xc_query *q1 = shape(f, db, k, words[wi][0], words[wi][1], 1, bm);
+            mset_dump(f, db, q0, bm, lim, chk, plain, sizeof plain);
+            mset_dump(f, db, q1, bm, lim, chk, fast, sizeof fast);
+            assert_string_equal(fast, plain);
+            xc_query_free(q0);
+            xc_query_free(q1);
+          }
+    /* the database changes: the table follows the new revision */
+    fill_varied(f, w, 300, 420);
+    int changed = 0;
+    OK(xc_db_reopen(&changed, db, &f->err));
+    assert_int_equal(changed, 1);
+  }
+  /* a writable database has no table */
+  xc_query *q = NULL;
+  uint32_t tf = 0;
+  FAILS(XC_ERR_INVALID,
+        xc_query_term_bm25(&q, &tf, w, "w1", &params[0], &f->err));
+  xc_db_free(w);
+  xc_db_free(db);
+}
+
+/* xc_mset_term_freq gives xc_db_term_freq's answer, for the query's terms
+ * (from the match's statistics) and for others (from the database). */
+static void test_mset_term_freq(void **state) {
+  fx *f = *state;
+  xc_db *w = new_writable(f, "tf");
+  fill_varied(f, w, 0, 120);
+  xc_db *db = open_ro(f, "tf");
+  xc_query *two[2] = {NULL, NULL}, *q = NULL;
+  OK(xc_query_term(&two[0], "w2", 1, 0, &f->err));
+  OK(xc_query_term(&two[1], "filler", 1, 0, &f->err));
+  OK(xc_query_combine(&q, XC_OP_OR, (const xc_query *const *)two, 2, 0,
+                      &f->err));
+  xc_enquire *e = NULL;
+  xc_mset *m = NULL;
+  OK(xc_enquire_new(&e, db, &f->err));
+  OK(xc_enquire_set_query(e, q, 0, &f->err));
+  OK(xc_enquire_get_mset(&m, e, 0, 10, 10, &f->err));
+  static const char *const terms[] = {"w2", "filler", "w9", "absent", "Qv3"};
+  for (size_t i = 0; i < sizeof terms / sizeof *terms; i++) {
+    uint32_t a = 0, b = 0;
+    OK(xc_mset_term_freq(&a, m, terms[i], &f->err));
+    OK(xc_db_term_freq(&b, db, terms[i], &f->err));
+    assert_int_equal(a, b);
+  }
+  uint32_t n = 1;
+  FAILS(XC_ERR_INVALID, xc_mset_term_freq(&n, m, NULL, &f->err));
+  assert_int_equal(n, 0);
+  xc_mset_free(m);
+  xc_enquire_free(e);
+  xc_query_free(two[0]);
+  xc_query_free(two[1]);
+  xc_query_free(q);
+  xc_db_free(w);
+  xc_db_free(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_status_names),
@@ -1746,6 +1907,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_free_keeps_shared, setup, teardown),
       cmocka_unit_test_setup_teardown(test_other_and_nomem, setup, teardown),
       cmocka_unit_test_setup_teardown(test_remote_shard, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_bm25_term_source, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_mset_term_freq, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
