@@ -361,6 +361,14 @@ typedef struct slot {
   uint32_t idx;  /* 1 + index in dp_tagger.ent, 0 = empty */
 } slot;
 
+/* A word class reference's entry and cues, side by side: build_words reads
+ * both for every word with a reference, one cache line instead of two
+ * (the two arrays they were in missed apart). */
+typedef struct ref_ent {
+  const gkey *g; /* the entry, or NULL (reference 0) */
+  uint16_t cues; /* its cues (0 for NULL and main-table entries) */
+} ref_ent;
+
 struct dp_tagger {
   gkey *ent;           /* entries, in insertion order */
   size_t nent, capent; /* count, capacity */
@@ -373,10 +381,9 @@ struct dp_tagger {
   slot *htab;          /* index over hot */
   size_t hmask;        /* htab size - 1 */
   size_t ncue, nhot;   /* entries in cue and hot */
-  const gkey **refs;   /* entry of each word class reference below nrefs
-                          (NULL, hot..., cue..., then one-word entries of
-                          the main table), see word_class */
-  uint16_t *refcues;   /* their cues (0 for NULL) */
+  ref_ent *refs;       /* entry and cues of each word class reference
+                          below nrefs (NULL, hot..., cue..., then one-word
+                          entries of the main table), see word_class */
   size_t nrefs;        /* at most K_REF_LOOKUP */
   int digit_heads;     /* a head cue starts with a digit */
   uint64_t
@@ -626,15 +633,14 @@ static int build_cue_table(dp_tagger *t) {
   if (t->nrefs > K_REF_LOOKUP)
     t->nrefs = K_REF_LOOKUP;
   t->refs = malloc(t->nrefs * sizeof *t->refs);
-  t->refcues = malloc(t->nrefs * sizeof *t->refcues);
-  if (!t->refs || !t->refcues)
+  if (!t->refs)
     return -1;
-  t->refs[0] = NULL;
-  t->refcues[0] = 0;
+  t->refs[0].g = NULL;
+  t->refs[0].cues = 0;
   size_t r = 1;
   for (; r < t->nrefs && r <= t->nhot + t->ncue; r++) {
-    t->refs[r] = r <= t->nhot ? &t->hot[r - 1] : &t->cue[r - 1 - t->nhot];
-    t->refcues[r] = t->refs[r]->cues;
+    t->refs[r].g = r <= t->nhot ? &t->hot[r - 1] : &t->cue[r - 1 - t->nhot];
+    t->refs[r].cues = t->refs[r].g->cues;
   }
   for (int pass = 0; pass < 2; pass++)
     for (size_t k = 0; k < t->nent && r < t->nrefs; k++) {
@@ -643,8 +649,8 @@ static int build_cue_table(dp_tagger *t) {
           (pass == 0) != !(g->type >= 0 && (g->gflags & G_WEAK)))
         continue;
       g->ref = (uint16_t)r;
-      t->refs[r] = g;
-      t->refcues[r++] = 0;
+      t->refs[r].g = g;
+      t->refs[r++].cues = 0;
     }
   return 0;
 }
@@ -982,7 +988,6 @@ static void tagger_release(dp_tagger *t) {
   free(t->hot);
   free(t->htab);
   free(t->refs);
-  free(t->refcues);
   free(t->bloom);
   free(t);
 }
@@ -1146,7 +1151,7 @@ typedef struct word { /* 80 bytes: fields ordered without padding */
   const char *term;   /* folded term (token arena, or ctx.sa when rewritten) */
   const char *stem;   /* folded stem */
   const gkey *g;      /* table entry of the term alone, or NULL */
-  size_t tlen;        /* strlen(term) */
+  size_t tlen;        /* strlen(term), or TLEN_UNSET: read word_tlen */
   uint32_t hash;      /* key_hash of term (capitalised words only) */
   uint32_t tflags;    /* analyzer token flags */
   uint32_t cls;       /* word class (enum wclass) when not slow */
@@ -1227,6 +1232,18 @@ static const gkey *ctx_find(ctx *c, const char *t, size_t n, uint32_t h) {
 }
 
 #define TERM(c, i) ((c)->w[i].term)
+
+/* The length of word i's term. make_word leaves word.tlen unset for the
+ * words with a class: most words are context that no rule measures (a
+ * strlen per word was ~3% of dp_tag's instructions); the first rule that
+ * needs it computes it here, once. */
+#define TLEN_UNSET ((size_t)-1)
+static inline size_t word_tlen(const ctx *c, size_t i) {
+  word *w = &c->w[i];
+  if (w->tlen == TLEN_UNSET)
+    w->tlen = strlen(w->term);
+  return w->tlen;
+}
 #define STEM(c, i) ((c)->w[i].stem)
 
 static int word_cues(const ctx *c, size_t i) {
@@ -1698,7 +1715,7 @@ static int make_word(ctx *c, const dp_token *tk, size_t prev_end, int prev_kept,
       if (!(w->term = term_rewrite(c, tk->term, "")))
         return -1;
     }
-    w->tlen = strlen(w->term);
+    w->tlen = TLEN_UNSET; /* word_tlen */
     w->cap = (uint8_t)(k & K_CAP);
     w->allcaps = (uint8_t)((k & K_ALLCAPS) != 0);
   } else {
@@ -1889,7 +1906,7 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
     }
     if (!w->cap || (w->tflags & DP_TOK_NUMBER))
       continue;
-    w->hash = key_hash(w->term, w->tlen);
+    w->hash = key_hash(w->term, word_tlen(c, i));
     tab_prefetch(c->t, w->hash);
   }
   /* capitalised words: the whole table; other words: cue words only, and
@@ -1900,8 +1917,7 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
    * the other) */
   c->st = st; /* the kept tokens are no longer needed: at least c->n */
   const unsigned heads = C_ABBR | C_TITLE | C_ORG | C_ORGCAP | C_LOCHD;
-  const gkey *const *refs = c->t->refs;
-  const uint16_t *refcues = c->t->refcues;
+  const ref_ent *refs = c->t->refs;
   size_t nst = 0;
   for (size_t i = 0; i < nw; i++) {
     word *w = &wv[i];
@@ -1911,16 +1927,16 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
       /* the entry the word's class names, if the word is looked up */
       unsigned use = ((w->tflags & DP_TOK_NUMBER) == 0) &
                      (w->cap | near | ((w->cls & K_SIGHEAD) != 0));
-      const gkey *g = refs[ref];
+      const gkey *g = refs[ref].g;
       w->g = (const gkey *)((uintptr_t)g & ((uintptr_t)0 - use));
-      w->cues = (uint16_t)(use ? refcues[ref] : 0);
+      w->cues = (uint16_t)(refs[ref].cues & (0u - use));
       /* the rules read the entry: its line comes in while the words are
        * done (the main table is large, and the analyzer ran since) */
       __builtin_prefetch(g);
     } else {
       if (!(w->tflags & DP_TOK_NUMBER)) {
         const char *t = TERM(c, i);
-        size_t tl = w->tlen;
+        size_t tl = word_tlen(c, i);
         if (w->cap) {
           w->g = ctx_find(c, t, tl, w->hash);
         } else if (tl != 0 && tl <= 24) {
@@ -1980,7 +1996,7 @@ static int make_key(ctx *c, size_t i, size_t j) {
         return -1;
     }
     const char *t = TERM(c, k);
-    if (buf_add(&c->key, t, c->w[k].tlen))
+    if (buf_add(&c->key, t, word_tlen(c, k)))
       return -1;
   }
   return 0;
@@ -2021,13 +2037,13 @@ static const gkey *gaz_longest(ctx *c, size_t i, size_t *jout, int *err) {
       break;
     if (j == i) { /* the key of word i alone, extended below */
       c->key.len = 0;
-      if (buf_add(&c->key, TERM(c, i), c->w[i].tlen)) {
+      if (buf_add(&c->key, TERM(c, i), word_tlen(c, i))) {
         *err = 1;
         return NULL;
       }
     }
     j++;
-    caps = caps && (c->w[j].allcaps || strlen(TERM(c, j)) <= 1);
+    caps = caps && (c->w[j].allcaps || word_tlen(c, j) <= 1);
     if (buf_addc(&c->key, ' ')) {
       *err = 1;
       return NULL;
@@ -2039,7 +2055,7 @@ static const gkey *gaz_longest(ctx *c, size_t i, size_t *jout, int *err) {
       return NULL;
     }
     t = TERM(c, j);
-    if (buf_add(&c->key, t, c->w[j].tlen)) {
+    if (buf_add(&c->key, t, word_tlen(c, j))) {
       *err = 1;
       return NULL;
     }
@@ -2099,7 +2115,7 @@ static size_t name_end(const ctx *c, size_t i) {
     /* "Wag-ner", "Phi-lippe": a name cut by a line-end hyphen */
     if (k > i && last == k - 1 && c->w[k].gap == GAP_HYPHEN && !c->w[k].cap &&
         !(word_cues(c, k) & C_PART) && !is_stop(c, k) &&
-        !(c->w[k].tflags & DP_TOK_NUMBER) && strlen(TERM(c, k)) >= 2) {
+        !(c->w[k].tflags & DP_TOK_NUMBER) && word_tlen(c, k) >= 2) {
       last = k;
       k++;
       continue;
@@ -2566,7 +2582,7 @@ static long title_rule(ctx *c, size_t i, size_t *ni) {
     int cues = word_cues(c, k);
     const word *w = &c->w[k];
     if ((cues & C_ABBR) && w->cap) {
-      size_t tl = strlen(TERM(c, k));
+      size_t tl = word_tlen(c, k);
       /* "M" and "MM" need their full stop ("Dr", "Me", "Pr" do not) */
       if (tl <= 2 && !w->dot_after &&
           (!strcmp(TERM(c, k), "m") || !strcmp(TERM(c, k), "mm")))
@@ -2718,7 +2734,7 @@ static size_t apposition(const ctx *c, size_t e) {
 static int acronym_like(const ctx *c, size_t i) {
   const word *w = &c->w[i];
   const char *t = TERM(c, i);
-  size_t n = strlen(t);
+  size_t n = word_tlen(c, i);
   if (n < 2 || n > 8 || is_roman(t))
     return 0;
   if (memchr(c->text + w->start, '.', w->end - w->start))
@@ -3205,8 +3221,8 @@ typedef struct sn_slot {
   int m;            /* mention index */
 } sn_slot;
 
-static int sn_find(const sn_slot *tab, size_t mask, const char *t) {
-  for (size_t i = key_hash(t, strlen(t)) & mask;; i = (i + 1) & mask) {
+static int sn_find(const sn_slot *tab, size_t mask, const char *t, size_t n) {
+  for (size_t i = key_hash(t, n) & mask;; i = (i + 1) & mask) {
     if (!tab[i].term)
       return -1;
     if (strcmp(tab[i].term, t) == 0)
@@ -3214,8 +3230,8 @@ static int sn_find(const sn_slot *tab, size_t mask, const char *t) {
   }
 }
 
-static void sn_put(sn_slot *tab, size_t mask, const char *t, int m) {
-  size_t i = key_hash(t, strlen(t)) & mask;
+static void sn_put(sn_slot *tab, size_t mask, const char *t, size_t n, int m) {
+  size_t i = key_hash(t, n) & mask;
   while (tab[i].term) {
     if (strcmp(tab[i].term, t) == 0)
       return; /* the first full name wins */
@@ -3228,7 +3244,8 @@ static void sn_put(sn_slot *tab, size_t mask, const char *t, int m) {
 /* Last word of a person's name, skipping a roman numeral (Charles XI). */
 static size_t surname_word(const ctx *c, const mention *m) {
   size_t j = m->nj;
-  if (j > m->ni && is_roman(TERM(c, j)) && c->w[j].allcaps)
+  /* the word's flag first: is_roman reads the term (strchr per byte) */
+  if (j > m->ni && c->w[j].allcaps && is_roman(TERM(c, j)))
     j--;
   return j;
 }
@@ -3242,25 +3259,43 @@ typedef struct occ_slot {
 } occ_slot;
 
 /* Nationality and inhabitant nouns (Allemands, Anglais, Parisiens) are
- * capitalised in French but are not entities. */
-static int nationality_like(const char *t) {
-  static const suffix sufs[] = {
-      SUF("ais"),   SUF("aise"),   SUF("aises"), SUF("ois"),   SUF("oise"),
-      SUF("oises"), SUF("ands"),   SUF("ande"),  SUF("andes"), SUF("iens"),
-      SUF("ienne"), SUF("iennes"), SUF("ains"),  SUF("aine"),  SUF("aines"),
-      SUF("oles"),  SUF("ole"),    SUF("ens"),   SUF("aques")};
-  static const char *const words[] = {
-      "russe",   "russes", "turc",    "turcs",    "belge",  "belges", "suisse",
-      "suisses", "grec",   "grecs",   "arabe",    "arabes", "juif",   "juifs",
-      "serbe",   "serbes", "tcheque", "tcheques", "slave",  "slaves"};
-  size_t n = strlen(t);
-  /* every word and suffix ends with one of these letters */
-  if (n == 0 || !strchr("secf", t[n - 1]))
+ * capitalised in French but are not entities. t is a term of n bytes. The
+ * words and suffixes are listed by their last letter, which picks the list
+ * (half the instructions of trying them all). */
+static int nationality_like(const char *t, size_t n) {
+  static const suffix sufs_s[] = {
+      SUF("ais"),   SUF("aises"), SUF("ois"),    SUF("oises"), SUF("ands"),
+      SUF("andes"), SUF("iens"),  SUF("iennes"), SUF("ains"),  SUF("aines"),
+      SUF("oles"),  SUF("ens"),   SUF("aques")};
+  static const suffix sufs_e[] = {SUF("aise"),  SUF("oise"), SUF("ande"),
+                                  SUF("ienne"), SUF("aine"), SUF("ole")};
+  static const char *const words_s[] = {
+      "russes", "turcs", "belges", "suisses",  "grecs",
+      "arabes", "juifs", "serbes", "tcheques", "slaves"};
+  static const char *const words_e[] = {"russe", "belge",   "suisse", "arabe",
+                                        "serbe", "tcheque", "slave"};
+  if (n == 0)
     return 0;
-  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+  const suffix *sufs;
+  const char *const *words;
+  size_t nsufs, nwords;
+  switch (t[n - 1]) {
+  case 'c': return !strcmp(t, "turc") || !strcmp(t, "grec");
+  case 'f': return !strcmp(t, "juif");
+  case 's':
+    sufs = sufs_s, nsufs = sizeof sufs_s / sizeof sufs_s[0];
+    words = words_s, nwords = sizeof words_s / sizeof words_s[0];
+    break;
+  case 'e':
+    sufs = sufs_e, nsufs = sizeof sufs_e / sizeof sufs_e[0];
+    words = words_e, nwords = sizeof words_e / sizeof words_e[0];
+    break;
+  default: return 0;
+  }
+  for (size_t i = 0; i < nwords; i++)
     if (t[0] == words[i][0] && !strcmp(t, words[i]))
       return 1;
-  for (size_t i = 0; i < sizeof sufs / sizeof sufs[0]; i++)
+  for (size_t i = 0; i < nsufs; i++)
     if (n > sufs[i].n + 2 && suffix_is(t, n, &sufs[i]))
       return 1;
   return 0;
@@ -3408,7 +3443,8 @@ static DP_PHASE int promote_pending(ctx *c) {
     int close = w->end < c->len && c->text[w->end] == ')';
     const gkey *wg = c->w[m->ni].g;
     int commune = wg && wg->type == DP_ENT_LOC && (wg->gflags & G_WEAK);
-    if (open && close && !nationality_like(TERM(c, m->ni)) &&
+    if (open && close &&
+        !nationality_like(TERM(c, m->ni), word_tlen(c, m->ni)) &&
         !(word_cues(c, m->ni) & (C_ORG | C_ORGCAP | C_LOCHD))) {
       m->pending = 0;
       continue;
@@ -3452,11 +3488,11 @@ static DP_PHASE int promote_pending(ctx *c) {
      * word after a lowercase article ("la Flèche", "du Roule", "l'Œil"):
      * French names of persons take no article */
     const char *tn = TERM(c, m->ni);
-    size_t tnl = c->w[m->ni].tlen;
+    size_t tnl = word_tlen(c, m->ni);
     /* a lone "-ienne" word without an article is a first name or a
      * name ("Marcienne", "Julienne"); "une Italienne" has its article */
-    int nat =
-        nationality_like(tn) && !(m->pending && ends_with(tn, tnl, "ienne"));
+    int nat = nationality_like(tn, tnl) &&
+              !(m->pending && ends_with(tn, tnl, "ienne"));
     if ((cues & (C_ORG | C_ORGCAP | C_LOCHD)) || nat ||
         (m->pending && (after_article(c, m->ni) || quoted(c, m->ni)))) {
       if (m->pending)
@@ -3643,12 +3679,13 @@ static DP_PHASE int link_mentions(ctx *c) {
           sw > m->ni || (m->g && memchr(m->g->canon, ' ', m->g->canon_len));
       if ((pass == 0) != (full != 0))
         continue;
-      sn_put(tab, mask, TERM(c, sw), (int)k);
+      sn_put(tab, mask, TERM(c, sw), word_tlen(c, sw), (int)k);
     }
   }
   for (size_t k = 0; k < c->nm; k++) {
     mention *m = &c->m[k];
-    if (m->soft_loc && sn_find(tab, mask, TERM(c, m->ni)) >= 0) {
+    if (m->soft_loc &&
+        sn_find(tab, mask, TERM(c, m->ni), word_tlen(c, m->ni)) >= 0) {
       m->type = DP_ENT_PER;
       m->soft_loc = 0;
       m->g = NULL; /* not the commune's canonical name */
@@ -3658,7 +3695,7 @@ static DP_PHASE int link_mentions(ctx *c) {
     size_t sw = surname_word(c, m);
     if (sw != m->ni)
       continue;
-    int o = sn_find(tab, mask, TERM(c, sw));
+    int o = sn_find(tab, mask, TERM(c, sw), word_tlen(c, sw));
     if (o >= 0 && (size_t)o != k) {
       const mention *f = &c->m[o];
       size_t fsw = surname_word(c, f);
