@@ -23,7 +23,7 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 
-#include "data.h"
+#include "stoplist.h"
 #include "text.h"
 
 /* ------------------------------------------------------------------ arena */
@@ -152,11 +152,9 @@ struct dp_analyzer {
   struct sb_stemmer *stemmer; /* Snowball French, UTF-8 */
   dp_text_scratch sc;         /* code point scratch for folding */
   dp_strbuf lower, term, stem, key, jterm, canon; /* scratch strings */
-  char **stops; /* folded stopwords, sorted (one block with the words) */
-  size_t nstops;
-  uint64_t *slots;   /* word cache (see REC_HDR) */
-  size_t tab_cap;    /* power of two */
-  size_t tab_n;      /* used slots */
+  uint64_t *slots;                                /* word cache (see REC_HDR) */
+  size_t tab_cap;                                 /* power of two */
+  size_t tab_n;                                   /* used slots */
   char **pblk;       /* cache records: blocks of POOL_BLOCK bytes that never
                         move (lean tokens point into them) */
   size_t npblk;      /* blocks allocated */
@@ -206,85 +204,6 @@ static inline const char *pool_rec(const dp_analyzer *a, uint32_t off) {
   return a->pblk[off >> POOL_BLOCK_BITS] + (off & (POOL_BLOCK - 1));
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Calls fn(word, len, ctx) for every entry of the compiled-in stop list. */
-static int each_stopword(int (*fn)(const char *, size_t, void *), void *ctx) {
-  size_t dlen;
-  const char *d = dp_data_get("stopwords_fr.txt", &dlen);
-  if (!d)
-    return 0;
-  size_t i = 0;
-  while (i < dlen) {
-    size_t ls = i;
-    while (i < dlen && d[i] != '\n')
-      i++;
-    size_t le = i;
-    i++;
-    size_t ws = ls;
-    if (ws < le && (d[ws] == ' ' || d[ws] == '\t' || d[ws] == '|'))
-      continue; /* comment or indented comment line */
-    size_t we = ws;
-    while (we < le && d[we] != ' ' && d[we] != '\t' && d[we] != '|' &&
-           d[we] != '\r')
-      we++;
-    if (we > ws) {
-      int rc = fn(d + ws, we - ws, ctx);
-      if (rc)
-        return rc;
-    }
-  }
-  return 0;
-}
-
-/* The stop list is built in two passes over the compiled-in file: the first
- * counts the words and their bytes, the second writes the folded words into
- * one block (the pointer array, then the strings), so that an analyzer costs
- * one allocation for it, not one per word: a process that runs one query (the
- * command line) pays a page fault for every fresh page it touches. */
-struct stop_fill {
-  dp_analyzer *a;
-  size_t bytes; /* pass 1: bytes of the words with their NULs */
-  char *p;      /* pass 2: where the next word goes */
-  char *end;    /* pass 2: end of the block */
-};
-
-static int count_stop(const char *w, size_t n, void *ctx) {
-  (void)w;
-  struct stop_fill *sf = ctx;
-  sf->a->nstops++;
-  sf->bytes += n + 1; /* folding never lengthens a stopword */
-  return 0;
-}
-
-static int add_stop(const char *w, size_t n, void *ctx) {
-  struct stop_fill *sf = ctx;
-  dp_analyzer *a = sf->a;
-  int plain = 1; /* lower-case ASCII: already folded */
-  for (size_t i = 0; i < n; i++)
-    if ((unsigned char)w[i] >= 0x80 || (w[i] >= 'A' && w[i] <= 'Z'))
-      plain = 0;
-  size_t fl = n;
-  char *f = NULL;
-  if (!plain) {
-    if (!(f = dp_text_fold_dup(w, n)))
-      return -1;
-    fl = strlen(f);
-  }
-  if ((size_t)(sf->end - sf->p) < fl + 1) {
-    free(f); /* a fold longer than its word: not with the Snowball list */
-    return -1;
-  }
-  memcpy(sf->p, plain ? w : f, fl);
-  sf->p[fl] = '\0';
-  free(f);
-  a->stops[a->nstops++] = sf->p;
-  sf->p += fl + 1;
-  return 0;
-}
-
 int dp_analyzer_new(dp_analyzer **out, char **errmsg) {
   *out = NULL;
   const char *why = "out of memory";
@@ -296,22 +215,6 @@ int dp_analyzer_new(dp_analyzer **out, char **errmsg) {
     why = "libstemmer: no French stemmer for UTF-8";
     goto fail;
   }
-  struct stop_fill sf = {a, 0, NULL, NULL};
-  if (each_stopword(count_stop, &sf) != 0)
-    goto fail;
-  if (a->nstops == 0) {
-    why = "stopwords_fr.txt is not compiled in";
-    goto fail;
-  }
-  size_t nw = a->nstops;
-  a->nstops = 0;
-  if (!(a->stops = malloc(nw * sizeof *a->stops + sf.bytes)))
-    goto fail;
-  sf.p = (char *)(a->stops + nw);
-  sf.end = sf.p + sf.bytes;
-  if (each_stopword(add_stop, &sf) != 0 || a->nstops != nw)
-    goto fail;
-  qsort(a->stops, a->nstops, sizeof *a->stops, cmp_str);
   a->tab_cap = CACHE_MIN;
   a->slots = calloc(a->tab_cap, sizeof *a->slots);
   if (!a->slots)
@@ -340,7 +243,6 @@ void dp_analyzer_free(dp_analyzer *a) {
   dp_strbuf_free(&a->key);
   dp_strbuf_free(&a->jterm);
   dp_strbuf_free(&a->canon);
-  free(a->stops); /* one block with the words */
   free(a->slots);
   for (size_t i = 0; i < a->npblk; i++)
     free(a->pblk[i]);
@@ -351,11 +253,12 @@ void dp_analyzer_free(dp_analyzer *a) {
   free(a);
 }
 
-static int is_stop(const dp_analyzer *a, const char *term) {
-  size_t lo = 0, hi = a->nstops;
+/* Is the folded word t a stopword? (dp_stoplist: sorted at build time) */
+static int stop_find(const char *t) {
+  size_t lo = 0, hi = dp_stoplist_n;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    int c = strcmp(term, a->stops[mid]);
+    int c = strcmp(t, dp_stoplist[mid]);
     if (c == 0)
       return 1;
     if (c < 0)
@@ -366,34 +269,13 @@ static int is_stop(const dp_analyzer *a, const char *term) {
   return 0;
 }
 
-struct stop_probe {
-  const char *word;
-  size_t len;
-};
-
-static int probe_stop(const char *w, size_t n, void *ctx) {
-  struct stop_probe *p = ctx;
-  if (p->len > n)
-    return 0; /* folding never lengthens a stopword */
-  int ascii = 1;
-  for (size_t i = 0; i < n; i++)
-    if ((unsigned char)w[i] >= 0x80)
-      ascii = 0;
-  if (ascii)
-    return n == p->len && memcmp(w, p->word, n) == 0;
-  char *f = dp_text_fold_dup(w, n);
-  int eq = f && strcmp(f, p->word) == 0;
-  free(f);
-  return eq;
+static int is_stop(const dp_analyzer *a, const char *term) {
+  (void)a;
+  return stop_find(term);
 }
 
 int dp_is_stopword(const char *folded_word) {
-  if (!folded_word)
-    return 0;
-  struct stop_probe p = {folded_word, strlen(folded_word)};
-  if (p.len == 0 || p.len > 16)
-    return 0;
-  return each_stopword(probe_stop, &p) == 1;
+  return folded_word && *folded_word && stop_find(folded_word);
 }
 
 /* Folded Snowball stem of w[0,n), written to a->stem. */

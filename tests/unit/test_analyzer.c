@@ -22,6 +22,8 @@
 #include <zlib.h>
 
 #include "analyzer.h"
+#include "data.h"
+#include "stoplist.h"
 #include "text.h"
 
 static dp_analyzer *A;
@@ -292,6 +294,46 @@ static void test_stopword_api(void **state) {
   assert_false(dp_is_stopword("ministere"));
   assert_false(dp_is_stopword(""));
   assert_false(dp_is_stopword(NULL));
+}
+
+/* The stop list folded at build time (dp_stoplist) is the embedded
+ * stopwords_fr.txt folded now: every word of the file is in it, it holds
+ * nothing else, and it is sorted without duplicates (is_stop bisects it). */
+static int check_stop_word(const char *w, size_t n, void *ctx) {
+  size_t *seen = ctx;
+  char *f = dp_text_fold_dup(w, n);
+  assert_non_null(f);
+  int found = 0;
+  for (size_t i = 0; i < dp_stoplist_n; i++)
+    if (strcmp(dp_stoplist[i], f) == 0) {
+      found = 1;
+      seen[i] = 1;
+    }
+  if (!found)
+    fail_msg("stopword '%.*s' (folded '%s') missing from dp_stoplist", (int)n,
+             w, f);
+  assert_true(dp_is_stopword(f));
+  free(f);
+  return 0;
+}
+
+static void test_stoplist_generated(void **state) {
+  (void)state;
+  size_t dlen = 0;
+  const char *d = dp_data_get("stopwords_fr.txt", &dlen);
+  assert_non_null(d);
+  assert_true(dp_stoplist_n > 100);
+  size_t *seen = calloc(dp_stoplist_n, sizeof *seen);
+  assert_non_null(seen);
+  assert_int_equal(dp_stoplist_each(d, dlen, check_stop_word, seen), 0);
+  for (size_t i = 0; i < dp_stoplist_n; i++) {
+    if (!seen[i])
+      fail_msg("dp_stoplist holds '%s', not in stopwords_fr.txt",
+               dp_stoplist[i]);
+    if (i > 0)
+      assert_true(strcmp(dp_stoplist[i - 1], dp_stoplist[i]) < 0);
+  }
+  free(seen);
 }
 
 /* Positions chain across calls; appending keeps earlier tokens. */
@@ -582,6 +624,7 @@ int main(void) {
       cmocka_unit_test(test_flags),
       cmocka_unit_test(test_equivalences),
       cmocka_unit_test(test_stopword_api),
+      cmocka_unit_test(test_stoplist_generated),
       cmocka_unit_test(test_chaining),
       cmocka_unit_test(test_stem_api),
       cmocka_unit_test(test_invalid_utf8),
