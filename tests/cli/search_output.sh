@@ -85,4 +85,17 @@ s --highlight=none chat
 printf '%s\n' "$OUT" | grep -q '^1\. ' || fail "text: no rank line: $OUT"
 printf '%s\n' "$OUT" | grep -q '2022-01-05 · Ouest-Matin · a5' || fail "text: no meta line: $OUT"
 printf '%s\n' "$OUT" | grep -q '^1–2 sur 2 articles$' || fail "text: no count line: $OUT"
+
+# a full disk is an error (exit 2, one line), for results and for --help
+# alike (--help to /dev/full once exited 0 without a word)
+if [ -w /dev/full ]; then
+  for args in "--ids chat" "--json chat" "--help"; do
+    # shellcheck disable=SC2086
+    "$DEPECHE_SEARCH_BIN" --index "$IX" $args >/dev/full 2>"$T/full.err"
+    rc=$?
+    [ "$rc" = 2 ] || fail "$args >/dev/full: exit $rc, not 2"
+    grep -q 'write error' "$T/full.err" || fail "$args >/dev/full: no write error: $(cat "$T/full.err")"
+    [ "$(wc -l <"$T/full.err")" = 1 ] || fail "$args >/dev/full: not one line: $(cat "$T/full.err")"
+  done
+fi
 finish
