@@ -2548,7 +2548,8 @@ static int starts_non_person(ctx *c, size_t i) {
   size_t j;
   int err = 0;
   const gkey *m = gaz_longest(c, i, &j, &err);
-  return m && m->type != DP_ENT_PER && !(m->gflags & G_WEAK);
+  /* a group named by a name ("?Conti") does not stop "le juge Conti" */
+  return m && m->type != DP_ENT_PER && !(m->gflags & (G_WEAK | G_CUED));
 }
 
 /* Titles that stand before a name with a particle: "général de Castelnau",

@@ -509,8 +509,9 @@ static void test_arabic_names(void **state) {
   RUN(t);
 }
 
-/* 3. Threat groups named by a common word (Hafnium, Gallium: chemical
- * elements) are organisations only when a cue says so. */
+/* 3. Threat groups named by a common word or a name (Hafnium, Gallium:
+ * chemical elements; Lazarus, Conti, Anonymous) are organisations only
+ * when a cue says so. */
 static void test_cued_groups(void **state) {
   (void)state;
   static const tcase t[] = {
@@ -524,6 +525,18 @@ static void test_cued_groups(void **state) {
        "ORG 0-7 \"Hafnium\" => Hafnium | LOC 30-35 \"Chine\" => Chine"},
       {"Les hackers de Gallium visent les opérateurs.",
        "ORG 15-22 \"Gallium\" => Gallium"},
+      /* Lazarus, Conti and Anonymous too: a first name, a surname, an
+       * English word (OrangeSum: "Lazarus Chakwera" gave an ORG, and
+       * Romanée-Conti a threat group); a title still makes a person */
+      {"Emma Lazarus a écrit ce poème.",
+       "PER 0-12 \"Emma Lazarus\" => Emma Lazarus"},
+      {"Le juge Conti a tranché.", "PER 3-13 \"juge Conti\" => Conti"},
+      {"Le film Anonymous sort en salles.", ""},
+      {"Le groupe Lazarus a attaqué une banque.",
+       "ORG 10-17 \"Lazarus\" => Lazarus"},
+      {"Le gang Conti a chiffré les serveurs.", "ORG 8-13 \"Conti\" => Conti"},
+      {"Il fait partie du collectif Anonymous.",
+       "ORG 28-37 \"Anonymous\" => Anonymous"},
   };
   RUN(t);
 }
