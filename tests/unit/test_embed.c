@@ -590,8 +590,10 @@ static void *watcher_main(void *arg) {
       if (!dp_results_get(r, i)->title[0])
         w->errors++;
     dp_results_free(r);
-    if (t < w->last)
+    if (t < w->last) {
+      fprintf(stderr, "total went down: %lld after %lld\n", t, w->last);
       w->went_down++;
+    }
     w->last = t;
     w->searches++;
   } while (!finished);
