@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "depeche.h"
 #include "dpi.h"
 #include "xapian_c.h"
 
@@ -71,6 +72,19 @@ static int fixture_remove(const char *dir) {
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf '%.*s'", (int)(strlen(dir) - 3), dir);
   return system(cmd) == 0 ? 0 : -1;
+}
+
+/* dp_search that must succeed (its error is printed first). */
+static inline dp_results *fixture_search(dp_index *ix, const char *q,
+                                         const dp_search_options *o) {
+  dp_results *r = NULL;
+  char *err = NULL;
+  int rc = dp_search(&r, ix, q, o, &err);
+  if (rc)
+    fprintf(stderr, "dp_search(%s): %s\n", q, err ? err : "?");
+  dp_free(err);
+  assert_int_equal(rc, 0);
+  return r;
 }
 
 #endif

@@ -47,18 +47,6 @@ static int teardown(void **state) {
   return fixture_remove(dir);
 }
 
-static dp_results *search(dp_index *ix, const char *q,
-                          const dp_search_options *o) {
-  dp_results *r = NULL;
-  char *err = NULL;
-  int rc = dp_search(&r, ix, q, o, &err);
-  if (rc)
-    fprintf(stderr, "dp_search(%s): %s\n", q, err ? err : "?");
-  dp_free(err);
-  assert_int_equal(rc, 0);
-  return r;
-}
-
 static void test_open_errors(void **state) {
   (void)state;
   char *err = NULL;
@@ -86,7 +74,7 @@ static void test_results(void **state) {
   char *err = NULL;
   dp_index *ix = dp_open(dir, &err);
   assert_non_null(ix);
-  dp_results *r = search(ix, "chat noir", NULL);
+  dp_results *r = fixture_search(ix, "chat noir", NULL);
   assert_int_equal(dp_results_count(r), 1);
   assert_int_equal(dp_results_total(r), 1);
   assert_int_equal(dp_results_relaxed(r), 0);
@@ -121,16 +109,16 @@ static void test_relax_suggest(void **state) {
   (void)state;
   dp_index *ix = dp_open(dir, NULL);
   assert_non_null(ix);
-  dp_results *r = search(ix, "chat Pékin", NULL);
+  dp_results *r = fixture_search(ix, "chat Pékin", NULL);
   assert_int_equal(dp_results_relaxed(r), 1);
   assert_true(dp_results_count(r) >= 2);
   dp_results_free(r);
   dp_search_options o = DP_SEARCH_OPTIONS_INIT;
   o.no_relax = 1;
-  r = search(ix, "chat Pékin", &o);
+  r = fixture_search(ix, "chat Pékin", &o);
   assert_int_equal(dp_results_count(r), 0);
   dp_results_free(r);
-  r = search(ix, "tempote", NULL);
+  r = fixture_search(ix, "tempote", NULL);
   assert_int_equal(dp_results_total(r), 0);
   assert_non_null(dp_results_suggestion(r));
   assert_string_equal(dp_results_suggestion(r), "tempete");
@@ -143,7 +131,7 @@ static void test_filters_facets_paging(void **state) {
   dp_index *ix = dp_open(dir, NULL);
   dp_search_options o = DP_SEARCH_OPTIONS_INIT;
   o.filters = "source:ouest-matin";
-  dp_results *r = search(ix, "chat", &o);
+  dp_results *r = fixture_search(ix, "chat", &o);
   assert_int_equal(dp_results_total(r), 2);
   dp_results_free(r);
   o.filters = NULL;
@@ -151,7 +139,7 @@ static void test_filters_facets_paging(void **state) {
   o.sort = DP_SORT_DATE;
   o.limit = 1;
   o.offset = 1;
-  r = search(ix, "chat OR accusations", &o);
+  r = fixture_search(ix, "chat OR accusations", &o);
   assert_int_equal(dp_results_total(r), 4);
   assert_int_equal(dp_results_count(r), 1);
   assert_string_equal(dp_results_get(r, 0)->id, "a2"); /* 2nd newest */
@@ -231,7 +219,7 @@ static void test_json(void **state) {
 static void test_sees_new_commits(void **state) {
   (void)state;
   dp_index *ix = dp_open(dir, NULL);
-  dp_results *r = search(ix, "girafe", NULL);
+  dp_results *r = fixture_search(ix, "girafe", NULL);
   assert_int_equal(dp_results_total(r), 0);
   dp_results_free(r);
   static const art more[] = {
@@ -242,7 +230,7 @@ static void test_sees_new_commits(void **state) {
   };
   assert_int_equal(add_articles(dir, more, 1), 0);
   assert_int_equal(add_articles(dir, more + 1, 1), 0); /* two commits */
-  r = search(ix, "girafe", NULL);
+  r = fixture_search(ix, "girafe", NULL);
   assert_int_equal(dp_results_total(r), 2);
   dp_results_free(r);
   dp_close(ix);
@@ -270,11 +258,12 @@ static void test_question_rerank(void **state) {
   dp_search_options o = DP_SEARCH_OPTIONS_INIT;
   o.snippets = 0;
   /* keywords: plain BM25, the shorter article first */
-  dp_results *r = search(ix, "pont pierre construit", &o);
+  dp_results *r = fixture_search(ix, "pont pierre construit", &o);
   assert_int_equal(dp_results_count(r), 2);
   assert_string_equal(dp_results_get(r, 0)->id, "b1");
   dp_results_free(r);
-  r = search(ix, "En quelle année le pont de pierre fut-il construit ?", &o);
+  r = fixture_search(ix, "En quelle année le pont de pierre fut-il construit ?",
+                     &o);
   assert_int_equal(dp_results_count(r), 2);
   assert_string_equal(dp_results_get(r, 0)->id, "b2");
   assert_int_equal(dp_results_get(r, 0)->rank, 1);
@@ -310,11 +299,11 @@ static void test_question_exact_form(void **state) {
   dp_index *ix = open_with("ex", EX, 6);
   dp_search_options o = DP_SEARCH_OPTIONS_INIT;
   o.snippets = 0;
-  dp_results *r = search(ix, "accusations Pékin", &o);
+  dp_results *r = fixture_search(ix, "accusations Pékin", &o);
   assert_int_equal(dp_results_count(r), 2);
   assert_string_equal(dp_results_get(r, 0)->id, "e1");
   dp_results_free(r);
-  r = search(ix, "Quelles accusations a lancées Pékin ?", &o);
+  r = fixture_search(ix, "Quelles accusations a lancées Pékin ?", &o);
   assert_true(dp_results_count(r) >= 2);
   assert_string_equal(dp_results_get(r, 0)->id, "e2");
   dp_results_free(r);
@@ -336,12 +325,12 @@ static void test_question_misspelt(void **state) {
   dp_index *ix = open_with("ms", MS, 3);
   dp_search_options o = DP_SEARCH_OPTIONS_INIT;
   o.snippets = 0;
-  dp_results *r =
-      search(ix, "Quelle ville garde les manuscrits de Tombouctu ?", &o);
+  dp_results *r = fixture_search(
+      ix, "Quelle ville garde les manuscrits de Tombouctu ?", &o);
   assert_true(dp_results_count(r) >= 1);
   assert_string_equal(dp_results_get(r, 0)->id, "m1");
   dp_results_free(r);
-  r = search(ix, "Où est la ville de Tombouctu ?", &o);
+  r = fixture_search(ix, "Où est la ville de Tombouctu ?", &o);
   assert_true(dp_results_count(r) >= 2);
   assert_string_equal(dp_results_get(r, 0)->id, "m1");
   dp_results_free(r);
@@ -368,7 +357,7 @@ static void test_question_snippet_title(void **state) {
   o.snippet_passages = 1;
   o.snippet_chars = 120;
   dp_results *r =
-      search(ix, "Quel fut le premier sujet de Clelia Mosher ?", &o);
+      fixture_search(ix, "Quel fut le premier sujet de Clelia Mosher ?", &o);
   assert_int_equal(dp_results_count(r), 1);
   assert_non_null(strstr(dp_results_get(r, 0)->snippet, "sommeil"));
   dp_results_free(r);

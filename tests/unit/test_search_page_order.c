@@ -63,18 +63,6 @@ static int teardown(void **state) {
   return fixture_remove(dir);
 }
 
-static dp_results *search(dp_index *ix, const char *q,
-                          const dp_search_options *o) {
-  dp_results *r = NULL;
-  char *err = NULL;
-  int rc = dp_search(&r, ix, q, o, &err);
-  if (rc)
-    fprintf(stderr, "dp_search(%s): %s\n", q, err ? err : "?");
-  dp_free(err);
-  assert_int_equal(rc, 0);
-  return r;
-}
-
 /* Every result is its own article: title, date, and a snippet naming its
  * id ("Article pNN." starts each body). Returns how many results come
  * after one of a higher docid (ids are in docid order). */
@@ -109,7 +97,7 @@ static void check_alone(dp_index *ix, const char *q, dp_search_options o,
     dp_search_options one = o;
     one.offset = o.offset + (int)k;
     one.limit = 1;
-    dp_results *s = search(ix, q, &one);
+    dp_results *s = fixture_search(ix, q, &one);
     assert_int_equal(dp_results_count(s), 1);
     const dp_result *a = dp_results_get(r, k), *b = dp_results_get(s, 0);
     assert_string_equal(a->id, b->id);
@@ -129,7 +117,7 @@ static void test_page_orders(void **state) {
   assert_int_equal(dp_search_options_init(&o, DP_SEARCH_OPTIONS_VERSION), 0);
   /* relevance: not docid order */
   o.limit = 10;
-  dp_results *r = search(ix, "ouragan", &o);
+  dp_results *r = fixture_search(ix, "ouragan", &o);
   assert_int_equal(dp_results_count(r), 10);
   assert_true(check_page(r) > 0);
   for (size_t k = 0; k < dp_results_count(r); k++)
@@ -139,7 +127,7 @@ static void test_page_orders(void **state) {
   /* a page further on */
   o.offset = 3;
   o.limit = 6;
-  r = search(ix, "ouragan", &o);
+  r = fixture_search(ix, "ouragan", &o);
   assert_int_equal(dp_results_count(r), 6);
   check_page(r);
   assert_int_equal(dp_results_get(r, 0)->rank, 4);
@@ -149,7 +137,7 @@ static void test_page_orders(void **state) {
   o.offset = 0;
   o.limit = 12;
   o.sort = DP_SORT_DATE;
-  r = search(ix, "ouragan", &o);
+  r = fixture_search(ix, "ouragan", &o);
   assert_int_equal(dp_results_count(r), 12);
   assert_true(check_page(r) > 0);
   for (size_t k = 1; k < dp_results_count(r); k++)
@@ -160,7 +148,7 @@ static void test_page_orders(void **state) {
   o.recent = 1;
   o.offset = 2;
   o.limit = 7;
-  r = search(ix, "ouragan", &o);
+  r = fixture_search(ix, "ouragan", &o);
   assert_int_equal(dp_results_count(r), 7);
   check_page(r);
   assert_int_equal(dp_results_get(r, 0)->rank, 3);
@@ -170,11 +158,11 @@ static void test_page_orders(void **state) {
   o.recent = 0;
   o.offset = 0;
   o.limit = 10;
-  r = search(ix, "ouragan p07", &o);
+  r = fixture_search(ix, "ouragan p07", &o);
   check_page(r);
   dp_results_free(r);
   o.offset = 50;
-  r = search(ix, "ouragan", &o);
+  r = fixture_search(ix, "ouragan", &o);
   assert_int_equal(dp_results_count(r), 0);
   dp_results_free(r);
   dp_close(ix);
