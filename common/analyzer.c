@@ -254,7 +254,7 @@ void dp_analyzer_free(dp_analyzer *a) {
 }
 
 /* Is the folded word t a stopword? (dp_stoplist: sorted at build time) */
-static int stop_find(const char *t) {
+static int is_stop(const char *t) {
   size_t lo = 0, hi = dp_stoplist_n;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
@@ -269,13 +269,8 @@ static int stop_find(const char *t) {
   return 0;
 }
 
-static int is_stop(const dp_analyzer *a, const char *term) {
-  (void)a;
-  return stop_find(term);
-}
-
 int dp_is_stopword(const char *folded_word) {
-  return folded_word && *folded_word && stop_find(folded_word);
+  return folded_word && *folded_word && is_stop(folded_word);
 }
 
 /* Folded Snowball stem of w[0,n), written to a->stem. */
@@ -567,7 +562,7 @@ static int word_info_miss(dp_analyzer *a, const char *s, size_t n,
   if (a->stem.len == 0 &&
       dp_strbuf_append(&a->stem, a->term.s, a->term.len) != 0)
     return -1;
-  int stop = a->term.len ? is_stop(a, a->term.s) : 0;
+  int stop = a->term.len ? is_stop(a->term.s) : 0;
   uint32_t cls = 0;
   if (a->classify)
     cls = DP_TOK_CLASSIFIED |

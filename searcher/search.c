@@ -285,6 +285,19 @@ static void bfail_oom(bctx *c) {
   c->err = xstrdup("out of memory");
 }
 
+/* Room for one more element of size bytes in the array v of n elements
+ * (*cap allocated), doubling from 8: the array, moved or not, or NULL out
+ * of memory (v left as it was). */
+static void *room_for_one(void *v, size_t n, size_t *cap, size_t size) {
+  if (n < *cap)
+    return v;
+  size_t nc = *cap ? 2 * *cap : 8;
+  void *nv = realloc(v, nc * size);
+  if (nv)
+    *cap = nc;
+  return nv;
+}
+
 /* The idf of term, from the match's statistics once it ran (the same
  * frequencies the database gives, without reading it again for the
  * query's terms). */
@@ -342,20 +355,15 @@ static xc_query *q_word(bctx *c, const char *t) {
     i++;
   if (i == c->ntfs) {
     char *dup = dp_strndup(t, strlen(t));
-    if (dup && c->ntfs == c->captfs) {
-      size_t cap = c->captfs ? 2 * c->captfs : 8;
-      void *v = realloc(c->tfs, cap * sizeof *c->tfs);
-      if (v) {
-        c->tfs = v;
-        c->captfs = cap;
-      }
-    }
-    if (!dup || c->ntfs == c->captfs) {
+    void *v =
+        dup ? room_for_one(c->tfs, c->ntfs, &c->captfs, sizeof *c->tfs) : NULL;
+    if (!v) {
       free(dup);
       xc_query_free(q);
       bfail_oom(c);
       return NULL;
     }
+    c->tfs = v;
     c->tfs[c->ntfs].term = dup;
     c->tfs[c->ntfs].tf = tf;
     c->ntfs++;
@@ -414,19 +422,14 @@ static long hl_add_weighed(bctx *c, dps_hl_kind kind, const char *text,
                            const char *term) {
   long k = dps_hl_add_term(c->hl, kind, text, 1.0);
   char *t = k >= 0 ? dp_strndup(term, strlen(term)) : NULL;
-  if (t && c->nwait == c->capwait) {
-    size_t cap = c->capwait ? 2 * c->capwait : 8;
-    void *v = realloc(c->wait, cap * sizeof *c->wait);
-    if (v) {
-      c->wait = v;
-      c->capwait = cap;
-    }
-  }
-  if (!t || c->nwait == c->capwait) {
+  void *v =
+      t ? room_for_one(c->wait, c->nwait, &c->capwait, sizeof *c->wait) : NULL;
+  if (!v) {
     free(t);
     bfail_oom(c);
     return -1;
   }
+  c->wait = v;
   c->wait[c->nwait].k = (size_t)k;
   c->wait[c->nwait].term = t;
   c->nwait++;
