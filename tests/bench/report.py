@@ -61,7 +61,7 @@ def build_rows(r):
     rows.append(("analyzer MB/s", "higher", num(r, "analyzer.ours.mbs"),
                  [("Xapian TermGenerator (fr)", num(r, "analyzer.termgen.mbs"),
                    na("analyzer.termgen"))], "%.1f", na("analyzer.ours")))
-    # issue #7: tagging (B - A + C of depeche-bench-entities) against the
+    # issue #7: tagging (the pipelines of depeche-bench-entities) against the
     # analyzer alone (A), in the same process; goal ratio at most 0.25
     rows.append(("entity tagging CPU ms on OrangeSum bodies", "lower",
                  num(r, "entities.tagger.ms"),
