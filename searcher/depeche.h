@@ -187,7 +187,8 @@ DP_EXPORT int dp_results_relaxed(const dp_results *r);
  * NULL. Owned by r. */
 DP_EXPORT const char *dp_results_suggestion(const dp_results *r);
 /* The query as understood (debug description of the parsed tree). Owned
- * by r. */
+ * by r. A query with nothing to search (only stopwords, which are not
+ * indexed, or only empty quotes and parentheses) is "(EMPTY)". */
 DP_EXPORT const char *dp_results_query_description(const dp_results *r);
 
 /* Facet values: facet is DP_FACET_SOURCE, _MONTH or _ENTITY. Returns the

@@ -538,7 +538,11 @@ static int run(int argc, char **argv, const struct option *opts,
       put_text(o, sug, html);
       fputc('\n', o);
     }
-    if (total == 0)
+    if (total == 0 && strcmp(dp_results_query_description(r), "(EMPTY)") == 0)
+      fprintf(o, "Aucun résultat : la requête ne contient aucun mot à "
+                 "chercher (les mots les plus courants, comme « le », « de » "
+                 "ou « et », ne sont pas indexés).\n");
+    else if (total == 0)
       fprintf(o, "Aucun résultat.\n");
     if (so.facets) {
       print_facets(r, so.facets, html, o);

@@ -821,6 +821,20 @@ static dps_qnode *date_node(P *p, int field, const ltok *v) {
     date_error(p, fname, v);
     return NULL;
   }
+  if (have_lo && have_hi && memcmp(lo, hi, 8) > 0) {
+    /* date:2024..2023 is a typing slip, not a search for nothing */
+    dps_qnode_free(d);
+    if (!p->rc) {
+      dps_buf b = {0};
+      dps_buf_printf(&b,
+                     "empty date range in %s:%.*s (it ends before it "
+                     "starts: write FROM..TO with FROM first)",
+                     fname, (int)(v->n > 200 ? 200 : v->n), v->s);
+      p->rc = -1;
+      p->errmsg = dps_buf_take(&b);
+    }
+    return NULL;
+  }
   if (have_lo)
     d->term = dp_strndup(lo, 8);
   if (have_hi)

@@ -43,6 +43,9 @@ done
 # a query that cannot be: one line, exit 2
 s "date:2021-13-45"
 [ "$RC" = 2 ] && printf '%s' "$ERR" | grep -q "invalid date" || fail "bad date: $RC $ERR"
+s "date:2024..2023"
+[ "$RC" = 2 ] && [ "$ERR" = "depeche-search: empty date range in date:2024..2023 (it ends before it starts: write FROM..TO with FROM first)" ] ||
+  fail "reversed date range: $RC [$ERR]"
 
 # malformed queries never crash
 for q in '"' '(' ')' 'OR' 'NOT' 'NEAR/3' '-' '+' '=' '*' '((((chat' 'chat)))' \

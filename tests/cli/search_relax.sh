@@ -28,4 +28,13 @@ s --highlight=none zzzqqq yyyxxx
 [ "$OUT" = "Aucun résultat." ] || fail "nothing at all: [$OUT]"
 s --json zzzqqq yyyxxx
 printf '%s' "$OUT" | grep -q '"relaxed":false' || fail "nothing at all, JSON: $OUT"
+# a query with nothing to search (stopwords are not indexed) says why
+EMPTYMSG="Aucun résultat : la requête ne contient aucun mot à chercher (les mots les plus courants, comme « le », « de » ou « et », ne sont pas indexés)."
+for q in "le la" "L'et de" '""' "()"; do
+  s --highlight=none "$q"
+  [ "$RC" = 1 ] || fail "nothing to search in [$q]: exit $RC"
+  [ "$OUT" = "$EMPTYMSG" ] || fail "nothing to search in [$q]: [$OUT]"
+done
+s --json "le la"
+printf '%s' "$OUT" | grep -q '"total":0' || fail "nothing to search, JSON: $OUT"
 finish

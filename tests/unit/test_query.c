@@ -262,6 +262,34 @@ static void test_rejected_dates(void **state) {
   }
 }
 
+/* A range that ends before it starts is a slip, said in one line (it
+ * matched nothing, silently, before); a one-day or one-month range and
+ * ranges written in the other date form are fine. */
+static void test_reversed_date_range(void **state) {
+  (void)state;
+  const char *bad[] = {"date:2024..2023", "date:2024-03-02..2024-03-01",
+                       "date:02/03/2024..01/03/2024",
+                       "élection date:2021-07..2021-06"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    int rc;
+    char *msg = parse_describe(bad[i], strlen(bad[i]), &rc);
+    assert_int_equal(rc, -1);
+    assert_non_null(msg);
+    assert_non_null(strstr(msg, "empty date range in date:"));
+    assert_null(strchr(msg, '\n'));
+    free(msg);
+  }
+  const char *good[] = {"date:2024..2024", "date:2024-03..2024-03",
+                        "date:2024-03-01..2024-03-01",
+                        "date:01/03/2024..2024-03-01", "date:2023..2024"};
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+    int rc;
+    char *msg = parse_describe(good[i], strlen(good[i]), &rc);
+    assert_int_equal(rc, 0);
+    free(msg);
+  }
+}
+
 /* Rejected with one line that names the problem (never a silent drop, a
  * plain AND in place of a NEAR, or field syntax read as a word). */
 static void test_rejected(void **state) {
@@ -457,10 +485,15 @@ static void test_fuzz(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_table),       cmocka_unit_test(test_question_words),
-      cmocka_unit_test(test_is_question), cmocka_unit_test(test_rejected_dates),
-      cmocka_unit_test(test_dates),       cmocka_unit_test(test_huge),
-      cmocka_unit_test(test_rejected),    cmocka_unit_test(test_bounds),
+      cmocka_unit_test(test_table),
+      cmocka_unit_test(test_question_words),
+      cmocka_unit_test(test_is_question),
+      cmocka_unit_test(test_rejected_dates),
+      cmocka_unit_test(test_reversed_date_range),
+      cmocka_unit_test(test_dates),
+      cmocka_unit_test(test_huge),
+      cmocka_unit_test(test_rejected),
+      cmocka_unit_test(test_bounds),
       cmocka_unit_test(test_fuzz),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
