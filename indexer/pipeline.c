@@ -48,7 +48,7 @@
 enum ukind { U_EMPTY = 0, U_LINE, U_TEXT, U_ARTICLE, U_ERROR };
 enum ustate { S_FREE = 0, S_READY, S_BUSY, S_DONE };
 /* R_NONE: not worked on (a parallel run stopped by a signal) */
-enum uresult { R_NONE = 0, R_REJECT, R_UNCHANGED, R_DOC, R_FATAL };
+enum uresult { R_NONE = 0, R_REJECT, R_UNCHANGED, R_DOC, R_FATAL, R_NOTE };
 
 typedef struct unit {
   int kind;            /* enum ukind */
@@ -203,8 +203,9 @@ static void slot_put(shared *sh, unit *u, uint64_t bytes, uint64_t disk) {
   pthread_mutex_unlock(&sh->mu);
 }
 
-/* Queues an error message (msg malloc'd, taken). 0 or -1 (aborted). */
-static int put_error(shared *sh, const dpi_input *in, char *msg) {
+/* Queues a message (msg malloc'd, taken): result R_REJECT (an input
+ * rejected, counted) or R_NOTE (said, not counted). 0 or -1 (aborted). */
+static int put_message(shared *sh, const dpi_input *in, char *msg, int result) {
   unit *u = slot_get(sh);
   if (!u) {
     free(msg);
@@ -212,10 +213,15 @@ static int put_error(shared *sh, const dpi_input *in, char *msg) {
   }
   u->kind = U_ERROR;
   u->in = in;
-  u->result = R_REJECT;
+  u->result = result;
   u->msg = msg ? msg : dp_strfmt("%s: out of memory", in->path);
   slot_put(sh, u, 0, 0);
   return 0;
+}
+
+/* Queues an error message (msg malloc'd, taken). 0 or -1 (aborted). */
+static int put_error(shared *sh, const dpi_input *in, char *msg) {
+  return put_message(sh, in, msg, R_REJECT);
 }
 
 static int put_data(shared *sh, const dpi_input *in, int kind, char *data,
@@ -381,6 +387,14 @@ static int read_all(shared *sh, const dpi_inputs *ins, const sigset_t *mask) {
       if (dpi_stream_getline(s, &l, &n, &ln, &err) < 0) {
         rc = put_error(sh, in, dp_strfmt("%s:1: %s", in->path, err));
         free(err);
+      } else {
+        /* not an error (a day without articles), but said: an empty
+         * file is often a collection that went wrong */
+        rc = put_message(
+            sh, in,
+            dp_strfmt("%s:1: no text (empty or blank file), nothing indexed",
+                      strcmp(in->path, "-") == 0 ? "<stdin>" : in->path),
+            R_NOTE);
       }
     } else if (fmt == DPI_FMT_JSONL) {
       rc = read_jsonl(sh, in, s);
@@ -771,11 +785,12 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
     sh->fatal = dpi_strdup0(u->msg);
     return -1;
   }
-  if (u->result == R_REJECT) {
+  if (u->result == R_REJECT || u->result == R_NOTE) {
     if (sh->opt->progress)
       progress(sh, 1);
     fprintf(sh->err, "%s\n", u->msg);
-    s->rejected++;
+    if (u->result == R_REJECT)
+      s->rejected++;
     return 0;
   }
   if (u->art.n_repaired) {
