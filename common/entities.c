@@ -2097,6 +2097,19 @@ static int patronymic(const char *t) {
          !strcmp(t, "abou") || !strcmp(t, "abu");
 }
 
+static int role_complement(const ctx *c, size_t i);
+
+/* Word k starts a person's full name: a frequent first name, then a
+ * surname that is not a first name ("Olivier Véran"; not "Jean Pierre",
+ * not "Ben Ygal"). */
+static int new_name_at(const ctx *c, size_t k) {
+  const word *w = &c->w[k];
+  return w->gap == GAP_SPACE && w->g && w->g->fname >= FNAME_SINGLE &&
+         !w->allcaps && !(word_cues(c, k) & C_PART) && k + 1 < c->n &&
+         c->w[k + 1].gap == GAP_SPACE && is_name_word(c, k + 1) &&
+         !(c->w[k + 1].g && c->w[k + 1].g->fname >= FNAME_MULTI);
+}
+
 /* End of the capitalised name starting at word i (which must be a name
  * word or a particle followed by one): particles inside, initials, roman
  * numerals at the end. Returns the last word index, or (size_t)-1. */
@@ -2106,6 +2119,24 @@ static size_t name_end(const ctx *c, size_t i) {
     if (k >= c->n || k >= i + NAME_MAX_WORDS)
       break;
     if (k > i && !name_joins(c, k))
+      break;
+    /* "L'ÉLÉVATION d'Hermann Goering": a word in capitals starting a
+     * sentence (a heading) does not take an elided particle and a name in
+     * small letters */
+    if (c->w[k].elided[0] && k > i && last == k - 1 && c->w[last].allcaps &&
+        !c->w[k].allcaps && c->w[last].sent)
+      break;
+    /* "ministre de la Santé Olivier Véran", "PNF Eliane Houlette",
+     * "sénatrice UDI Nathalie Goulet": a frequent first name followed by a
+     * surname starts a new name after a department, an acronym or a word
+     * after a title (not after a brand: "Aston Martin Vantage") */
+    if (k == i + 1 && last == i && c->w[k].g &&
+        c->w[k].g->fname >= FNAME_SINGLE && new_name_at(c, k) &&
+        !(c->w[i].g && c->w[i].g->fname >= FNAME_MULTI) &&
+        !(word_cues(c, i) & (C_ABBR | C_PART)) && !c->w[i].initial &&
+        (c->w[i].allcaps || role_complement(c, i) ||
+         (i > 0 && c->w[i].gap == GAP_SPACE &&
+          (word_cues(c, i - 1) & C_TITLE))))
       break;
     if (is_name_word(c, k)) {
       last = k;
@@ -2355,7 +2386,7 @@ static int participle_like(const ctx *c, size_t i) {
 }
 
 /* Organisation from a head noun at word i: returns the last word or -1. */
-static long org_rule(ctx *c, size_t i) {
+static inline long org_rule(ctx *c, size_t i) {
   int cues = word_cues(c, i);
   const word *h = &c->w[i];
   if (!(cues & C_ORG) && !((cues & C_ORGCAP) && h->cap))
@@ -2378,6 +2409,23 @@ static long org_rule(ctx *c, size_t i) {
       /* "au Sénat Jean-Marie Vanlerenberghe": a person's name starts */
       if (!have_de && w->g && w->g->fname >= FNAME_MULTI && w->g->type < 0 &&
           !w->allcaps)
+        break;
+      /* "Parti radical-socialiste Versailles", "Front populaire Epernay":
+       * a capitalised head and its adjective are a whole name, and a place
+       * after them is where the body sits (a heading), not its name; a
+       * lowercase head names its body after the adjective ("compagnie
+       * aérienne Emirates") */
+      if (head_cap && !have_de && !have_cap && k > i + 1 && !c->w[k - 1].cap &&
+          w->gap == GAP_SPACE && w->g && w->g->type == DP_ENT_LOC &&
+          (k + 1 >= c->n || c->w[k + 1].gap == GAP_BREAK))
+        break;
+      /* "Fédération nationale des Libres Penseurs Fédération de la Seine":
+       * the head of another organisation with its own complement starts
+       * another name (not "cour du Chinese Theatre à Los Angeles") */
+      if (have_de && (word_cues(c, k) & C_ORG) && c->w[k - 1].cap &&
+          w->gap == GAP_SPACE && k + 1 < c->n && name_joins(c, k + 1) &&
+          (!strcmp(TERM(c, k + 1), "de") || !strcmp(TERM(c, k + 1), "du") ||
+           !strcmp(TERM(c, k + 1), "des") || adjective_like(c, k + 1)))
         break;
       have_cap = 1;
       last = (long)k;
@@ -2571,6 +2619,38 @@ static int title_takes_particle(const char *t) {
   return 0;
 }
 
+/* "J.-H. Rosny aîné", "Dumas fils", "Coquelin cadet": an epithet telling
+ * apart two persons of one name is part of the name. Returns the new last
+ * word. Not "Dupont père de trois enfants" (a noun with its complement). */
+static size_t epithet_word(const ctx *c, size_t e);
+static inline size_t epithet(const ctx *c, size_t e) {
+  size_t k = e + 1;
+  if (k >= c->n || c->w[k].gap != GAP_SPACE || c->w[k].cap)
+    return e;
+  return epithet_word(c, e);
+}
+static size_t epithet_word(const ctx *c, size_t e) {
+  size_t k = e + 1;
+  const char *t = TERM(c, k);
+  /* the first letter first: this runs after every person's name */
+  if (!((t[0] == 'a' && t[1] == 'i' &&
+         (!strcmp(t, "aine") || !strcmp(t, "ainee"))) ||
+        (t[0] == 'c' && !strcmp(t, "cadet")) ||
+        (t[0] == 'f' && !strcmp(t, "fils")) ||
+        (t[0] == 'p' && !strcmp(t, "pere"))))
+    return e;
+  if (k + 1 < c->n && c->w[k + 1].gap != GAP_BREAK &&
+      (c->w[k + 1].elided[0] || (word_cues(c, k + 1) & C_PART)))
+    return e;
+  return k;
+}
+
+/* A form of address taking a possessive: "Son Excellence". (Not
+ * "majesté": "crime de lèse-majesté Macron" names no person by it.) */
+static int honorific(const char *t) {
+  return !strcmp(t, "excellence");
+}
+
 /* Person introduced by titles at word i: returns last word or -1; *ni = the
  * first word of the name. */
 static long title_rule(ctx *c, size_t i, size_t *ni) {
@@ -2583,6 +2663,11 @@ static long title_rule(ctx *c, size_t i, size_t *ni) {
     int cues = word_cues(c, k);
     const word *w = &c->w[k];
     if ((cues & C_ABBR) && w->cap) {
+      /* "St-Quentin", "Ste-Menehould": a saint's name compound is a place
+       * (the sequences below), not the title of a person */
+      if (k == i && k + 1 < c->n && c->w[k + 1].gap == GAP_HYPHEN &&
+          is_name_word(c, k))
+        break;
       size_t tl = word_tlen(c, k);
       /* "M" and "MM" need their full stop ("Dr", "Me", "Pr" do not) */
       if (tl <= 2 && !w->dot_after &&
@@ -2667,13 +2752,23 @@ static long title_rule(ctx *c, size_t i, size_t *ni) {
   if (e == (size_t)-1)
     return -1;
   *ni = start;
+  if (e == start && !last_abbr && e + 1 < c->n && new_name_at(c, e + 1)) {
+    /* "la sénatrice UDI Nathalie Goulet", "sa responsable Océans Elodie
+     * Martinie-Cousty": the word after the title is her party or her
+     * department, the name is the person's (name_end stopped there) */
+    size_t e2 = name_end(c, e + 1);
+    if (e2 != (size_t)-1) {
+      *ni = e + 1;
+      return (long)e2;
+    }
+  }
   return (long)e;
 }
 
 /* HIPE mentions of persons include a following apposition giving the
  * function or the age: "M. Monier, juge d'instruction", "Mme X, 25 ans".
  * Returns the new last word. */
-static size_t apposition(const ctx *c, size_t e) {
+static size_t apposition(const ctx *c, size_t s0, size_t e) {
   size_t k = e + 1;
   if (k >= c->n || !c->w[k].comma_gap)
     return e;
@@ -2681,7 +2776,7 @@ static size_t apposition(const ctx *c, size_t e) {
   /* the age: "X, 25 ans", "X, de 25 ans", then maybe a function */
   if ((c->w[k].tflags & DP_TOK_NUMBER) && k + 1 < c->n &&
       c->w[k + 1].gap == GAP_SPACE && strcmp(TERM(c, k + 1), "ans") == 0)
-    return k + 3 < c->n ? apposition(c, k + 1) : k + 1;
+    return k + 3 < c->n ? apposition(c, s0, k + 1) : k + 1;
   if (!strcmp(t, "de") && k + 2 < c->n &&
       (c->w[k + 1].tflags & DP_TOK_NUMBER) && !strcmp(TERM(c, k + 2), "ans"))
     return k + 2;
@@ -2695,7 +2790,14 @@ static size_t apposition(const ctx *c, size_t e) {
       j++;
     while (j > k + 1 && !c->w[j].cap)
       j--;
-    return j;
+    /* "de Bourget, de Colette, de Farrère, de Prévost": a list of
+     * complements, each its own name, not a person and a body */
+    int list = !strcmp(t, "de") && !c->w[k + 1].elided[0] &&
+               ((s0 > 0 && c->w[s0].gap == GAP_SPACE &&
+                 !strcmp(TERM(c, s0 - 1), "de")) ||
+                (j + 1 < c->n && c->w[j + 1].comma_gap &&
+                 !strcmp(TERM(c, j + 1), "de")));
+    return list ? e : j;
   }
   size_t s = k;
   if ((!strcmp(t, "le") || !strcmp(t, "la")) && k + 1 < c->n)
@@ -2726,7 +2828,7 @@ static size_t apposition(const ctx *c, size_t e) {
     return e;
   /* "député, ancien ministre" */
   if (j + 2 < c->n && j < e + 16)
-    return apposition(c, j);
+    return apposition(c, s0, j);
   return j;
 }
 
@@ -2908,9 +3010,17 @@ static DP_PHASE int find_mentions(ctx *c) {
     if (cues & (C_ABBR | C_TITLE)) {
       e = title_rule(c, i, &ni);
       if (e >= 0) {
-        size_t ne = (size_t)e;
-        e = (long)apposition(c, (size_t)e);
-        if (push_mention(c, i, (size_t)e, ni, DP_ENT_PER, NULL))
+        size_t ne = epithet(c, (size_t)e);
+        e = (long)apposition(c, i, ne);
+        /* "Son Excellence Pierre Dupong": the possessive is part of the
+         * form of address */
+        size_t s0 = i;
+        if (i > 0 && c->w[i].gap == GAP_SPACE && TERM(c, i)[0] == 'e' &&
+            honorific(TERM(c, i)) &&
+            (!strcmp(TERM(c, i - 1), "son") || !strcmp(TERM(c, i - 1), "sa")) &&
+            (c->nm == 0 || c->m[c->nm - 1].wj < i - 1))
+          s0 = i - 1;
+        if (push_mention(c, s0, (size_t)e, ni, DP_ENT_PER, NULL))
           return -1;
         c->m[c->nm - 1].nj = ne;
         i = (size_t)e + 1;
@@ -3041,7 +3151,9 @@ static DP_PHASE int find_mentions(ctx *c) {
       i = jg + 1;
       continue;
     }
-    if ((cues & (C_NOT | C_ABBR)) ||
+    if ((cues & C_NOT) ||
+        ((cues & C_ABBR) && !(i + 1 < c->n && c->w[i + 1].gap == GAP_HYPHEN &&
+                              is_name_word(c, i))) ||
         (is_stop(c, i) && !(cues & C_PART) && !w->initial)) {
       i++;
       continue;
@@ -3156,6 +3268,10 @@ static DP_PHASE int find_mentions(ctx *c) {
     } else if (head) {
       i++; /* a heading in capitals: known names inside it still count */
       continue;
+    } else if (c->w[i].initial && c->w[i].gap != GAP_HYPHEN && se > i + 1 &&
+               c->w[se].cap && !c->w[se].allcaps) {
+      /* "G. de la Fouchardière", "J. de Pesquidoux": an initial stands
+       * for a first name, so a person even with particles inside */
     } else if (particle ||
                (l0 > 3 && (t0[l0 - 1] == 's' || t0[l0 - 1] == 'x')) ||
                org_adjective(TERM(c, se))) {
@@ -3165,6 +3281,8 @@ static DP_PHASE int find_mentions(ctx *c) {
       i = se + 1; /* "ministre des Solidarités Actives"? a department */
       continue;
     }
+    if (type == DP_ENT_PER)
+      se = epithet(c, se);
     if (push_mention(c, i, se, i, type, NULL))
       return -1;
     i = se + 1;
@@ -3431,6 +3549,12 @@ static DP_PHASE int promote_pending(ctx *c) {
     if (w->cap && w->g && w->g->fname >= FNAME_MULTI && w->start == gs + 2 &&
         c->text[gs] == ' ' && c->text[gs + 1] == '(' && w->end < c->len &&
         c->text[w->end] == ')')
+      m->pending = 0;
+    /* "Guillard, née Sourd": a married woman's name and her maiden name */
+    if (w->comma_gap && TERM(c, m->wj + 1)[0] == 'n' &&
+        !strcmp(TERM(c, m->wj + 1), "nee") && m->wj + 2 < c->n &&
+        c->w[m->wj + 2].cap && c->w[m->wj + 2].gap == GAP_SPACE &&
+        is_name_word(c, m->wj + 2))
       m->pending = 0;
   }
   /* "(Dranem)": a lone name in brackets; "Martini, Dac, Gabriello": a list
@@ -3724,7 +3848,7 @@ static DP_PHASE void person_edges(ctx *c) {
       continue;
     if (m->wj == m->nj) {
       /* "Grassin, marchand de vins": the apposition, over what it covers */
-      size_t e = apposition(c, m->wj);
+      size_t e = apposition(c, m->wi, m->wj);
       if (e > m->wj) {
         m->wj = e;
         for (size_t o = k + 1; o < c->nm && c->m[o].wi <= e; o++) {

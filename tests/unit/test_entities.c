@@ -587,6 +587,83 @@ static void test_org_canonical(void **state) {
   RUN(t);
 }
 
+/* General rules measured on NewsEye (docs/entities.md, "Quality"). */
+static void test_general_rules(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      /* a saint's name compound is a place, St with a space a title */
+      {"Il habite à St-Quentin depuis 1900.",
+       "LOC 13-23 \"St-Quentin\" => St-Quentin"},
+      {"Une lettre de Ste-Menehould est arrivée.",
+       "LOC 14-27 \"Ste-Menehould\" => Ste-Menehould"},
+      {"St Augustin a écrit ce livre.", "PER 0-11 \"St Augustin\" => Augustin"},
+      /* an initial makes a person even with particles (not a name that
+       * ends on one: the ORG of "I. de la" is older) */
+      {"Jeudi, conférence par G. de la Fouchardière au cercle.",
+       "PER 23-45 \"G. de la Fouchardière\" => G. de la Fouchardière"},
+      {"SIMART Imprimeur. I. de la P., 16, rue du Croissant.",
+       "PER 0-16 \"SIMART Imprimeur\" => SIMART Imprimeur | ORG 18-26 \"I. de "
+       "la\" => I. de la | LOC 31-51 \"16, rue du Croissant\" => 16, rue du "
+       "Croissant"},
+      /* the possessive of a form of address */
+      {"Son Excellence Pierre Dupong est arrivé hier.",
+       "PER 0-28 \"Son Excellence Pierre Dupong\" => Pierre Dupong"},
+      {"Son excellence culinaire est connue.", ""},
+      /* epithets telling apart two persons of one name, not a noun with its
+       * complement */
+      {"Un roman de J.-H. Rosny aîné paraît.",
+       "PER 12-30 \"J.-H. Rosny aîné\" => J.-H. Rosny aîné"},
+      {"Il a lu Alexandre Dumas fils hier.",
+       "PER 8-28 \"Alexandre Dumas fils\" => Alexandre Dumas fils"},
+      {"Il a vu Jean Dupont père de trois enfants.",
+       "PER 8-19 \"Jean Dupont\" => Jean Dupont"},
+      /* a list of "de X" is not a person and the body she belongs to */
+      {"Ils lisent de Bourget, de Colette, de Farrère et de Prévost.",
+       "PER 26-33 \"Colette\" => Colette | PER 38-46 \"Farrère\" => Claude "
+       "Farrère"},
+      {"Il a vu Jany Delille, de l'Opéra-Comique, hier.",
+       "PER 8-41 \"Jany Delille, de l'Opéra-Comique\" => Jany Delille"},
+      /* a married name and the maiden name confirm a lone word */
+      {"Décès : Guillard, née Sourd, à Paris.",
+       "PER 10-30 \"Guillard, née Sourd\" => Guillard | LOC 35-40 \"Paris\" => "
+       "Paris"},
+      {"Décès : Guillard, née en 1900, à Paris.",
+       "LOC 37-42 \"Paris\" => Paris"},
+      /* a heading in capitals is not part of the name after it (an
+       * acronym is another matter) */
+      {"L'ÉLÉVATION d'Hermann Goering au rang de chef.",
+       "PER 16-31 \"Hermann Goering\" => Hermann Goering"},
+      {"Selon le CEO d'Audi, tout va bien.",
+       "ORG 9-19 \"CEO d'Audi\" => CEO d'Audi"},
+      /* a first name and a surname start a new name after a department or
+       * after the party of a title, not inside a brand */
+      {"Le ministre de la Santé Olivier Véran a parlé.",
+       "PER 25-39 \"Olivier Véran\" => Olivier Véran"},
+      {"La sénatrice UDI Nathalie Goulet a parlé.",
+       "PER 3-33 \"sénatrice UDI Nathalie Goulet\" => Nathalie Goulet"},
+      {"Il conduit une Aston Martin Vantage rouge.",
+       "ORG 15-35 \"Aston Martin Vantage\" => Aston Martin Vantage"},
+      /* a place after a capitalised head and its adjective is not part of
+       * the name, a lowercase head's name is */
+      {"Parti radical-socialiste Versailles. — Les comités se réunissent.",
+       "ORG 0-24 \"Parti radical-socialiste\" => Parti radical-socialiste | "
+       "LOC 25-35 \"Versailles\" => Versailles"},
+      {"Un vol de la compagnie aérienne Emirates hier.",
+       "ORG 13-41 \"compagnie aérienne Emirates\" => compagnie aérienne "
+       "Emirates"},
+      /* a second head with its own complement starts a second name */
+      {"Fédération nationale des Libres Penseurs Fédération de la Seine. — La "
+       "commission.",
+       "ORG 0-42 \"Fédération nationale des Libres Penseurs\" => Fédération "
+       "nationale des Libres Penseurs | ORG 43-67 \"Fédération de la Seine\" "
+       "=> Fédération de la Seine"},
+      {"Une dalle dans la cour du Chinese Theatre à Los Angeles.",
+       "ORG 18-41 \"cour du Chinese Theatre\" => cour du Chinese Theatre | LOC "
+       "45-56 \"Los Angeles\" => Los Angeles"},
+  };
+  RUN(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_persons),
@@ -603,6 +680,7 @@ int main(void) {
       cmocka_unit_test(test_cued_groups),
       cmocka_unit_test(test_org_adjectives),
       cmocka_unit_test(test_org_canonical),
+      cmocka_unit_test(test_general_rules),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
