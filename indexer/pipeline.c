@@ -316,6 +316,12 @@ static int read_json(shared *sh, const dpi_input *in, dpi_stream *s) {
                                je.line > 0 ? je.line : 1, je.text));
   size_t n = json_is_array(root) ? json_array_size(root) : 1;
   int rc = 0;
+  if (n == 0) /* "[]": as an empty file, said and not an error */
+    rc = put_message(
+        sh, in,
+        dp_strfmt("%s:1: no articles (an empty array), nothing indexed",
+                  strcmp(in->path, "-") == 0 ? "<stdin>" : in->path),
+        R_NOTE);
   for (size_t i = 0; i < n && !rc && !stopping(sh); i++) {
     json_t *o = json_is_array(root) ? json_array_get(root, i) : root;
     unit *u = slot_get(sh);
