@@ -995,12 +995,13 @@ static void tagger_release(dp_tagger *t) {
 /* What build_words' first pass needs of a token's flags bits 3..12, read
  * from dp_tagger.tokf in one load instead of computed per token. */
 enum {
-  TF_JOINED = 1u, /* DP_TOK_JOINED: not a word of its own */
-  TF_FLSKIP = 2u, /* the recurrence scan ignores it: joined, or capitalised
-                     at a sentence start */
-  TF_TRUST = 4u,  /* its word class can be trusted: classified, and not
-                     capitalised for the analyzer alone (K_CAP, bit 0 of
-                     the class, is bit 12 of the flags) */
+  TF_JOINED = 1u,   /* DP_TOK_JOINED: not a word of its own */
+  TF_FLSKIP = 128u, /* the recurrence scan ignores it: joined, or
+                       capitalised at a sentence start (the top bit: one
+                       shift makes FL_SKIP's mask) */
+  TF_TRUST = 4u,    /* its word class can be trusted: classified, and not
+                       capitalised for the analyzer alone (K_CAP, bit 0 of
+                       the class, is bit 12 of the flags) */
 };
 static uint8_t tok_facts(uint32_t f) {
   const uint32_t cap_sent = DP_TOK_CAPITAL | DP_TOK_SENT_START;
@@ -1208,22 +1209,25 @@ typedef struct ctx {
   mention *m;      /* mentions found */
   size_t nm, capm; /* count, capacity */
   size_t nmisc;    /* mentions pushed as MISC (find_mentions) */
+  uint64_t seen_ok; /* bit k: seen[k] holds a look-up */
   struct {
     const char *term; /* a word looked up in this call, or NULL */
     size_t len;       /* its length */
     uint32_t hash;    /* its key_hash */
     const gkey *g;    /* what the table said */
   } seen[64];         /* names come back within an article: a direct-mapped
-                         cache of whole-table look-ups */
+                         cache of whole-table look-ups (last in ctx: dp_tag
+                         zeroes the fields before it only) */
 } ctx;
 
 /* tab_find_h through the call's cache. */
 static const gkey *ctx_find(ctx *c, const char *t, size_t n, uint32_t h) {
   size_t k = (h ^ (h >> 6)) & 63;
-  if (c->seen[k].term && c->seen[k].hash == h && c->seen[k].len == n &&
+  if ((c->seen_ok >> k & 1) && c->seen[k].hash == h && c->seen[k].len == n &&
       memcmp(c->seen[k].term, t, n) == 0)
     return c->seen[k].g;
   const gkey *g = tab_find_h(c->t, t, n, h);
+  c->seen_ok |= 1ull << k;
   c->seen[k].term = t;
   c->seen[k].len = n;
   c->seen[k].hash = h;
@@ -1670,16 +1674,31 @@ enum {
   TB_CLASS = 8u, /* its word class can be trusted (see build_words) */
 };
 
+/* A capitalised word the last pass of build_words looks up in the whole
+ * table: its hash, and its table lines prefetched, as soon as its term is
+ * known (a joined "Cham¬ bre" again once joined), so that the misses of
+ * the look-ups overlap. w->tflags is set. */
+static void word_prefetch(ctx *c, word *w) {
+  if (!w->cap || (w->tflags & DP_TOK_NUMBER))
+    return;
+  w->hash = key_hash(w->term, strlen(w->term));
+  tab_prefetch(c->t, w->hash);
+}
+
 /* Fills the word of token tk; pw_end, prev_kept and first describe the
  * word token before it. fast: use the token's word class. */
-static int make_word(ctx *c, const dp_token *tk, size_t prev_end, int prev_kept,
-                     int first, int fast) {
+static int make_word(ctx *c, const char *text, size_t len, const dp_token *tk,
+                     size_t prev_end, int prev_kept, int first, int fast,
+                     const ref_ent *refs, uint32_t nrefs) {
   gap_info gi;
-  size_t gl = tk->start - prev_end;
+  /* text and len are c's, in registers: the byte stores into the word
+   * below may alias c and tk */
+  const size_t ts = tk->start, te = tk->end;
+  size_t gl = ts - prev_end;
   /* the usual gap, one space (GAP_SPACE), is written below without gi */
-  int space = gl == 1 && c->text[prev_end] == ' ';
+  int space = gl == 1 && text[prev_end] == ' ';
   if (!space)
-    analyse_gap(c->text + prev_end, gl, &gi);
+    analyse_gap(text + prev_end, gl, &gi);
   if (!space && (c->n > 0) & (prev_kept != 0) & (gi.ocr_join != 0)) {
     /* "Cham¬ bre": extend the previous word */
     word *pw = &c->w[c->n - 1];
@@ -1695,6 +1714,7 @@ static int make_word(ctx *c, const dp_token *tk, size_t prev_end, int prev_kept,
         ~(uint32_t)(DP_TOK_STOP | DP_TOK_SENT_START | DP_TOK_CAPITAL) &
         WORD_TFLAGS;
     pw->slow = 1; /* its class is the first part's */
+    word_prefetch(c, pw);
     return 0;
   }
   /* c->w has room for a word per token (build_words) */
@@ -1702,12 +1722,12 @@ static int make_word(ctx *c, const dp_token *tk, size_t prev_end, int prev_kept,
   w->hash = 0;
   w->g = NULL;
   w->slow = 0;
-  w->start = tk->start;
-  w->end = tk->end;
+  w->start = ts;
+  w->end = te;
   w->tflags = tk->flags & WORD_TFLAGS;
   w->term = tk->term;
-  const char *surf = c->text + tk->start;
-  size_t slen = tk->end - tk->start;
+  const char *surf = text + ts;
+  size_t slen = te - ts;
   uint32_t k = tk->flags >> DP_TOK_CLASS_SHIFT;
   if (fast) {
     w->cls = k;
@@ -1718,6 +1738,11 @@ static int make_word(ctx *c, const dp_token *tk, size_t prev_end, int prev_kept,
     w->tlen = TLEN_UNSET; /* word_tlen */
     w->cap = (uint8_t)(k & K_CAP);
     w->allcaps = (uint8_t)((k & K_ALLCAPS) != 0);
+    if (__builtin_expect((k >> K_REF_SHIFT) < nrefs, 1))
+      /* its class gives its entry (read in build_words' last pass) */
+      __builtin_prefetch(&refs[k >> K_REF_SHIFT]);
+    else
+      word_prefetch(c, w);
   } else {
     w->slow = 1;
     w->cls = 0;
@@ -1730,10 +1755,13 @@ static int make_word(ctx *c, const dp_token *tk, size_t prev_end, int prev_kept,
     }
     w->cap = (uint8_t)starts_upper(surf, slen);
     w->allcaps = (uint8_t)(w->cap && all_caps_text(surf, slen));
+    word_prefetch(c, w);
   }
   w->stem = tk->stem;
   if (space) {
-    w->gap = (uint8_t)(c->n == 0 || !prev_kept ? GAP_BREAK : GAP_SPACE);
+    /* prev_kept implies a word before (c->n > 0): no branch on either */
+    _Static_assert(GAP_SPACE == 0, "the gap below is GAP_BREAK or 0");
+    w->gap = (uint8_t)(GAP_BREAK & (0u - (prev_kept == 0)));
     memset(w->elided, 0, sizeof w->elided);
     w->dot_gap = 0;
     w->comma_gap = 0;
@@ -1746,10 +1774,10 @@ static int make_word(ctx *c, const dp_token *tk, size_t prev_end, int prev_kept,
     /* sentence start (abbreviations are looked at once cues are known) */
     w->sent = (uint8_t)(first || gi.newline || gi.opener || gi.sent_end);
   }
-  w->dot_after = (uint8_t)(tk->end < c->len && c->text[tk->end] == '.');
+  w->dot_after = (uint8_t)(te < len && text[te] == '.');
   w->initial =
       (uint8_t)(w->cap && w->dot_after &&
-                !(tk->end + 1 < c->len && c->text[tk->end + 1] == '.') &&
+                !(te + 1 < len && text[te + 1] == '.') &&
                 (slen == 1 ||
                  (slen == 2 && ((unsigned char)surf[0] & 0xE0) == 0xC0)));
   c->n++;
@@ -1791,6 +1819,18 @@ token_why_slow(ctx *c, const dp_token *tk, size_t prev_end, int digit_ok) {
   return (unsigned)token_interesting(c, tk, prev_end);
 }
 
+#if defined(__SSE2__)
+/* The kept tokens of four (build_words' pass 2): for a 4-bit mask, the
+ * indices of its set bits, in order, one byte each (x86 is little-endian). */
+/* and their counts, 4 bits each (no popcount instruction in plain x86-64) */
+#define NIBBLE_COUNTS 0x4332322132212110ull
+static const uint32_t nibble_idx[16] = {
+    0x00000000u, 0x00000000u, 0x00000001u, 0x00000100u,
+    0x00000002u, 0x00000200u, 0x00000201u, 0x00020100u,
+    0x00000003u, 0x00000300u, 0x00000301u, 0x00030100u,
+    0x00000302u, 0x00030200u, 0x00030201u, 0x03020100u};
+#endif
+
 static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
   size_t nt = toks->n;
   /* 1. per token: is it a word, may it start a mention (why), and can its
@@ -1804,7 +1844,7 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
    * indices (then the find_mentions starters), the token facts, the
    * recurrence scan's bytes (fl, read 16 at a time: 64 bytes of room after
    * them) */
-  size_t wbytes = nt * sizeof *c->w, kbytes = (nt + 1) * sizeof(uint32_t);
+  size_t wbytes = nt * sizeof *c->w, kbytes = (nt + 8) * sizeof(uint32_t);
   char *block = malloc(wbytes + kbytes + nt + 24 + nt + 64);
   if (!block)
     return -1;
@@ -1820,6 +1860,8 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
   size_t prev_end = 0, c2 = next_c2(c, 0), nk = 0;
   const dp_token *const tv = toks->v;
   const uint8_t *const tokf = c->t->tokf;
+  const ref_ent *const refs = c->t->refs;
+  const uint32_t nrefs = (uint32_t)c->t->nrefs;
   _Static_assert(DP_TOK_JOINED == 1u << 3 && DP_TOK_CLASS_SHIFT == 12 &&
                      DP_TOK_CAPITAL == 1u << 6 &&
                      DP_TOK_SENT_START == 1u << 7 &&
@@ -1831,7 +1873,7 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
     size_t s = tk->start, e = tk->end;
     unsigned x = tokf[(f >> 3) & 1023u];
     unsigned code = s < len ? letter_code[(unsigned char)text[s]] : 0;
-    fl[k] = (uint8_t)(code | (0u - ((x >> 1) & 1u)));
+    fl[k] = (uint8_t)(code | (0u - (x >> 7)));
     if ((x & TF_JOINED) | (s < prev_end) | (e > len) | (e <= s))
       continue;
     /* the class says what token_interesting would: K_INT and K_HEAD are
@@ -1863,6 +1905,22 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
                  ((v[0] | v[1]) & (2 * ones));
     uint64_t z = (x | x >> 1) & (v[4] >> 2) & ones;
     _Static_assert(TB_WHY == 3u && TB_WORD == 4u, "bits read above");
+#if defined(__SSE2__)
+    /* the eight bits side by side (byte i's to bit i), then the indices of
+     * each half from a table, four at a time: kept has room for the four
+     * written past its end; the tokens past nt have no TB_WORD */
+    unsigned bits = (unsigned)((z * 0x0102040810204080ull) >> 56);
+    __m128i base = _mm_set1_epi32((int)k), zero = _mm_setzero_si128();
+    __m128i lo = _mm_cvtsi32_si128((int)nibble_idx[bits & 15]);
+    lo = _mm_unpacklo_epi16(_mm_unpacklo_epi8(lo, zero), zero);
+    _mm_storeu_si128((__m128i *)(void *)(kept + nk), _mm_add_epi32(lo, base));
+    nk += (NIBBLE_COUNTS >> 4 * (bits & 15)) & 15;
+    __m128i hi = _mm_cvtsi32_si128((int)nibble_idx[bits >> 4]);
+    hi = _mm_unpacklo_epi16(_mm_unpacklo_epi8(hi, zero), zero);
+    _mm_storeu_si128((__m128i *)(void *)(kept + nk),
+                     _mm_add_epi32(hi, _mm_add_epi32(base, _mm_set1_epi32(4))));
+    nk += (NIBBLE_COUNTS >> 4 * (bits >> 4)) & 15;
+#else
     uint8_t zb[8];
     memcpy(zb, &z, 8);
     size_t lim = nt - k < 8 ? nt - k : 8;
@@ -1870,6 +1928,7 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
       kept[nk] = (uint32_t)(k + i);
       nk += zb[i];
     }
+#endif
   }
   /* 3. words for the kept tokens; what lies between them is read from the
    * text; a skipped stretch breaks names */
@@ -1881,34 +1940,22 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
     while (p > 0 && !(tb[p - 1 + 4] & TB_WORD))
       p--;
     int first = p == 0;
-    size_t pe = first ? 0 : toks->v[p - 1].end;
+    size_t pe = first ? 0 : tv[p - 1].end;
     int prev_kept = !first && last == p - 1;
-    if (make_word(c, &toks->v[k], pe, prev_kept, first,
-                  (tb[k + 4] & TB_CLASS) != 0))
+    if (make_word(c, text, len, &tv[k], pe, prev_kept, first,
+                  (tb[k + 4] & TB_CLASS) != 0, refs, nrefs))
       return -1; /* the block is c->w, freed by dp_tag */
     last = k;
+    /* capitalised words near word i: cb[i + 2] is word i's, in tb's bytes
+     * of tokens before k (never read again: the walk above stops at k) */
+    tb[c->n + 1] = c->w[c->n - 1].cap;
   }
-  /* capitalised words near word i: cb[i + 2] is word i's (reusing tb) */
+  /* capitalised words near word i: cb[i + 2] (written above, zero before
+   * the first and after the last) */
   uint8_t *cb = tb;
-  memset(cb, 0, c->n + 4);
   const size_t nw = c->n;
+  cb[nw + 2] = cb[nw + 3] = 0;
   word *const wv = c->w;
-  /* and the hashes of the capitalised words to look up, their table lines
-   * prefetched */
-  const uint32_t nrefs = (uint32_t)c->t->nrefs;
-  for (size_t i = 0; i < nw; i++) {
-    word *w = &wv[i];
-    cb[i + 2] = w->cap;
-    if ((w->slow == 0) & ((w->cls >> K_REF_SHIFT) < nrefs)) {
-      /* its class gives its entry (read in the next pass) */
-      __builtin_prefetch(&c->t->refs[w->cls >> K_REF_SHIFT]);
-      continue;
-    }
-    if (!w->cap || (w->tflags & DP_TOK_NUMBER))
-      continue;
-    w->hash = key_hash(w->term, word_tlen(c, i));
-    tab_prefetch(c->t, w->hash);
-  }
   /* capitalised words: the whole table; other words: cue words only, and
    * only near a capitalised word or when they may head a name. In the same
    * pass: "M. Dupont", "J. Dupont", "r. de Rivoli" (a full stop after an
@@ -1917,7 +1964,6 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
    * the other) */
   c->st = st; /* the kept tokens are no longer needed: at least c->n */
   const unsigned heads = C_ABBR | C_TITLE | C_ORG | C_ORGCAP | C_LOCHD;
-  const ref_ent *refs = c->t->refs;
   size_t nst = 0;
   for (size_t i = 0; i < nw; i++) {
     word *w = &wv[i];
@@ -1951,19 +1997,23 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
       }
       w->cues = (uint16_t)(w->g ? w->g->cues : 0);
     }
-    if (i > 0 && (w->sent != 0) & (w->gap == GAP_BREAK) & (w->dot_gap != 0)) {
+    /* dot_gap first: it is rare, and it implies the rest (a full stop ends
+     * a sentence; prev_kept, so i > 0; GAP_BREAK), kept as they were */
+    if (w->dot_gap && i > 0 && (w->sent != 0) & (w->gap == GAP_BREAK)) {
       const word *pw = &wv[i - 1];
       if (pw->initial || ((pw->cues & (C_ABBR | C_LOCHD)) && pw->dot_after))
         w->sent = 0;
     }
     st[nst] = (uint32_t)i;
-    unsigned start = w->cap | ((w->cues & heads) != 0);
+    unsigned cues = w->cues, hd = (cues & heads) != 0;
+    unsigned start = w->cap | hd;
     /* a capitalised word that is never an entity ("Lundi", "Selon") or a
      * stopword ("Il", "Cette"), without a head cue, an entry or a prefix
-     * of one, and not a code: find_mentions would skip it */
-    if (w->cap && !(w->cues & heads) &&
-        ((w->cues & C_NOT) ||
-         ((w->tflags & DP_TOK_STOP) && !(w->cues & C_PART) && !w->initial)) &&
+     * of one, and not a code: find_mentions would skip it (the word tests
+     * without a branch each: they follow the text) */
+    _Static_assert(C_NOT == 1u << 7 && DP_TOK_STOP == 1u, "bits read below");
+    unsigned skip = w->cap & (hd ^ 1u) & ((cues >> 7) | w->tflags) & 1u;
+    if (skip && ((cues & C_NOT) || (!(cues & C_PART) && !w->initial)) &&
         !(w->g && (w->g->type >= 0 || (w->g->gflags & G_PREFIX))) &&
         code_rule(c, i) == -1)
       start = 0;
@@ -3951,7 +4001,8 @@ int dp_tag(const dp_tagger *t, const char *text, size_t len,
   if (!t || !text || !toks || !out)
     return -1;
   ctx c;
-  memset(&c, 0, sizeof c);
+  /* seen (2 KB) is read only where seen_ok says it was written */
+  memset(&c, 0, offsetof(ctx, seen));
   c.t = t;
   c.toks = toks;
   c.text = text;

@@ -664,6 +664,68 @@ static void test_general_rules(void **state) {
   RUN(t);
 }
 
+/* render without the offsets: the same sentence after pad filler words */
+static char *render_shifted(const char *text) {
+  char *got = render(text);
+  sbuf b = {0};
+  cat(&b, "%s", "");
+  /* "TYPE a-b \"surface\" => canon | ...": drop each " a-b" */
+  for (const char *p = got; *p;) {
+    const char *sp = strchr(p, ' ');
+    if (!sp) {
+      cat(&b, "%s", p);
+      break;
+    }
+    cat(&b, "%.*s", (int)(sp - p), p);
+    const char *q = sp + 1;
+    while ((*q >= '0' && *q <= '9') || *q == '-')
+      q++;
+    p = q > sp + 1 && *q == ' ' ? q : sp + 1;
+    if (p == sp + 1)
+      cat(&b, " ");
+  }
+  free(got);
+  return b.p;
+}
+
+/* build_words decides which tokens become words eight at a time (the
+ * window around capitalised words and heads): a sentence gives the same
+ * entities wherever it falls against those groups of eight, and so do the
+ * abbreviation full stops ("M.", "J.") its last pass reads. */
+static void test_window_alignment(void **state) {
+  (void)state;
+  static const char *const sents[] = {
+      "M. Dupont a vu J. Martin, puis le juge Jean Valjean à Paris.",
+      "Selon le ministère de l'Intérieur, la préfecture du Rhône et la "
+      "mairie de Lyon ont reçu Mme Durand. Elle vit rue de Rivoli.",
+      "Il a dit que la Banque de France et r. de la Paix, et Emmanuel "
+      "Macron aussi.",
+  };
+  for (size_t k = 0; k < sizeof sents / sizeof sents[0]; k++) {
+    char *want = NULL;
+    for (int pad = 0; pad <= 17; pad++) {
+      sbuf t = {0};
+      cat(&t, "%s", "");
+      for (int i = 0; i < pad; i++)
+        cat(&t, "%s", i % 3 == 2 ? "encore, " : "puis ");
+      cat(&t, "%s", sents[k]);
+      char *got = render_shifted(t.p);
+      if (!want) {
+        want = got;
+        assert_true(want[0] != '\0');
+        continue;
+      }
+      if (strcmp(got, want) != 0)
+        fprintf(stderr, "pad %d: %s\n want: %s\n  got: %s\n", pad, t.p, want,
+                got);
+      assert_string_equal(got, want);
+      free(got);
+      free(t.p);
+    }
+    free(want);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_persons),
@@ -681,6 +743,7 @@ int main(void) {
       cmocka_unit_test(test_org_adjectives),
       cmocka_unit_test(test_org_canonical),
       cmocka_unit_test(test_general_rules),
+      cmocka_unit_test(test_window_alignment),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
