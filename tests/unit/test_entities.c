@@ -713,6 +713,7 @@ static void test_window_alignment(void **state) {
       if (!want) {
         want = got;
         assert_true(want[0] != '\0');
+        free(t.p);
         continue;
       }
       if (strcmp(got, want) != 0)
