@@ -761,14 +761,14 @@ int dps_parse_date(const char *s, size_t len, int is_hi, char out[9]) {
   return 0;
 }
 
-static void date_error(P *p, const char *field, const ltok *v) {
+/* The one line rejecting field:v: "WHAT in field:v (HINT)". */
+static void date_error(P *p, const char *what, const char *field, const ltok *v,
+                       const char *hint) {
   if (p->rc)
     return;
   dps_buf b = {0};
-  dps_buf_printf(&b,
-                 "invalid date in %s:%.*s (expected YYYY, YYYY-MM or "
-                 "YYYY-MM-DD, and FROM..TO for a range)",
-                 field, (int)(v->n > 200 ? 200 : v->n), v->s);
+  dps_buf_printf(&b, "%s in %s:%.*s (%s)", what, field,
+                 (int)(v->n > 200 ? 200 : v->n), v->s, hint);
   p->rc = -1;
   p->errmsg = dps_buf_take(&b);
 }
@@ -818,21 +818,16 @@ static dps_qnode *date_node(P *p, int field, const ltok *v) {
   }
   if (bad) {
     dps_qnode_free(d);
-    date_error(p, fname, v);
+    date_error(p, "invalid date", fname, v,
+               "expected YYYY, YYYY-MM or YYYY-MM-DD, and FROM..TO for a "
+               "range");
     return NULL;
   }
   if (have_lo && have_hi && memcmp(lo, hi, 8) > 0) {
     /* date:2024..2023 is a typing slip, not a search for nothing */
     dps_qnode_free(d);
-    if (!p->rc) {
-      dps_buf b = {0};
-      dps_buf_printf(&b,
-                     "empty date range in %s:%.*s (it ends before it "
-                     "starts: write FROM..TO with FROM first)",
-                     fname, (int)(v->n > 200 ? 200 : v->n), v->s);
-      p->rc = -1;
-      p->errmsg = dps_buf_take(&b);
-    }
+    date_error(p, "empty date range", fname, v,
+               "it ends before it starts: write FROM..TO with FROM first");
     return NULL;
   }
   if (have_lo)

@@ -246,20 +246,24 @@ static void test_is_question(void **state) {
   }
 }
 
+/* q is rejected with one line holding part. */
+static void assert_rejected_with(const char *q, const char *part) {
+  int rc;
+  char *msg = parse_describe(q, strlen(q), &rc);
+  assert_int_equal(rc, -1);
+  assert_non_null(msg);
+  assert_non_null(strstr(msg, part));
+  assert_null(strchr(msg, '\n'));
+  free(msg);
+}
+
 static void test_rejected_dates(void **state) {
   (void)state;
   const char *bad[] = {"date:2021-13", "date:2021-02-30", "date:hier",
                        "since:21",     "until:2021-7-",   "date:..",
                        "date:3000",    "date:2021-00-10", "since:2021-01-32"};
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    int rc;
-    char *msg = parse_describe(bad[i], strlen(bad[i]), &rc);
-    assert_int_equal(rc, -1);
-    assert_non_null(msg);
-    assert_non_null(strstr(msg, "invalid date"));
-    assert_null(strchr(msg, '\n'));
-    free(msg);
-  }
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    assert_rejected_with(bad[i], "invalid date");
 }
 
 /* A range that ends before it starts is a slip, said in one line (it
@@ -270,15 +274,8 @@ static void test_reversed_date_range(void **state) {
   const char *bad[] = {"date:2024..2023", "date:2024-03-02..2024-03-01",
                        "date:02/03/2024..01/03/2024",
                        "élection date:2021-07..2021-06"};
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    int rc;
-    char *msg = parse_describe(bad[i], strlen(bad[i]), &rc);
-    assert_int_equal(rc, -1);
-    assert_non_null(msg);
-    assert_non_null(strstr(msg, "empty date range in date:"));
-    assert_null(strchr(msg, '\n'));
-    free(msg);
-  }
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    assert_rejected_with(bad[i], "empty date range in date:");
   const char *good[] = {"date:2024..2024", "date:2024-03..2024-03",
                         "date:2024-03-01..2024-03-01",
                         "date:01/03/2024..2024-03-01", "date:2023..2024"};
