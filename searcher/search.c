@@ -47,6 +47,32 @@ static void remember_dir(dp_index *ix) {
     memset(&ix->dir, 0, sizeof ix->dir);
 }
 
+/* Replaces ix->db by a handle opened afresh on ix->path, and records the
+ * directory as it was before the open (seen, or read now): a commit made
+ * after that shows at the next search. 0, or -1 (the open failed; ix->db
+ * and ix->dir are unchanged). */
+static int reopen_whole(dp_index *ix, const struct stat *seen) {
+  struct stat st;
+  int isdir = 1;
+  if (seen)
+    st = *seen;
+  else
+    isdir = stat(ix->path, &st) == 0 && S_ISDIR(st.st_mode);
+  xc_db *fresh = NULL;
+  xc_error xe = XC_ERROR_INIT;
+  if (xc_db_open(&fresh, ix->path, &xe)) {
+    xc_error_clear(&xe);
+    return -1;
+  }
+  xc_db_free(ix->db);
+  ix->db = fresh;
+  if (isdir)
+    ix->dir = st;
+  else
+    memset(&ix->dir, 0, sizeof ix->dir);
+  return 0;
+}
+
 /* When the index directory changed since the handle was opened — a commit,
  * a compaction swap, or the index deleted and rebuilt in place (which
  * Xapian's reopen() cannot follow: it would mix old and new files) —
@@ -59,30 +85,7 @@ static void follow_dir_changes(dp_index *ix) {
        st.st_mtim.tv_sec == ix->dir.st_mtim.tv_sec &&
        st.st_mtim.tv_nsec == ix->dir.st_mtim.tv_nsec))
     return;
-  xc_db *fresh = NULL;
-  xc_error xe = XC_ERROR_INIT;
-  if (xc_db_open(&fresh, ix->path, &xe)) {
-    xc_error_clear(&xe);
-    return;
-  }
-  xc_db_free(ix->db);
-  ix->db = fresh;
-  ix->dir = st;
-}
-
-/* Replaces ix->db by a handle opened afresh on ix->path. 0, or -1 (the
- * open failed too; ix->db is unchanged). */
-static int reopen_whole(dp_index *ix) {
-  xc_db *fresh = NULL;
-  xc_error xe = XC_ERROR_INIT;
-  if (xc_db_open(&fresh, ix->path, &xe)) {
-    xc_error_clear(&xe);
-    return -1;
-  }
-  xc_db_free(ix->db);
-  ix->db = fresh;
-  remember_dir(ix);
-  return 0;
+  reopen_whole(ix, &st);
 }
 
 typedef struct facet_val {
@@ -2154,7 +2157,7 @@ DP_EXPORT int dp_search(dp_results **out, dp_index *ix, const char *query,
        * gone) leave the handle as it was and the search reports them. */
       int moved_half = xe.status == XC_ERR_MODIFIED;
       xc_error_clear(&xe);
-      if (moved_half && reopen_whole(ix)) {
+      if (moved_half && reopen_whole(ix, NULL)) {
         if (attempt < 3)
           continue;
         set_err(errmsg,
