@@ -203,6 +203,11 @@ static void slot_put(shared *sh, unit *u, uint64_t bytes, uint64_t disk) {
   pthread_mutex_unlock(&sh->mu);
 }
 
+/* The input's name in the notes about it: "<stdin>" for "-". */
+static const char *shown_path(const dpi_input *in) {
+  return strcmp(in->path, "-") == 0 ? "<stdin>" : in->path;
+}
+
 /* Queues a message (msg malloc'd, taken): result R_REJECT (an input
  * rejected, counted) or R_NOTE (said, not counted). 0 or -1 (aborted). */
 static int put_message(shared *sh, const dpi_input *in, char *msg, int result) {
@@ -320,7 +325,7 @@ static int read_json(shared *sh, const dpi_input *in, dpi_stream *s) {
     rc = put_message(
         sh, in,
         dp_strfmt("%s:1: no articles (an empty array), nothing indexed",
-                  strcmp(in->path, "-") == 0 ? "<stdin>" : in->path),
+                  shown_path(in)),
         R_NOTE);
   for (size_t i = 0; i < n && !rc && !stopping(sh); i++) {
     json_t *o = json_is_array(root) ? json_array_get(root, i) : root;
@@ -399,7 +404,7 @@ static int read_all(shared *sh, const dpi_inputs *ins, const sigset_t *mask) {
         rc = put_message(
             sh, in,
             dp_strfmt("%s:1: no text (empty or blank file), nothing indexed",
-                      strcmp(in->path, "-") == 0 ? "<stdin>" : in->path),
+                      shown_path(in)),
             R_NOTE);
       }
     } else if (fmt == DPI_FMT_JSONL) {
@@ -804,8 +809,7 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
     if (sh->repair_lines < REPAIR_LINES_MAX) {
       if (sh->opt->progress)
         progress(sh, 1);
-      const char *path =
-          strcmp(u->in->path, "-") == 0 ? "<stdin>" : u->in->path;
+      const char *path = shown_path(u->in);
       char where[48]; /* after the path: ": article N" or ":LINE" */
       if (u->index)
         snprintf(where, sizeof where, ": article %zu", u->index);
