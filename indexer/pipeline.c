@@ -219,7 +219,7 @@ static int put_message(shared *sh, const dpi_input *in, char *msg, int result) {
   u->kind = U_ERROR;
   u->in = in;
   u->result = result;
-  u->msg = msg ? msg : dp_strfmt("%s: out of memory", in->path);
+  u->msg = msg ? msg : dp_strfmt("%s: out of memory", shown_path(in));
   slot_put(sh, u, 0, 0);
   return 0;
 }
@@ -260,7 +260,7 @@ static int read_jsonl(shared *sh, const dpi_input *in, dpi_stream *s) {
       if (put_error(sh, in,
                     dp_strfmt("%s:%zu: line too long: %zu bytes, more than "
                               "%s (see --max-size)",
-                              in->path, lineno, len, lim)))
+                              shown_path(in), lineno, len, lim)))
         return -1;
       continue;
     }
@@ -282,7 +282,7 @@ static int read_jsonl(shared *sh, const dpi_input *in, dpi_stream *s) {
   }
   if (r < 0) {
     int rc = put_error(sh, in,
-                       dp_strfmt("%s:%zu: %s", in->path, lineno + 1,
+                       dp_strfmt("%s:%zu: %s", shown_path(in), lineno + 1,
                                  err ? err : "read error"));
     free(err);
     return rc;
@@ -294,13 +294,13 @@ static int read_json(shared *sh, const dpi_input *in, dpi_stream *s) {
   char *data = NULL, *err = NULL;
   size_t len;
   if (dpi_stream_read_all(s, &data, &len, &err)) {
-    int rc = put_error(sh, in, dp_strfmt("%s:1: %s", in->path, err));
+    int rc = put_error(sh, in, dp_strfmt("%s:1: %s", shown_path(in), err));
     free(err);
     return rc;
   }
   if (dpi_looks_binary(data, len)) {
     free(data);
-    return put_error(sh, in, dp_strfmt("%s:1: binary data", in->path));
+    return put_error(sh, in, dp_strfmt("%s:1: binary data", shown_path(in)));
   }
   json_error_t je;
   /* a UTF-8 byte order mark is not JSON, but editors write one */
@@ -317,7 +317,7 @@ static int read_json(shared *sh, const dpi_input *in, dpi_stream *s) {
   free(data);
   if (!root)
     return put_error(sh, in,
-                     dp_strfmt("%s:%d: invalid JSON: %s", in->path,
+                     dp_strfmt("%s:%d: invalid JSON: %s", shown_path(in),
                                je.line > 0 ? je.line : 1, je.text));
   size_t n = json_is_array(root) ? json_array_size(root) : 1;
   int rc = 0;
@@ -341,9 +341,9 @@ static int read_json(shared *sh, const dpi_input *in, dpi_stream *s) {
       dpi_article_clear(&u->art);
       u->kind = U_ERROR;
       u->result = R_REJECT;
-      u->msg = u->index
-                   ? dp_strfmt("%s: article %zu: %s", in->path, u->index, perr)
-                   : dp_strfmt("%s:1: %s", in->path, perr);
+      u->msg = u->index ? dp_strfmt("%s: article %zu: %s", shown_path(in),
+                                    u->index, perr)
+                        : dp_strfmt("%s:1: %s", shown_path(in), perr);
       free(perr);
     } else {
       u->kind = U_ARTICLE;
@@ -358,7 +358,7 @@ static int read_text(shared *sh, const dpi_input *in, dpi_stream *s) {
   char *data = NULL, *err = NULL;
   size_t len;
   if (dpi_stream_read_all(s, &data, &len, &err)) {
-    int rc = put_error(sh, in, dp_strfmt("%s:1: %s", in->path, err));
+    int rc = put_error(sh, in, dp_strfmt("%s:1: %s", shown_path(in), err));
     free(err);
     return rc;
   }
@@ -372,7 +372,7 @@ static int read_all(shared *sh, const dpi_inputs *ins, const sigset_t *mask) {
     dpi_stream *s;
     char *err = NULL;
     if (dpi_stream_open(&s, in->path, &err)) {
-      int rc = put_error(sh, in, dp_strfmt("%s: %s", in->path, err));
+      int rc = put_error(sh, in, dp_strfmt("%s: %s", shown_path(in), err));
       free(err);
       if (rc)
         return -1;
@@ -396,7 +396,7 @@ static int read_all(shared *sh, const dpi_inputs *ins, const sigset_t *mask) {
       const char *l;
       size_t n, ln;
       if (dpi_stream_getline(s, &l, &n, &ln, &err) < 0) {
-        rc = put_error(sh, in, dp_strfmt("%s:1: %s", in->path, err));
+        rc = put_error(sh, in, dp_strfmt("%s:1: %s", shown_path(in), err));
         free(err);
       } else {
         /* not an error (a day without articles), but said: an empty
@@ -502,10 +502,10 @@ static void work(shared *sh, dpi_builder *b, unit *u) {
 reject:
   u->result = R_REJECT;
   if (u->index)
-    u->msg = dp_strfmt("%s: article %zu: %s", u->in->path, u->index,
+    u->msg = dp_strfmt("%s: article %zu: %s", shown_path(u->in), u->index,
                        err ? err : "out of memory");
   else
-    u->msg = dp_strfmt(where_fmt, u->in->path, where_line,
+    u->msg = dp_strfmt(where_fmt, shown_path(u->in), where_line,
                        err ? err : "out of memory");
   free(err);
 }

@@ -1,6 +1,7 @@
 #!/bin/bash
 # index_binary.sh — binary files are rejected as path:line: binary data;
-# invalid UTF-8 inside good text is repaired (U+FFFD), counted, indexed.
+# invalid UTF-8 inside good text is repaired (U+FFFD), counted, indexed;
+# standard input is <stdin> in these lines.
 source "$(dirname "$0")/lib/index-common.bash"
 mkdir -p "$T/in"
 head -c 4096 /bin/sh >"$T/in/program.txt"
@@ -16,4 +17,12 @@ expect_eq "binary file" "$T/in/program.txt:1: binary data" "${lines[2]}"
 expect_eq "added" 1 "$(json_field added)"
 expect_eq "repaired" 2 "$(json_field repaired)"
 has_term "$DB" "Zfranc" || fail "text after the repaired bytes"
+# standard input is named <stdin> in every line, as in the notes
+"$DEPECHE_INDEX_BIN" --index "$T/db-stdin" --quiet - <"$T/in/program.txt" 2>"$T/stdin.err"
+expect_eq "stdin binary: exit status" 1 "$?"
+expect_eq "stdin binary" "<stdin>:1: binary data" "$(cat "$T/stdin.err")"
+printf '{"id":"a","title":"Un","body":"Premier article."}\n{"id":"b","body":\n' |
+  "$DEPECHE_INDEX_BIN" --index "$T/db-stdin" --quiet - 2>"$T/stdin.err"
+expect_eq "stdin bad JSON: exit status" 1 "$?"
+expect_match "stdin bad JSON" "^<stdin>:2: invalid JSON: " "$(cat "$T/stdin.err")"
 echo PASS

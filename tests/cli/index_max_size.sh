@@ -34,7 +34,7 @@ for q in Ql2 Ql4 Qg2 Qj2; do has_term "$DB" "$q" && fail "$q must not be indexed
 # stdin, with a size in K
 run_idx --index "$T/db-stdin" --json --max-size 512K - <"$d/news.jsonl"
 expect_eq "stdin exit" 1 "$rc"
-expect_match "stdin message" "^-:2: line too long: [0-9]+ bytes, more than 512K" "$err"
+expect_match "stdin message" "^<stdin>:2: line too long: [0-9]+ bytes, more than 512K" "$err"
 expect_eq "stdin added" 2 "$(json_field added)"
 
 # 0 = no limit; and the default limit (32M) takes 1.5 MB articles
