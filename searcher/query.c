@@ -630,9 +630,6 @@ static dps_qnode *split_code(P *p, dps_qnode *term, const char *s, size_t n) {
 static dps_qnode *word_node(P *p, const ltok *t, dps_tkind k) {
   const char *s = t->s;
   size_t n = t->n;
-  if (t->t != L_WORD && t->t != L_PHRASE) {
-    /* an operator read as a word */
-  }
   int wild = 0;
   while (n > 0 && s[n - 1] == '*') {
     n--;
@@ -651,8 +648,16 @@ static dps_qnode *word_node(P *p, const ltok *t, dps_tkind k) {
         last = &p->toks.v[i];
     }
     const dp_token *use = joined ? joined : last;
-    if (use && strlen(use->term) >= DPS_WILDCARD_MIN &&
-        use->end == n) { /* the star followed the word directly */
+    if (use && use->end == n && strlen(use->term) < DPS_WILDCARD_MIN) {
+      /* "e*" would match most of the vocabulary: said, rather than read
+       * as the word "e" (or as nothing, for a stopword such as "a") */
+      set_error(p,
+                "%.*s: a prefix* wildcard needs at least %d letters before "
+                "the * (one letter would match too many words)",
+                shown(t->s, t->n), t->s, DPS_WILDCARD_MIN);
+      return NULL;
+    }
+    if (use && use->end == n) { /* the star followed the word directly */
       if (++p->nwild > DPS_QUERY_MAX_WILDCARDS) {
         set_error(p,
                   "too many prefix* wildcards (at most %d in one query): "

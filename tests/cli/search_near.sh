@@ -41,6 +41,9 @@ err_one "org: needs an entity name" org:
 err_one "per: needs" chat per:
 # the work one query may ask for is bounded
 err_one "wildcards" 'ab* ac* ad* ae* af* ag* ah* ai* aj*'
+# a one-letter prefix* is said, not read as the letter (or as nothing)
+err_one "e*: a prefix* wildcard needs at least 2 letters" 'e*'
+err_one "needs at least 2 letters" chat 'a*'
 s --count 'ab* ac* ad* ae* af* ag* ah* ai*'
 [ "$RC" != 2 ] || fail "8 wildcards refused: $ERR"
 err_one "at most 16" "$(printf 'mot%s NEAR ' a b c d e f g h i j k l m n o p)motq"
