@@ -824,7 +824,8 @@ static dps_qnode *date_node(P *p, int field, const ltok *v) {
   if (bad) {
     dps_qnode_free(d);
     date_error(p, "invalid date", fname, v,
-               "expected YYYY, YYYY-MM or YYYY-MM-DD, and FROM..TO for a "
+               "expected a real date, YYYY, YYYY-MM, YYYY-MM-DD or "
+               "DD/MM/YYYY, in the years 1000 to 2999, and FROM..TO for a "
                "range");
     return NULL;
   }

@@ -263,6 +263,9 @@ static void test_rejected_dates(void **state) {
                        "date:3000",    "date:2021-00-10", "since:2021-01-32"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     assert_rejected_with(bad[i], "invalid date");
+  /* the line says what is accepted: "since:9999" is written YYYY */
+  assert_rejected_with("since:9999", "in the years 1000 to 2999");
+  assert_rejected_with("date:31/02/2024", "DD/MM/YYYY");
 }
 
 /* A range that ends before it starts is a slip, said in one line (it
