@@ -539,13 +539,15 @@ static const char latin1_tab[64] = {
 
 /* dp_text_fold of c[0,cn) into out by table when c holds only ASCII, the
  * accented Latin-1 letters of latin1_tab and œ Œ (almost every canonical
- * name). Returns 1 when done, 0 when c holds anything else (fold it with
- * dp_text_fold), -1 when out of memory. */
-static int fold_latin1(const char *c, size_t cn, dp_strbuf *out) {
+ * name), written at out->s + at (at <= out->len), NUL-terminated: out->len
+ * is then at + its length. Returns 1 when done, 0 when c holds anything
+ * else (fold it with dp_text_fold; out->len is unchanged), -1 when out of
+ * memory. */
+static int fold_latin1_at(const char *c, size_t cn, dp_strbuf *out, size_t at) {
   if (dp_strbuf_reserve(out, cn) != 0)
     return -1;
   const unsigned char *p = (const unsigned char *)c;
-  char *o = out->s;
+  char *o = out->s + at;
   for (size_t i = 0; i < cn; i++) {
     unsigned char b = p[i];
     if (b < 0x80) {
@@ -573,6 +575,11 @@ static int fold_latin1(const char *c, size_t cn, dp_strbuf *out) {
   *o = 0;
   out->len = (size_t)(o - out->s);
   return 1;
+}
+
+/* fold_latin1_at at the start of out (the folded key alone in out). */
+static int fold_latin1(const char *c, size_t cn, dp_strbuf *out) {
+  return fold_latin1_at(c, cn, out, 0);
 }
 
 /* The folded key of canonical c[0,cn), malloc'd, or NULL (no memory). */
@@ -1092,16 +1099,17 @@ static int block_measure(rd in, int layout, dp_record_decoder *dec,
       total += strlen(dec->kbuf.s + dec->koff[i]) + 1;
       continue;
     }
-    int fast = fold_latin1((const char *)canon, cn, &dec->fo.out);
-    if (fast < 0 || (!fast && dp_text_fold(&dec->fo.sc, (const char *)canon, cn,
-                                           &dec->fo.out) != 0))
-      return -2;
+    /* folded straight into kbuf by table, else through fo.out */
     size_t off = dec->kbuf.len;
-    if (dp_strbuf_append(&dec->kbuf, dec->fo.out.s, dec->fo.out.len) != 0 ||
-        dp_strbuf_append(&dec->kbuf, "", 1) != 0)
+    int fast = fold_latin1_at((const char *)canon, cn, &dec->kbuf, off);
+    if (fast < 0 || (!fast && (dp_text_fold(&dec->fo.sc, (const char *)canon,
+                                            cn, &dec->fo.out) != 0 ||
+                               dp_strbuf_append(&dec->kbuf, dec->fo.out.s,
+                                                dec->fo.out.len) != 0)))
       return -2;
+    dec->kbuf.len++; /* the NUL (dp_strbuf keeps one after len) */
     dec->koff[i] = off;
-    total += dec->fo.out.len + 1;
+    total += dec->kbuf.len - off;
     if (dec->nbseen < FOLD_SEEN) {
       dec->bseen[dec->nbseen].canon = canon;
       dec->bseen[dec->nbseen].len = cn;

@@ -1356,14 +1356,17 @@ static int fill_result(result_int *r, dp_index *ix, dps_hl *hl,
     }
     for (size_t i = 0; i < rec->n_entities; i++) {
       const dp_record_entity *e = &rec->entities[i];
+      const char *type = dp_entity_type_name((dp_entity_type)e->type);
       int dup = 0;
+      /* the first bytes first: most keys differ there */
       for (size_t j = 0; j < p->n_entities && !dup; j++)
-        dup = strcmp(r->ents[j].key, e->key) == 0 &&
-              strcmp(r->ents[j].type, dp_entity_type_name(e->type)) == 0;
+        dup = r->ents[j].key[0] == e->key[0] &&
+              strcmp(r->ents[j].key, e->key) == 0 &&
+              strcmp(r->ents[j].type, type) == 0;
       if (dup)
         continue;
       dp_result_entity *d = &r->ents[p->n_entities++];
-      d->type = dp_entity_type_name((dp_entity_type)e->type);
+      d->type = type;
       d->canonical = e->canonical;
       d->key = e->key;
     }

@@ -9,6 +9,10 @@
 
 #include <utf8proc.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* ------------------------------------------------------------------ */
 /* Highlight spec                                                      */
 /* ------------------------------------------------------------------ */
@@ -145,6 +149,28 @@ static int hit_cmp(const void *a, const void *b) {
   return 0;
 }
 
+/* Sorts hits as qsort with hit_cmp does (glibc's is a stable merge sort
+ * at these sizes): they come almost sorted (term hits in token order, then
+ * phrase and entity hits), so by insertion, stable too, unless that moves
+ * too much (then qsort sorts the rest). */
+static void sort_hits(hit *v, size_t n) {
+  size_t moves = 0;
+  for (size_t i = 1; i < n; i++) {
+    if (hit_cmp(&v[i - 1], &v[i]) <= 0)
+      continue;
+    hit t = v[i];
+    size_t j = i;
+    for (; j > 0 && hit_cmp(&v[j - 1], &t) > 0; j--)
+      v[j] = v[j - 1];
+    v[j] = t;
+    moves += i - j;
+    if (moves > 8 * n) {
+      qsort(v, n, sizeof *v, hit_cmp);
+      return;
+    }
+  }
+}
+
 /* Index of the token containing or following byte off. */
 static size_t tok_at(const dp_tokens *T, size_t off) {
   size_t lo = 0, hi = T->n;
@@ -158,10 +184,30 @@ static size_t tok_at(const dp_tokens *T, size_t off) {
   return lo;
 }
 
-/* Characters (UTF-8 sequence starts) in s[a, b): eight bytes at a time. */
-static size_t nchars(const char *s, size_t a, size_t b) {
+/* Characters (UTF-8 sequence starts) in s[a, b): sixteen bytes at a time
+ * with SSE2 (plain 0), then eight. */
+static size_t nchars_with(const char *s, size_t a, size_t b, int plain) {
   size_t c = 0, i = a;
-  if (b > a && b - a >= 8) {
+#if defined(__SSE2__)
+  if (!plain && b > a && b - a >= 16) {
+    /* per lane, minus the count of continuation bytes (0x80..0xbf, below
+     * 0xc0 as signed chars), summed before a lane can wrap */
+    const __m128i zero = _mm_setzero_si128(), c0 = _mm_set1_epi8((char)0xc0);
+    size_t cont = 0;
+    while (i + 16 <= b) {
+      __m128i acc = zero;
+      for (unsigned k = 0; k < 255 && i + 16 <= b; k++, i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+        acc = _mm_sub_epi8(acc, _mm_cmplt_epi8(x, c0));
+      }
+      __m128i sum = _mm_sad_epu8(acc, zero);
+      cont += (size_t)_mm_cvtsi128_si32(sum) +
+              (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+    }
+    c = (i - a) - cont;
+  }
+#endif
+  if (!plain && b > i && b - i >= 8) {
     const uint64_t high = 0x8080808080808080u;
     for (; i + 8 <= b; i += 8) {
       uint64_t x;
@@ -174,6 +220,22 @@ static size_t nchars(const char *s, size_t a, size_t b) {
   for (; i < b; i++) /* without a branch: it would mispredict */
     c += ((unsigned char)s[i] & 0xc0) != 0x80;
   return c;
+}
+
+/* Most ranges are a word or two: those inline, byte by byte. */
+static inline size_t nchars(const char *s, size_t a, size_t b) {
+  if (b <= a)
+    return 0;
+  if (b - a >= 16)
+    return nchars_with(s, a, b, 0);
+  size_t c = 0;
+  for (size_t i = a; i < b; i++)
+    c += ((unsigned char)s[i] & 0xc0) != 0x80;
+  return c;
+}
+
+size_t dps_utf8_chars(const char *s, size_t a, size_t b, int plain) {
+  return nchars_with(s, a, b, plain);
 }
 
 /* All hits of hl in one analysed text. */
@@ -284,7 +346,7 @@ static int find_hits(hits *H, const dps_hl *hl, const dp_tokens *T,
     }
   }
   if (H->n > 1)
-    qsort(H->v, H->n, sizeof *H->v, hit_cmp);
+    sort_hits(H->v, H->n);
   /* character offsets (hits are sorted by start) */
   size_t cb = 0, cc = 0;
   for (size_t i = 0; i < H->n; i++) {
@@ -574,10 +636,36 @@ typedef struct probes {
  * *pos when its first letters equal a probe's (each probe at most
  * max_per_term times). 0 or -1 (no memory). */
 static inline int probe_word(probes *P, const unsigned char *s, size_t i,
-                             size_t n, unsigned max_per_term, cand **pos,
-                             size_t *npos, size_t *cap) {
+                             size_t n, unsigned max_per_term, int plain,
+                             cand **pos, size_t *npos, size_t *cap) {
   char w[PROBE + 2] = {0};
   size_t wl = 0;
+  uint32_t w32;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && PROBE == 4
+  if (!plain && i + 4 <= n) {
+    /* the common case in a register (byte stores read back as one word
+     * would stall): the ASCII letters and digits that start the word,
+     * lowered, as the loop below reads them */
+    const uint32_t ones = 0x01010101u, high = ones * 0x80;
+    uint32_t x;
+    memcpy(&x, s + i, 4);
+    uint32_t ascii = ~x & high;
+    uint32_t up =
+        (x + ones * (0x80 - 'A')) & ~(x + ones * (0x7f - 'Z')) & ascii;
+    uint32_t an = ((x + ones * (0x80 - 'a')) & ~(x + ones * (0x7f - 'z'))) |
+                  ((x + ones * (0x80 - '0')) & ~(x + ones * (0x7f - '9')));
+    an = (an & ascii) | up;
+    uint32_t stop = ~an & high;
+    wl = stop ? (size_t)__builtin_ctz(stop) / 8 : 4;
+    unsigned char b = wl < 4 ? s[i + wl] : 0;
+    if (wl == 4 || !(b >= 0x80 || b == '.')) {
+      w32 = (x | up >> 2) & (wl == 4 ? 0xffffffffu : (1u << (8 * wl)) - 1);
+      goto match;
+    }
+    wl = 0;
+  }
+#endif
   /* the common case inline: ASCII letters and digits up to PROBE of them
    * or to a separator (but '.', which may join an acronym's letters) */
   while (wl < PROBE && i + wl < n) {
@@ -592,8 +680,11 @@ static inline int probe_word(probes *P, const unsigned char *s, size_t i,
     }
     break;
   }
-  uint32_t w32;
   memcpy(&w32, w, sizeof w32);
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && PROBE == 4
+match:
+#endif
   for (size_t k = 0; k < P->np; k++) {
     if (wl >= P->plen[k] && (w32 & P->pmask[k]) == P->p32[k]) {
       unsigned sk = P->seen[k]++;
@@ -608,6 +699,117 @@ static inline int probe_word(probes *P, const unsigned char *s, size_t i,
   return 0;
 }
 
+#if defined(__SSE2__)
+/* The first bytes of the probes, for block16: a word start whose first
+ * byte (ASCII, lowered) is none of them is not looked at. nf 0: no such
+ * filter (more than 8 first bytes, or one that is no ASCII letter or
+ * digit). */
+typedef struct firsts {
+  __m128i v[8];
+  unsigned nf;
+} firsts;
+
+static inline unsigned mask16(__m128i m) {
+  return (unsigned)_mm_movemask_epi8(m);
+}
+
+/* Per byte of x: 0xff where lo <= byte <= hi (lo, hi < 0x80; bytes >= 0x80
+ * are negative as signed chars, so never in). */
+static inline __m128i in16(__m128i x, char lo, char hi) {
+  return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8((char)(lo - 1))),
+                       _mm_cmplt_epi8(x, _mm_set1_epi8((char)(hi + 1))));
+}
+
+/* Sixteen bytes of candidates() at s[i] (i + 16 <= n), as its byte loop
+ * reads them, when they hold nothing but ASCII, Latin-1 letters and × ÷
+ * (C3 xx), the separators C2 xx (but the letters ª ² ³ µ ¹ º ¼ ½ ¾) and
+ * E2 80 xx (’ – — … no-break spaces; soft ones end a word there too): a
+ * word starts at a letter or digit after a separator, and at a capital
+ * after a lower-case letter. A sequence cut by the end of the block is
+ * left to the next one. Probes the words that start there (in order);
+ * *state as in candidates(). Returns the bytes read, 0 when the block
+ * holds anything else (the byte loop then reads it), or (size_t)-1 when
+ * out of memory. */
+static size_t block16(probes *P, const firsts *F, const unsigned char *s,
+                      size_t i, size_t n, int *state, unsigned max_per_term,
+                      cand **pos, size_t *npos, size_t *cap) {
+  __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+  unsigned hi = mask16(x), lim = 0xffff, m = 16, upc3 = 0, loc3 = 0, c3 = 0;
+  if (hi) {
+    c3 = mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xc3)));
+    unsigned c2 = mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xc2)));
+    unsigned e2 = mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xe2)));
+    unsigned x80 = mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0x80)));
+    /* continuation bytes 0x80..0xbf: below 0xc0 as signed chars */
+    unsigned cont = mask16(_mm_cmplt_epi8(x, _mm_set1_epi8((char)0xc0)));
+    unsigned cut = ((c3 | c2 | e2) & 0x8000) | (e2 & 0x4000);
+    if (cut) {
+      m = (unsigned)__builtin_ctz(cut);
+      lim = (1u << m) - 1;
+    }
+    unsigned lead = (c3 | c2 | e2) & lim, e = e2 & lim;
+    /* every byte >= 0x80 is a lead or its continuation: a lead's tail
+     * beyond lim would land on the cut lead, which is no continuation */
+    if ((hi & lim) != (lead | lead << 1 | e << 2) || (lead << 1 & ~cont) ||
+        (e << 1 & ~x80) || (e << 2 & ~cont))
+      return 0;
+    for (unsigned b = c2 & lim; b; b &= b - 1) {
+      unsigned char d = s[i + (unsigned)__builtin_ctz(b) + 1];
+      if (d == 0xaa || d == 0xb2 || d == 0xb3 || d == 0xb5 || d == 0xb9 ||
+          d == 0xba || (d >= 0xbc && d <= 0xbe))
+        return 0; /* a letter: scan_char's */
+    }
+    c3 &= lim;
+    if (c3) { /* the byte after each C3: capital below 0x9f, but × ÷ */
+      __m128i nx = _mm_srli_si128(x, 1);
+      unsigned up = mask16(_mm_cmplt_epi8(nx, _mm_set1_epi8((char)0x9f)));
+      unsigned no =
+          mask16(_mm_or_si128(_mm_cmpeq_epi8(nx, _mm_set1_epi8((char)0x97)),
+                              _mm_cmpeq_epi8(nx, _mm_set1_epi8((char)0xb7))));
+      upc3 = c3 & up & ~no;
+      loc3 = c3 & ~up & ~no;
+    }
+  }
+  __m128i up_v = in16(x, 'A', 'Z');
+  unsigned want = 0xffff; /* bytes a probe may start with */
+  if (F->nf) {
+    __m128i low = _mm_or_si128(x, _mm_and_si128(up_v, _mm_set1_epi8(0x20)));
+    __m128i eq = _mm_cmpeq_epi8(low, F->v[0]);
+    for (unsigned k = 1; k < F->nf; k++)
+      eq = _mm_or_si128(eq, _mm_cmpeq_epi8(low, F->v[k]));
+    want = mask16(eq) | c3;
+    if (!(want & lim)) {
+      /* no word to probe here, and no Latin-1 letter: the state after
+       * the block is that of its last byte, ASCII or the end of a
+       * separator (E2 80 xx, C2 xx) */
+      unsigned char t = s[i + m - 1];
+      *state = (unsigned)(t - 'a') < 26u                                ? 1
+               : (unsigned)(t - 'A') < 26u || (unsigned)(t - '0') < 10u ? 2
+                                                                        : 0;
+      return m;
+    }
+  }
+  /* a Latin-1 letter's two bytes both count as the letter */
+  unsigned lo = mask16(in16(x, 'a', 'z')) | loc3 | loc3 << 1;
+  unsigned up = mask16(up_v) | upc3 | upc3 << 1;
+  unsigned an = lo | up | mask16(in16(x, '0', '9'));
+  unsigned prev_an = an << 1 | (*state != 0);
+  unsigned prev_lo = lo << 1 | (*state == 1);
+  unsigned st = an & (~prev_an | (up & prev_lo)) & lim & want;
+  for (; st; st &= st - 1) {
+    size_t p = i + (unsigned)__builtin_ctz(st);
+    unsigned char f0 = s[p] == 0xc3 ? latin1_fold[s[p + 1] - 0x80]
+                       : s[p] >= 'A' && s[p] <= 'Z' ? s[p] + 32
+                                                    : s[p];
+    if (P->first[f0] && probe_word(P, s, p, n, max_per_term, 0, pos, npos, cap))
+      return (size_t)-1;
+  }
+  unsigned top = 1u << (m - 1);
+  *state = (lo & top) ? 1 : (an & top) ? 2 : 0;
+  return m;
+}
+#endif
+
 /* Per byte of x (all < 0x80): the high bit set where lo <= byte <= hi. */
 static inline uint64_t bytes_in(uint64_t x, unsigned lo, unsigned hi) {
   const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
@@ -618,16 +820,18 @@ static inline uint64_t bytes_in(uint64_t x, unsigned lo, unsigned hi) {
  * folded start equals a term's first PROBE letters), plus the starts of
  * wanted entity mentions. Appends to *pos (malloc'd). 0 or -1. A word
  * whose first folded letter starts no term is skipped without folding the
- * rest, runs of lower-case ASCII letters are skipped at once, and ASCII
- * text is read eight bytes at a time (the scan is the cost of a long
- * text). */
+ * rest, runs of lower-case ASCII letters are skipped at once, and text is
+ * read sixteen bytes at a time with SSE2 when they are ASCII, Latin-1 and
+ * common separators (block16), else eight ASCII bytes at a time, else one
+ * character at a time (the scan is the cost of a long text). plain = 1
+ * reads one character at a time only: the reference the tests compare
+ * the block paths with. */
 static int candidates(const dps_hl *hl, const dps_text *tx,
                       const dp_record_entity *ents, size_t nents,
-                      unsigned max_per_term, cand **pos, size_t *npos,
-                      size_t *cap, int *unsure) {
+                      unsigned max_per_term, int plain, cand **pos,
+                      size_t *npos, size_t *cap, int *unsure) {
   probes P;
   P.np = 0;
-  memset(P.seen, 0, sizeof P.seen);
   memset(P.first, 0, sizeof P.first);
   for (size_t j = 0; j < hl->nterms; j++) {
     const char *t = hl->terms[j].text;
@@ -653,23 +857,61 @@ static int candidates(const dps_hl *hl, const dps_text *tx,
     memcpy(&P.p32[np], pb, PROBE);
     memcpy(&P.pmask[np], mb, PROBE);
     P.pw[np] = hl->terms[j].weight;
+    P.seen[np] = 0;
     P.first[pb[0]] = 1;
     P.np++;
   }
   const unsigned char *s = (const unsigned char *)tx->text;
   size_t n = tx->len, i = 0;
+#if defined(__SSE2__)
+  firsts F = {.nf = 0};
+  {
+    unsigned char fb[8];
+    unsigned nf = 0;
+    for (size_t k = 0; k < P.np && nf <= 8; k++) {
+      unsigned char b;
+      memcpy(&b, &P.p32[k], 1); /* the probe's first byte */
+      unsigned q = 0;
+      while (q < nf && fb[q] != b)
+        q++;
+      if (q < nf)
+        continue;
+      if (nf == 8 || !((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9'))) {
+        nf = 9; /* no filter */
+        break;
+      }
+      fb[nf++] = b;
+    }
+    for (unsigned q = 0; nf <= 8 && q < nf; q++)
+      F.v[F.nf++] = _mm_set1_epi8((char)fb[q]);
+  }
+  size_t vec_from = 0; /* after a block block16 cannot read */
+#endif
   /* 0: between words; 1: in a word, after a lower-case letter; 2: in a
    * word, after another letter or a digit */
   int state = 0;
   P.live = max_per_term ? P.np : 0;
   while (i < n && P.live) {
-    unsigned char c = s[i];
-    char f[2];
-    size_t fm, adv;
-    int kind;
+#if defined(__SSE2__)
+    if (!plain && i + 16 <= n && i >= vec_from) {
+      size_t m;
+      while ((m = block16(&P, &F, s, i, n, &state, max_per_term, pos, npos,
+                          cap)) != 0 &&
+             m != (size_t)-1) {
+        i += m;
+        if (i + 16 > n || !P.live)
+          break;
+      }
+      if (m == (size_t)-1)
+        return -1;
+      if (m)
+        continue;
+      vec_from = i + 16; /* a block it cannot read: the byte loop */
+    }
+#endif
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (i + 8 <= n) {
+    if (!plain && i + 8 <= n) {
       uint64_t x;
       memcpy(&x, s + i, 8);
       if ((x & 0x8080808080808080u) == 0) {
@@ -685,7 +927,7 @@ static int candidates(const dps_hl *hl, const dps_text *tx,
           size_t p = i + (size_t)(__builtin_ctzll(st) / 8);
           unsigned char f0 = s[p] >= 'A' && s[p] <= 'Z' ? s[p] + 32 : s[p];
           if (P.first[f0] &&
-              probe_word(&P, s, p, n, max_per_term, pos, npos, cap))
+              probe_word(&P, s, p, n, max_per_term, 0, pos, npos, cap))
             return -1;
           st &= st - 1;
         }
@@ -695,6 +937,10 @@ static int candidates(const dps_hl *hl, const dps_text *tx,
       }
     }
 #endif
+    unsigned char c = s[i];
+    char f[2];
+    size_t fm, adv;
+    int kind;
     if (c == ' ') { /* the most common separator */
       state = 0;
       i++;
@@ -745,7 +991,7 @@ static int candidates(const dps_hl *hl, const dps_text *tx,
      * without case, ², a digit outside ASCII) a capital may start a word */
     state = kind == SK_UPPER || (kind == SK_OTHER && c < 0x80) ? 2 : 1;
     if (start && P.first[(unsigned char)f[0]] &&
-        probe_word(&P, s, i, n, max_per_term, pos, npos, cap))
+        probe_word(&P, s, i, n, max_per_term, plain, pos, npos, cap))
       return -1;
     i += adv;
     if (state == 1) { /* the rest of a lower-case word at once */
@@ -774,11 +1020,66 @@ static int candidates(const dps_hl *hl, const dps_text *tx,
   return 0;
 }
 
+int dps_scan_places(const dps_hl *hl, const dps_text *tx,
+                    const dp_record_entity *ents, size_t nents,
+                    unsigned max_per_term, int plain, size_t **pos,
+                    unsigned **ids, size_t *n, int *unsure) {
+  cand *v = NULL;
+  size_t nv = 0, cap = 0;
+  *pos = NULL;
+  *ids = NULL;
+  *n = 0;
+  *unsure = 0;
+  if (candidates(hl, tx, ents, nents, max_per_term, plain, &v, &nv, &cap,
+                 unsure)) {
+    free(v);
+    return -1;
+  }
+  *pos = malloc((nv ? nv : 1) * sizeof **pos);
+  *ids = malloc((nv ? nv : 1) * sizeof **ids);
+  if (!*pos || !*ids) {
+    free(*pos);
+    free(*ids);
+    *pos = NULL;
+    *ids = NULL;
+    free(v);
+    return -1;
+  }
+  for (size_t k = 0; k < nv; k++) {
+    (*pos)[k] = v[k].pos;
+    (*ids)[k] = v[k].g;
+  }
+  *n = nv;
+  free(v);
+  return 0;
+}
+
 static int cmp_cand(const void *x, const void *y) {
   const cand *a = x, *b = y;
   if (a->pos != b->pos)
     return a->pos < b->pos ? -1 : 1;
   return a->g < b->g ? -1 : a->g > b->g;
+}
+
+/* Sorts v as qsort with cmp_cand does: the scan finds the places in text
+ * order, entity mentions come after them, so by insertion unless that
+ * moves too much. (Places that compare equal are equal.) */
+static void sort_cands(cand *v, size_t n) {
+  size_t moves = 0;
+  for (size_t i = 1; i < n; i++) {
+    if (cmp_cand(&v[i - 1], &v[i]) <= 0)
+      continue;
+    cand t = v[i];
+    size_t j = i;
+    for (; j > 0 && cmp_cand(&v[j - 1], &t) > 0; j--)
+      v[j] = v[j - 1];
+    v[j] = t;
+    moves += i - j;
+    if (moves > 8 * n) {
+      qsort(v, n, sizeof *v, cmp_cand);
+      return;
+    }
+  }
 }
 
 /* Focus: scores each run of candidates within span bytes like a passage
@@ -924,7 +1225,7 @@ static int prepare_field(field_state *F, dp_analyzer *a, const dps_hl *hl,
   size_t full_max = 3 * radius; /* short texts are analysed whole */
   /* the byte scan first: a text where no term can match is not analysed
    * at all (the fallback analyses a start later, when needed) */
-  if (candidates(hl, tx, ents, nents, n <= full_max ? 1 : max_per_term, &pos,
+  if (candidates(hl, tx, ents, nents, n <= full_max ? 1 : max_per_term, 0, &pos,
                  &npos, &cap, &unsure)) {
     free(pos);
     return -1;
@@ -944,7 +1245,7 @@ static int prepare_field(field_state *F, dp_analyzer *a, const dps_hl *hl,
       rc = analyze_window(F, a, 0, we, &next_pos);
     }
   } else {
-    qsort(pos, npos, sizeof *pos, cmp_cand);
+    sort_cands(pos, npos);
     /* focused: less context is needed before a place than after it (a
      * passage starts at most a sentence start before its first match) */
     size_t rb = radius, ra = radius;
@@ -1305,13 +1606,30 @@ static size_t merge_spans(dps_span *v, size_t n) {
 
 /* Appends text bytes with control characters shown as spaces. */
 static void add_clean(dps_buf *b, const char *s, size_t n) {
-  size_t from = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c < 0x20 || c == 0x7f) {
-      dps_buf_add(b, s + from, i - from);
-      dps_buf_putc(b, ' ');
-      from = i + 1;
+  size_t from = 0, i = 0;
+  while (i < n) {
+#if defined(__SSE2__)
+    /* sixteen bytes without one (0x00..0x1f, 0x7f) at a time */
+    const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f),
+                  neg = _mm_set1_epi8(-1);
+    while (i + 16 <= n) {
+      __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+      __m128i ctl = _mm_or_si128(
+          _mm_and_si128(_mm_cmpgt_epi8(x, neg), _mm_cmplt_epi8(x, sp)),
+          _mm_cmpeq_epi8(x, del));
+      if (_mm_movemask_epi8(ctl))
+        break;
+      i += 16;
+    }
+#endif
+    /* then up to sixteen bytes one by one */
+    for (size_t stop = n - i > 16 ? i + 16 : n; i < stop; i++) {
+      unsigned char c = (unsigned char)s[i];
+      if (c < 0x20 || c == 0x7f) {
+        dps_buf_add(b, s + from, i - from);
+        dps_buf_putc(b, ' ');
+        from = i + 1;
+      }
     }
   }
   dps_buf_add(b, s + from, n - from);
@@ -1575,7 +1893,7 @@ int dps_highlight_all_with(dps_snip_scratch *sc, dps_span **out, size_t *n,
     cand *pos = NULL;
     size_t npos = 0, cap = 0;
     int unsure = 0;
-    if (candidates(hl, t, ents, nents, 1, &pos, &npos, &cap, &unsure)) {
+    if (candidates(hl, t, ents, nents, 1, 0, &pos, &npos, &cap, &unsure)) {
       free(pos);
       return -1;
     }

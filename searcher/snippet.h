@@ -164,6 +164,25 @@ double dps_best_window_score(dp_analyzer *a, const dps_hl *hl,
                              const dps_text *texts, size_t ntexts,
                              unsigned chars);
 
+/* The byte scan that picks what to analyse (exposed for its tests): the
+ * places of tx where a term of hl may match (each term at most
+ * max_per_term times; 0 = none), in the order of the scan, then the
+ * starts of wanted entity mentions. *pos: their byte offsets, *ids: the
+ * term's probe (or 64 + the entity's index), both malloc'd (the caller
+ * frees them), *n of each; *unsure set when a term has letters the scan
+ * does not fold (then the text is analysed whole). plain = 1 reads the
+ * text one character at a time (the reference), 0 as snippets do (whole
+ * blocks of bytes at once where it can). Returns 0 or -1 (no memory). */
+int dps_scan_places(const dps_hl *hl, const dps_text *tx,
+                    const dp_record_entity *ents, size_t nents,
+                    unsigned max_per_term, int plain, size_t **pos,
+                    unsigned **ids, size_t *n, int *unsure);
+
+/* Characters (UTF-8 sequence starts) in s[a, b) (exposed for tests):
+ * plain = 1 counts one byte at a time (the reference), 0 as snippets do
+ * (whole blocks of bytes at once). */
+size_t dps_utf8_chars(const char *s, size_t a, size_t b, int plain);
+
 /* Renders text with its spans: mode 0 plain (markers ignored, text as is),
  * 1 with the markers pre/post around each span, and escape = 1 to
  * HTML-escape the text (not the markers). Malloc'd; NULL on no memory. */

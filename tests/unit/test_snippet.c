@@ -660,8 +660,120 @@ static void test_scan_random(void **state) {
   assert_int_equal(failed, 0);
 }
 
+/* The character count (blocks of sixteen and eight bytes) equals the
+ * byte-at-a-time count on every range of texts of ASCII, accents,
+ * three- and four-byte characters and stray bytes, from 0 to 600 bytes
+ * long (more than one lane's 255 blocks of sixteen bytes in the longest
+ * texts below). */
+static void test_utf8_chars(void **state) {
+  (void)state;
+  static const char *const bits[] = {
+      "a",    " ",    "\xc3\xa9", "\xe2\x80\x99", "\xf0\x9f\x98\x80",
+      "\x80", "\xbf", "\xc3"};
+  static char text[8192];
+  unsigned r = 7;
+  for (int iter = 0; iter < 400; iter++) {
+    size_t len = 0, want = (size_t)(iter < 20 ? 4200 + iter : iter + 1);
+    while (len + 4 < sizeof text && len < want) {
+      r = r * 1103515245u + 12345u;
+      const char *b = bits[(r >> 16) % 8];
+      memcpy(text + len, b, strlen(b));
+      len += strlen(b);
+    }
+    /* ranges ending at the end of a copy of exactly len bytes: ASan sees
+     * any read past the end */
+    char *exact = malloc(len ? len : 1);
+    assert_non_null(exact);
+    memcpy(exact, text, len);
+    for (size_t a = 0; a < 40 && a <= len; a += 1 + a / 8) {
+      for (size_t b = a; b <= len; b += 1 + (b - a) / 3 + (len > 1000) * 97)
+        assert_int_equal(dps_utf8_chars(text, a, b, 0),
+                         dps_utf8_chars(text, a, b, 1));
+      assert_int_equal(dps_utf8_chars(exact, a, len, 0),
+                       dps_utf8_chars(exact, a, len, 1));
+    }
+    free(exact);
+    assert_int_equal(dps_utf8_chars(text, 0, len, 0),
+                     dps_utf8_chars(text, 0, len, 1));
+  }
+  /* one lane of the sixteen-byte blocks sees a continuation byte in every
+   * block, over more than 255 blocks */
+  for (int k = 0; k < 2; k++) {
+    const char *b = k ? "\xf0\x9f\x98\x80" : "\xc3\xa9";
+    size_t bl = strlen(b), len = 0;
+    while (len + bl < sizeof text) {
+      memcpy(text + len, b, bl);
+      len += bl;
+    }
+    assert_int_equal(dps_utf8_chars(text, 0, len, 0), len / bl);
+    assert_int_equal(dps_utf8_chars(text, 0, len, 0),
+                     dps_utf8_chars(text, 0, len, 1));
+    assert_int_equal(dps_utf8_chars(text, bl, len - 1, 0),
+                     dps_utf8_chars(text, bl, len - 1, 1));
+  }
+}
+
+/* Control characters anywhere in a passage (at every offset of the
+ * sixteen-byte blocks the copy skips at once) are shown as spaces, and
+ * nothing else changes: the snippet's text, without its ellipses, is a
+ * piece of the text with its control characters made spaces. */
+static void test_control_chars(void **state) {
+  (void)state;
+  static const char *const ctl[] = {"\t", "\r", "\x01", "\x1f", "\x7f"};
+  char body[512], clean[512];
+  for (size_t at = 0; at < 80; at++) {
+    for (size_t c = 0; c < 5; c++) {
+      const char *words = "Le chat de la voisine dort au soleil depuis le "
+                          "matin et le chien aussi dort.";
+      size_t n = strlen(words);
+      memcpy(body, words, n);
+      body[n] = '\0';
+      /* one control character at `at`, one more 17 bytes later */
+      body[at % n] = ctl[c][0];
+      body[(at + 17) % n] = ctl[(c + 1) % 5][0];
+      for (size_t i = 0; i <= n; i++)
+        clean[i] =
+            (unsigned char)body[i] < 0x20 || body[i] == 0x7f ? ' ' : body[i];
+      dps_hl h = {0};
+      assert_true(dps_hl_add_term(&h, DPS_HL_STEM, "chat", 1.0) >= 0);
+      assert_true(dps_hl_add_term(&h, DPS_HL_STEM, "dort", 1.0) >= 0);
+      dps_text tx = {body, n, DP_FIELD_BODY};
+      dps_snippet s;
+      assert_int_equal(dps_snippet_make(&s, A, &h, &tx, 1, NULL, 0, NULL, NULL),
+                       0);
+      for (size_t i = 0; i < s.len; i++) {
+        unsigned char b = (unsigned char)s.text[i];
+        assert_false(b < 0x20 || b == 0x7f);
+      }
+      /* each piece between ellipses, without the spaces around it */
+      const char *p = s.text;
+      while (*p) {
+        const char *e = strstr(p, "\xe2\x80\xa6");
+        size_t pl = e ? (size_t)(e - p) : strlen(p);
+        const char *q = p;
+        while (pl > 0 && *q == ' ') {
+          q++;
+          pl--;
+        }
+        while (pl > 0 && q[pl - 1] == ' ')
+          pl--;
+        char piece[512];
+        memcpy(piece, q, pl);
+        piece[pl] = '\0';
+        if (pl)
+          assert_non_null(strstr(clean, piece));
+        p = e ? e + 3 : p + strlen(p);
+      }
+      dps_snippet_free(&s);
+      dps_hl_free(&h);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_utf8_chars),
+      cmocka_unit_test(test_control_chars),
       cmocka_unit_test(test_table),
       cmocka_unit_test(test_offsets),
       cmocka_unit_test(test_entity),

@@ -238,10 +238,136 @@ static void test_long_text(void **state) {
   dp_analyzer_free(a);
 }
 
+/* The scan's block paths (sixteen bytes with SSE2, eight ASCII bytes, the
+ * first letters of a word read as one word) find exactly the places the
+ * byte-at-a-time scan finds, in the same order: random texts of pieces
+ * that put ASCII, Latin-1 letters, × ÷, C2 and E2 80 separators, other
+ * UTF-8 and invalid bytes across every block boundary, some texts cut
+ * inside a sequence, for random terms (short, numeric, not folded) and
+ * limits per term. */
+static void test_scan_blocks(void **state) {
+  (void)state;
+  static const char *const bits[] = {
+      "a",
+      "Z",
+      "e",
+      "l'",
+      "9",
+      " ",
+      ".",
+      "Sa",
+      "\xc3\xa9", /* é */
+      "\xc3\x89",
+      /* É */ "\xc3\x97",
+      /* × */ "\xc3\xb7", /* ÷ */
+      "\xc3\x9f",
+      /* ß */ "\xc3\x9e",
+      /* Þ */ "\xc3\xbf", /* ÿ */
+      "\xc3\x80",
+      /* À */ "\xc3",
+      /* cut */ "\xc3\xc3",
+      "\xc2\xa0",
+      /* nbsp */ "\xc2\xab",
+      /* « */ "\xc2\xaa", /* ª */
+      "\xc2\xb2",
+      /* ² */ "\xc2\xad", /* soft hyphen */
+      "\xe2\x80\x99",     /* ’ */
+      "\xe2\x80\x8d",     /* ZWJ */
+      "\xe2\x80",
+      /* cut */ "\xe2\x82\xac", /* € */
+      "\xc5\x93",
+      /* œ */ "\x80",
+      /* stray */ "\xff",
+      "\xf0\x9f\x98\x80", /* emoji */
+      "\xef\xac\x81",     /* ﬁ */
+      "\xcc\x81",
+      /* combining acute */ "U.S.A.",
+      "coNFINement",
+      "Conf",
+      "CONF",
+      "conf\xc3\xa9",
+      "1 000",
+      "\xc3\xa9t\xc3\xa9",
+      "\xc3\x89tat",
+      "\n",
+      "eBay",
+      "secteurMacron",
+  };
+  static const char *const terms[] = {"conf",   "confin",
+                                      "e",      "et",
+                                      "eta",    "etat",
+                                      "sa",     "s",
+                                      "z",      "1",
+                                      "2021",   "a",
+                                      "aa",     "oe",
+                                      "oeuvr",  "u",
+                                      "usa",    "ebay",
+                                      "macron", "ete",
+                                      "y",      "\xc3\xa9t\xc3\xa9",
+                                      "ss",     "l"};
+  size_t nbits = sizeof bits / sizeof *bits;
+  size_t nterms = sizeof terms / sizeof *terms;
+  char text[1024];
+  size_t compared = 0;
+  for (int iter = 0; iter < 20000; iter++) {
+    size_t len = 0;
+    unsigned k = 1 + rnd(60);
+    for (unsigned q = 0; q < k; q++) {
+      const char *b = bits[rnd((unsigned)nbits)];
+      size_t bl = strlen(b);
+      if (len + bl + 1 >= sizeof text)
+        break;
+      memcpy(text + len, b, bl);
+      len += bl;
+    }
+    if (rnd(4) == 0 && len > 0)
+      len -= rnd((unsigned)len); /* cut anywhere, even in a sequence */
+    text[len] = '\0';
+    dps_hl hl = {0};
+    unsigned nt = 1 + rnd(5);
+    for (unsigned q = 0; q < nt; q++)
+      assert_true(dps_hl_add_term(&hl, (dps_hl_kind)rnd(3),
+                                  terms[rnd((unsigned)nterms)], 1.0) >= 0);
+    static const unsigned limits[] = {0, 1, 2, 3, 1000};
+    unsigned lim = limits[rnd(5)];
+    /* a copy of exactly len bytes: ASan sees any read past the end */
+    char *exact = malloc(len ? len : 1);
+    assert_non_null(exact);
+    memcpy(exact, text, len);
+    dps_text tx = {exact, len, DP_FIELD_BODY};
+    size_t *p0 = NULL, *p1 = NULL, n0 = 0, n1 = 0;
+    unsigned *g0 = NULL, *g1 = NULL;
+    int u0 = 0, u1 = 0;
+    assert_int_equal(
+        dps_scan_places(&hl, &tx, NULL, 0, lim, 1, &p0, &g0, &n0, &u0), 0);
+    assert_int_equal(
+        dps_scan_places(&hl, &tx, NULL, 0, lim, 0, &p1, &g1, &n1, &u1), 0);
+    if (n0 != n1 || (n0 && (memcmp(p0, p1, n0 * sizeof *p0) != 0 ||
+                            memcmp(g0, g1, n0 * sizeof *g0) != 0))) {
+      fprintf(stderr, "text [%s] (%zu bytes), limit %u: %zu places, want %zu\n",
+              text, len, lim, n1, n0);
+      for (size_t q = 0; q < n0 || q < n1; q++)
+        fprintf(stderr, "  want %zu/%u got %zu/%u\n", q < n0 ? p0[q] : 0,
+                q < n0 ? g0[q] : 0, q < n1 ? p1[q] : 0, q < n1 ? g1[q] : 0);
+      fail();
+    }
+    assert_int_equal(u0, u1);
+    compared += n0;
+    free(p0);
+    free(p1);
+    free(g0);
+    free(g1);
+    free(exact);
+    dps_hl_free(&hl);
+  }
+  assert_true(compared > 20000); /* the texts hold places to compare */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_highlight_all),
       cmocka_unit_test(test_long_text),
+      cmocka_unit_test(test_scan_blocks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
