@@ -1110,21 +1110,85 @@ int dp_entity_type_parse(const char *s) {
   return -1;
 }
 
+/* A list's private memory (dp_entities.mem): the strings of its entities,
+ * and what dp_tag needs during a call, kept for the next call with the same
+ * list, so that tagging a stream of articles allocates nothing once it has
+ * grown (a malloc and a free per entity and a dozen per call were ~4% of
+ * dp_tag's time, and the large block's malloc consolidated the small ones
+ * freed before it). */
+/* build_words' block stays with the list up to this size (a text of ~45,000
+ * tokens; a news article has a few hundred). */
+#define KEEP_BLOCK_MAX ((size_t)4 << 20)
+
+struct dp_entities_mem {
+  arena_block *strs;    /* the entities' canonical names and keys, newest
+                           (largest) block first */
+  void *block;          /* build_words' block (words, kept tokens, bytes) */
+  size_t block_size;    /* its bytes */
+  arena_block *sa;      /* ctx.sa's newest block, emptied */
+  struct mention *m;    /* find_mentions' mentions */
+  size_t capm;          /* their room */
+  buf key, pool, canon; /* dp_tag's byte buffers (ctx.key, ctx.pool, emit's
+                           canonical names) */
+};
+
 void dp_entities_clear(dp_entities *e) {
   if (!e)
     return;
-  for (size_t i = 0; i < e->n; i++)
-    free(e->v[i].canonical); /* and key: one block (entities.h) */
   e->n = 0;
+  if (!e->mem)
+    return;
+  /* the strings go: keep the newest block, the largest, for the next ones */
+  arena_block *b = e->mem->strs;
+  if (b) {
+    for (arena_block *o = b->next; o;) {
+      arena_block *next = o->next;
+      free(o);
+      o = next;
+    }
+    b->next = NULL;
+    b->used = 0;
+  }
 }
 
 void dp_entities_free(dp_entities *e) {
   if (!e)
     return;
   dp_entities_clear(e);
+  if (e->mem) {
+    free(e->mem->strs);
+    free(e->mem->sa);
+    free(e->mem->block);
+    free(e->mem->m);
+    free(e->mem->key.p);
+    free(e->mem->pool.p);
+    free(e->mem->canon.p);
+    free(e->mem);
+    e->mem = NULL;
+  }
   free(e->v);
   e->v = NULL;
   e->cap = 0;
+}
+
+/* n bytes for an entity's strings in the list's memory, or NULL. */
+static char *entities_alloc(struct dp_entities_mem *mem, size_t n) {
+  arena_block *b = mem->strs;
+  if (!b || b->size - b->used < n) {
+    size_t sz = b ? b->size * 2 : 4096;
+    while (sz < n)
+      sz *= 2;
+    arena_block *nb = malloc(sizeof *nb + sz);
+    if (!nb)
+      return NULL;
+    nb->next = b;
+    nb->used = 0;
+    nb->size = sz;
+    mem->strs = b = nb;
+  }
+  char *p = b->data + b->used;
+  b->used += n;
+  return p;
 }
 
 /* Tunables (measured on the NewsEye dev set, see docs/entities.md). */
@@ -1190,25 +1254,28 @@ typedef struct mention {
 } mention;
 
 typedef struct ctx {
-  const dp_tagger *t;    /* gazetteers */
-  const dp_tokens *toks; /* the analyzer's tokens */
-  const char *text;      /* the text tagged */
-  size_t len;            /* its length */
-  word *w;               /* words */
-  size_t n;              /* number of words */
-  size_t wcap;           /* allocated words */
-  arena_block *sa; /* rewritten terms (stable pointers), freed after the call */
-  buf key;         /* key being built */
-  buf pool;        /* canonical overrides */
-  uint8_t *fl;     /* per token, for the recurrence scan (promote_pending):
-                      the first byte of the surface | 0x20 when a letter
-                      a-z, 0 when not, FL_SKIP when the scan ignores it */
-  uint32_t *st;    /* words where a rule may start (capitalised or a head
-                      cue), in order */
-  size_t nst;      /* their count */
-  mention *m;      /* mentions found */
-  size_t nm, capm; /* count, capacity */
-  size_t nmisc;    /* mentions pushed as MISC (find_mentions) */
+  const dp_tagger *t;          /* gazetteers */
+  struct dp_entities_mem *mem; /* the output list's memory (its blocks are
+                                  reused here, handed back at the end) */
+  const dp_tokens *toks;       /* the analyzer's tokens */
+  const char *text;            /* the text tagged */
+  size_t len;                  /* its length */
+  word *w;                     /* words */
+  size_t n;                    /* number of words */
+  size_t wcap;                 /* allocated words */
+  arena_block *sa;  /* rewritten terms (stable pointers), dropped after the
+                      call (its newest block stays in c->mem) */
+  buf key;          /* key being built */
+  buf pool;         /* canonical overrides */
+  uint16_t *fl;     /* per token, for the recurrence scan (promote_pending):
+                       the first two bytes of its stem (stem_code), or
+                       FL_SKIP when the scan ignores it */
+  uint32_t *st;     /* words where a rule may start (capitalised or a head
+                       cue), in order */
+  size_t nst;       /* their count */
+  mention *m;       /* mentions found */
+  size_t nm, capm;  /* count, capacity */
+  size_t nmisc;     /* mentions pushed as MISC (find_mentions) */
   uint64_t seen_ok; /* bit k: seen[k] holds a look-up */
   struct {
     const char *term; /* a word looked up in this call, or NULL */
@@ -1665,7 +1732,19 @@ void dp_tagger_attach(const dp_tagger *t, dp_analyzer *a) {
 
 /* ctx.fl of a token the recurrence scan ignores: a joined form, or a
  * capitalised word at a sentence start. */
-#define FL_SKIP 0xFFu
+#define FL_SKIP 0xFFFFu
+
+/* The first two bytes of a stem as one number (the first in the low byte;
+ * 0 after the end): equal stems have equal codes. */
+static inline unsigned stem_code(const char *stem) {
+  unsigned b0 = (unsigned char)stem[0];
+  return b0 ? b0 | (unsigned)(unsigned char)stem[1] << 8 : 0;
+}
+
+/* A stem code's bit in promote_pending's 1,024-bit filter. */
+static inline unsigned code_bit(unsigned code) {
+  return (code * 0x9E3779B1u) >> 22;
+}
 
 /* Token facts of build_words' first pass (one byte per token). */
 enum {
@@ -1795,18 +1874,6 @@ static size_t next_c2(const ctx *c, size_t i) {
 
 static long code_rule(ctx *c, size_t i);
 
-/* ctx.fl of a token starting with byte b: b | 0x20 for an ASCII letter,
- * else 0. */
-#define LC4(x)                                                                 \
-  [x] = (x) | 0x20, [x + 1] = (x + 1) | 0x20, [x + 2] = (x + 2) | 0x20,        \
-  [x + 3] = (x + 3) | 0x20
-#define LC_RANGE(a)                                                            \
-  LC4(a), LC4(a + 4), LC4(a + 8), LC4(a + 12), LC4(a + 16), LC4(a + 20),       \
-      [a + 24] = (a + 24) | 0x20, [a + 25] = (a + 25) | 0x20
-static const uint8_t letter_code[256] = {LC_RANGE('A'), LC_RANGE('a')};
-#undef LC4
-#undef LC_RANGE
-
 /* token_interesting of a token without a trusted class (build_words' first
  * pass, out of its loop): numbers are never interesting (no head starts
  * with a digit) but for the gap. */
@@ -1841,19 +1908,26 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
   _Static_assert(WINDOW_BACK == 2 && WINDOW_AHEAD == 2 && WINDOW_HEAD == 4,
                  "the window below is written out for these sizes");
   /* one block per call: the words (at most one per token), the kept token
-   * indices (then the find_mentions starters), the token facts, the
-   * recurrence scan's bytes (fl, read 16 at a time: 64 bytes of room after
-   * them) */
+   * indices (then the find_mentions starters), the recurrence scan's codes
+   * (fl, read 8 at a time: 64 codes of room after them), the token facts */
   size_t wbytes = nt * sizeof *c->w, kbytes = (nt + 8) * sizeof(uint32_t);
-  char *block = malloc(wbytes + kbytes + nt + 24 + nt + 64);
-  if (!block)
-    return -1;
+  size_t fbytes = (nt + 64) * sizeof(uint16_t);
+  size_t need = wbytes + kbytes + fbytes + nt + 24;
+  if (c->mem->block_size < need) {
+    /* (the list keeps it: the next call's is as large or smaller, mostly) */
+    free(c->mem->block);
+    c->mem->block_size = 0;
+    if (!(c->mem->block = malloc(need)))
+      return -1;
+    c->mem->block_size = need;
+  }
+  char *block = c->mem->block;
   c->w = (word *)(void *)block;
   c->wcap = nt;
   uint32_t *kept = (uint32_t *)(void *)(block + wbytes), *st = kept;
-  uint8_t *tb = (uint8_t *)block + wbytes + kbytes;
+  uint16_t *fl = c->fl = (uint16_t *)(void *)(block + wbytes + kbytes);
+  uint8_t *tb = (uint8_t *)block + wbytes + kbytes + fbytes;
   memset(tb, 0, nt + 24); /* pass 2 reads 8 bytes at a time */
-  uint8_t *fl = c->fl = tb + nt + 24;
   const char *const text = c->text;
   const int digit_ok = !c->t->digit_heads;
   const size_t len = c->len; /* locals: the byte stores below alias all */
@@ -1872,8 +1946,7 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
     uint32_t f = tk->flags;
     size_t s = tk->start, e = tk->end;
     unsigned x = tokf[(f >> 3) & 1023u];
-    unsigned code = s < len ? letter_code[(unsigned char)text[s]] : 0;
-    fl[k] = (uint8_t)(code | (0u - (x >> 7)));
+    fl[k] = (uint16_t)(stem_code(tk->stem) | (0u - (x >> 7)));
     if ((x & TF_JOINED) | (s < prev_end) | (e > len) | (e <= s))
       continue;
     /* the class says what token_interesting would: K_INT and K_HEAD are
@@ -1944,7 +2017,7 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
     int prev_kept = !first && last == p - 1;
     if (make_word(c, text, len, &tv[k], pe, prev_kept, first,
                   (tb[k + 4] & TB_CLASS) != 0, refs, nrefs))
-      return -1; /* the block is c->w, freed by dp_tag */
+      return -1; /* the block is the list's (c->mem) */
     last = k;
     /* capitalised words near word i: cb[i + 2] is word i's, in tb's bytes
      * of tokens before k (never read again: the walk above stops at k) */
@@ -3520,32 +3593,15 @@ static int quoted(const ctx *c, size_t i) {
   return open && close;
 }
 
-/* The recurrence scan of promote_pending for token i, which passed the
- * first-letter test: counts it in tab when its stem is a candidate's. */
-static void scan_token(const ctx *c, size_t i, const uint8_t *two, int two_ok,
-                       const uint64_t *first, uint64_t lenmask, occ_slot *tab,
+/* The recurrence scan of promote_pending for token i, whose stem code is
+ * a candidate's: counts it in tab when its stem is a candidate's. */
+static void scan_token(const ctx *c, size_t i, uint64_t lenmask, occ_slot *tab,
                        size_t mask) {
   const dp_token *w = &c->toks->v[i];
-  const char *text = c->text;
-  size_t st = w->start;
-  unsigned s0 = c->fl[i]; /* a-z, or 0 */
-  unsigned l0 = s0 != 0;
-  int cap = (w->flags & DP_TOK_CAPITAL) != 0;
-  unsigned s1 = st + 1 < w->end && st + 1 < c->len
-                    ? (unsigned char)text[st + 1] | 0x20u
-                    : 0;
-  unsigned l1 = s1 >= 'a' && s1 <= 'z';
-  if (l0 & l1 & (unsigned)two_ok) {
-    unsigned b2 = (s0 - 'a') * 26u + (s1 - 'a');
-    if (!(two[b2 >> 3] & (1u << (b2 & 7))))
-      return;
-  } else if (l0 && !(first[s0 >> 6] & (1ull << (s0 & 63)))) {
+  /* (its code may be FL_SKIP's by chance: a stem "\xFF\xFF...") */
+  if (c->t->tokf[(w->flags >> 3) & 1023u] & TF_FLSKIP)
     return;
-  }
   const char *t = w->stem;
-  unsigned char f0 = (unsigned char)t[0];
-  if (!(first[f0 >> 6] & (1ull << (f0 & 63))))
-    return;
   size_t l = strlen(t);
   if (!(lenmask & (1ull << (l & 63))))
     return;
@@ -3554,7 +3610,7 @@ static void scan_token(const ctx *c, size_t i, const uint8_t *two, int two_ok,
     j = (j + 1) & mask;
   if (!tab[j].term)
     return;
-  if (cap)
+  if (w->flags & DP_TOK_CAPITAL)
     tab[j].cap++;
   else
     tab[j].lower++;
@@ -3649,11 +3705,15 @@ static DP_PHASE int promote_pending(ctx *c) {
   /* count, for each pending word, its capitalised and lowercase uses: a
    * length mask keeps the scan over all words cheap */
   size_t np = 0;
-  uint64_t lenmask = 0, first[4] = {0, 0, 0, 0};
-  /* first two letters of the candidates' stems (a-z), a finer pre-filter
-   * read from the surfaces; off when a stem does not start so */
-  uint8_t two[(26 * 26 + 7) / 8] = {0};
-  int two_ok = 1;
+  uint64_t lenmask = 0;
+  /* the candidates' stem codes (stem_code): a token whose code is none of
+   * them does not have a candidate's stem; the first MAX_CODES compared 8
+   * tokens at a time, all of them in a 1,024-bit filter otherwise */
+  enum { MAX_CODES = 16 };
+  uint16_t codes[MAX_CODES];
+  size_t ncodes = 0;
+  int many = 0;
+  uint64_t cfilter[16] = {0};
   for (size_t k = 0; k < c->nm; k++) {
     mention *m = &c->m[k];
     if (!recurrence_candidate(c, m))
@@ -3678,15 +3738,18 @@ static DP_PHASE int promote_pending(ctx *c) {
     }
     np++;
     const char *st = STEM(c, m->ni);
-    if (st[0] >= 'a' && st[0] <= 'z' && st[1] >= 'a' && st[1] <= 'z') {
-      unsigned b2 = (unsigned)(st[0] - 'a') * 26u + (unsigned)(st[1] - 'a');
-      two[b2 >> 3] |= (uint8_t)(1u << (b2 & 7));
-    } else {
-      two_ok = 0;
+    lenmask |= 1ull << (strlen(st) & 63);
+    unsigned code = stem_code(st), cb = code_bit(code);
+    cfilter[cb >> 6] |= 1ull << (cb & 63);
+    size_t q = 0;
+    while (q < ncodes && codes[q] != code)
+      q++;
+    if (q == ncodes) {
+      if (ncodes < MAX_CODES)
+        codes[ncodes++] = (uint16_t)code;
+      else
+        many = 1;
     }
-    lenmask |= 1ull << (strlen(STEM(c, m->ni)) & 63);
-    first[(unsigned char)STEM(c, m->ni)[0] >> 6] |=
-        1ull << ((unsigned char)STEM(c, m->ni)[0] & 63);
   }
   if (np == 0)
     return 0;
@@ -3712,58 +3775,46 @@ static DP_PHASE int promote_pending(ctx *c) {
     tab[j].term = t;
   }
   const size_t ntok = c->toks->n;
-  const uint64_t first_az = first['a' >> 6]; /* 'a'..'z' share a word */
-  /* an ASCII letter starting the surface starts the stem, lowercased;
-   * two start it with both (two[] implies first[]): most tokens are
-   * rejected without reading their stem, most by their first letter (fl,
-   * from build_words), 64 at a time without a branch per token */
-  uint8_t pass[256];
-  memset(pass, 0, sizeof pass);
-  pass[0] = 1; /* no letter a-z first: the stem decides */
-  for (unsigned ch = 'a'; ch <= 'z'; ch++)
-    pass[ch] = (uint8_t)((first_az >> (ch & 63)) & 1);
-  const uint8_t *fl = c->fl;
+  const uint16_t *fl = c->fl;
 #if defined(__SSE2__)
-  /* the bytes that pass, compared 16 at a time when they are few (0 and
-   * the candidates' first letters) */
-  __m128i want[12];
-  int nwant = 0;
-  want[nwant++] = _mm_setzero_si128();
-  for (unsigned ch = 'a'; ch <= 'z' && nwant <= 12; ch++)
-    if (pass[ch]) {
-      if (nwant < 12)
-        want[nwant] = _mm_set1_epi8((char)ch);
-      nwant++;
-    }
-  const int simd = nwant <= 12;
-#endif
-  for (size_t k = 0; k < ntok; k += 64) {
-    size_t lim = ntok - k < 64 ? ntok - k : 64;
-    uint64_t hit = 0;
-#if defined(__SSE2__)
-    if (simd) {
-      /* fl has 64 bytes of room after its ntok bytes: the bytes past lim
-       * are read, then masked off */
+  if (!many) {
+    /* fl has 64 codes of room after its ntok: the codes past the end are
+     * read, then masked off */
+    __m128i want[MAX_CODES];
+    for (size_t q = 0; q < ncodes; q++)
+      want[q] = _mm_set1_epi16((short)codes[q]);
+    for (size_t k = 0; k < ntok; k += 64) {
+      uint64_t hit = 0;
       for (int b = 0; b < 4; b++) {
-        __m128i v =
-            _mm_loadu_si128((const __m128i *)(const void *)(fl + k + 16 * b));
-        __m128i m = _mm_cmpeq_epi8(v, want[0]);
-        for (int q = 1; q < nwant; q++)
-          m = _mm_or_si128(m, _mm_cmpeq_epi8(v, want[q]));
-        hit |= (uint64_t)(uint16_t)_mm_movemask_epi8(m) << (16 * b);
+        const __m128i *p = (const __m128i *)(const void *)(fl + k + 16 * b);
+        __m128i v0 = _mm_loadu_si128(p), v1 = _mm_loadu_si128(p + 1);
+        __m128i m0 = _mm_cmpeq_epi16(v0, want[0]);
+        __m128i m1 = _mm_cmpeq_epi16(v1, want[0]);
+        for (size_t q = 1; q < ncodes; q++) {
+          m0 = _mm_or_si128(m0, _mm_cmpeq_epi16(v0, want[q]));
+          m1 = _mm_or_si128(m1, _mm_cmpeq_epi16(v1, want[q]));
+        }
+        /* one byte per code: 16 tokens' bits */
+        hit |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_packs_epi16(m0, m1))
+               << (16 * b);
       }
-      if (lim < 64)
-        hit &= (1ull << lim) - 1;
-    } else
-#endif
-      for (size_t b = 0; b < lim; b++)
-        hit |= (uint64_t)pass[fl[k + b]] << b;
-    while (hit) {
-      size_t i = k + (size_t)__builtin_ctzll(hit);
-      hit &= hit - 1;
-      scan_token(c, i, two, two_ok, first, lenmask, tab, mask);
+      if (ntok - k < 64)
+        hit &= (1ull << (ntok - k)) - 1;
+      while (hit) {
+        size_t i = k + (size_t)__builtin_ctzll(hit);
+        hit &= hit - 1;
+        scan_token(c, i, lenmask, tab, mask);
+      }
     }
-  }
+  } else
+#else
+  (void)many;
+#endif
+    for (size_t k = 0; k < ntok; k++) {
+      unsigned cb = code_bit(fl[k]);
+      if (cfilter[cb >> 6] >> (cb & 63) & 1)
+        scan_token(c, k, lenmask, tab, mask);
+    }
   for (size_t k = 0; k < c->nm; k++) {
     mention *m = &c->m[k];
     if (!recurrence_candidate(c, m))
@@ -3940,7 +3991,7 @@ static DP_PHASE void person_edges(ctx *c) {
 }
 
 static DP_PHASE int emit(ctx *c, dp_entities *out) {
-  buf canon = {0}, key = c->key; /* c->key is free from here: its memory */
+  buf canon = c->mem->canon, key = c->key; /* c->key is free from here */
   int rc = 0;
   for (size_t k = 0; k < c->nm && rc == 0; k++) {
     const mention *m = &c->m[k];
@@ -3977,8 +4028,8 @@ static DP_PHASE int emit(ctx *c, dp_entities *out) {
     e->start = c->w[m->wi].start;
     e->end = c->w[m->wj].end + m->end_pad;
     e->type = (dp_entity_type)m->type;
-    /* one block: the canonical name, then the key (entities.h) */
-    e->canonical = malloc(cl + 1 + key.len + 1);
+    /* the canonical name, then the key, in the list's memory (entities.h) */
+    e->canonical = entities_alloc(c->mem, cl + 1 + key.len + 1);
     if (!e->canonical) {
       rc = -1;
       break;
@@ -3991,8 +4042,8 @@ static DP_PHASE int emit(ctx *c, dp_entities *out) {
     e->key[key.len] = '\0';
     out->n++;
   }
-  free(canon.p);
-  c->key = key; /* freed by dp_tag */
+  c->mem->canon = canon;
+  c->key = key; /* kept by dp_tag */
   return rc;
 }
 
@@ -4000,9 +4051,20 @@ int dp_tag(const dp_tagger *t, const char *text, size_t len,
            const dp_tokens *toks, dp_entities *out) {
   if (!t || !text || !toks || !out)
     return -1;
+  if (!out->mem && !(out->mem = calloc(1, sizeof *out->mem)))
+    return -1;
+  struct dp_entities_mem *mem = out->mem;
   ctx c;
   /* seen (2 KB) is read only where seen_ok says it was written */
   memset(&c, 0, offsetof(ctx, seen));
+  c.mem = mem;
+  c.m = mem->m;
+  c.capm = mem->capm;
+  c.key = mem->key;
+  c.key.len = 0;
+  c.pool = mem->pool;
+  c.pool.len = 0;
+  c.sa = mem->sa;
   c.t = t;
   c.toks = toks;
   c.text = text;
@@ -4016,15 +4078,28 @@ int dp_tag(const dp_tagger *t, const char *text, size_t len,
     person_edges(&c);
   if (rc == 0 && c.nm > 0)
     rc = emit(&c, out);
-  free(c.w); /* and c.st: build_words' block */
-  while (c.sa) {
-    arena_block *nb = c.sa->next;
-    free(c.sa);
-    c.sa = nb;
+  /* the list keeps the memory for its next call (c.w is mem->block), but
+   * for the block of a very long text (~90 bytes a token) */
+  if (mem->block_size > KEEP_BLOCK_MAX) {
+    free(mem->block);
+    mem->block = NULL;
+    mem->block_size = 0;
   }
-  free(c.key.p);
-  free(c.pool.p);
-  free(c.m);
+  mem->m = c.m;
+  mem->capm = c.capm;
+  mem->key = c.key;
+  mem->pool = c.pool;
+  mem->sa = c.sa;
+  if (c.sa) {
+    /* the rewritten terms go: the newest block stays, empty */
+    for (arena_block *o = c.sa->next; o;) {
+      arena_block *nb = o->next;
+      free(o);
+      o = nb;
+    }
+    c.sa->next = NULL;
+    c.sa->used = 0;
+  }
   return rc ? -1 : 0;
 }
 

@@ -30,10 +30,10 @@ typedef struct dp_entity {
   size_t start; /* byte offset of the mention in the text (after elision) */
   size_t end;   /* one past its last byte */
   dp_entity_type type; /* PER, ORG, LOC or MISC */
-  char *canonical; /* display canonical name, malloc'd (owned by the list) */
-  char *key;       /* folded canonical key (owned by the list; it lies in
-                      canonical's block: free only canonical, or let
-                      dp_entities_clear/free do it) */
+  char *canonical;     /* display canonical name (owned by the list: it lies
+                          in the list's memory, never free it; valid until
+                          dp_entities_clear or dp_entities_free) */
+  char *key; /* folded canonical key (owned by the list, as canonical) */
 } dp_entity;
 
 /* A growable list; zero-initialise, reuse, free with dp_entities_free. */
@@ -41,9 +41,17 @@ typedef struct dp_entities {
   dp_entity *v;
   size_t n;
   size_t cap;
+  struct dp_entities_mem *mem; /* private: the entities' strings, and the
+                                  scratch memory dp_tag reuses from call to
+                                  call with this list (no allocation per
+                                  call once it has grown) */
 } dp_entities;
 
+/* Empties the list (keeps its memory for reuse: the strings' room and
+ * dp_tag's scratch memory, as large as the largest call needed, but for
+ * the words of a text of more than ~45,000 tokens, freed after its call). */
 void dp_entities_clear(dp_entities *e);
+/* Frees everything the list holds; the struct itself is the caller's. */
 void dp_entities_free(dp_entities *e);
 
 /* The tagger holds the gazetteers. Creating it parses the compiled-in data
@@ -57,7 +65,7 @@ void dp_tagger_free(dp_tagger *t);
  * produced for that same text (positions and offsets relative to text).
  * Mentions are in text order and do not overlap. Within one call, a later
  * short form ("Biden") is linked to an earlier full name ("Joe Biden"):
- * tag one article's fields in one call (or use dp_tag_ctx to chain).
+ * tag one article's fields in one call.
  * Returns 0, or -1 on allocation failure. Thread-safe for distinct outs. */
 int dp_tag(const dp_tagger *t, const char *text, size_t len,
            const dp_tokens *toks, dp_entities *out);

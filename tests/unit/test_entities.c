@@ -727,6 +727,127 @@ static void test_window_alignment(void **state) {
   }
 }
 
+/* The recurrence test (a lone unknown capitalised word is a person when it
+ * comes back capitalised inside sentences, never in lowercase): the scan
+ * over all tokens compares the first two bytes of their stems with the
+ * candidates' (SSE2, up to 16 distinct pairs; a filter beyond), ignores
+ * capitalised words at a sentence start, and reads stems of any script. */
+static void test_recurrence_scan(void **state) {
+  (void)state;
+  static const tcase cases[] = {
+      /* twice at a sentence start and once inside: not enough */
+      {"Zorblak est venu. Zorblak est parti. Hier, Zorblak a parlé.", ""},
+      {"Zorblak est venu. Hier, Zorblak a parlé. Puis Zorblak est parti.",
+       "PER 24-31 \"Zorblak\" => Zorblak | PER 47-54 \"Zorblak\" => Zorblak"},
+      /* once in lowercase: a common noun */
+      {"Hier, Zorblak a parlé. Puis Zorblak est parti. Un zorblak est venu.",
+       ""},
+      /* stems that do not start with ASCII letters */
+      {"Hier, Жуков a parlé. Puis Жуков est parti. On a vu Ørsted hier. "
+       "Enfin Ørsted a dit non.",
+       "PER 6-16 \"Жуков\" => Жуков | PER 32-42 \"Жуков\" => Жуков | "
+       "PER 62-69 \"Ørsted\" => Ørsted | PER 82-89 \"Ørsted\" => Ørsted"},
+  };
+  RUN(cases);
+  /* 20 candidates with 20 distinct first two letters (more than the SSE2
+   * path takes), then 8: each comes back once, but the lowercase one */
+  static const char *const names[] = {
+      "Zorblak", "Quimbert", "Vexlor",  "Brantuk",  "Dravonne",
+      "Klempor", "Fistrag",  "Grumvel", "Hobrack",  "Jorvask",
+      "Lumtrel", "Mordrek",  "Nuxvel",  "Plontrak", "Ruvask",
+      "Snorvel", "Tarvok",   "Wulfrik", "Ysperto",  "Cravlux"};
+  const size_t nn = sizeof names / sizeof names[0];
+  static const size_t counts[] = {20, 8};
+  for (size_t r = 0; r < sizeof counts / sizeof counts[0]; r++) {
+    size_t count = counts[r];
+    sbuf t = {0};
+    cat(&t, "%s", "");
+    for (size_t i = nn - count; i < nn; i++)
+      cat(&t, "Hier soir, %s a parlé longtemps. ", names[i]);
+    for (size_t i = nn - count; i < nn; i++)
+      cat(&t, "Puis %s est reparti. ", names[i]);
+    cat(&t, "%s", "Le ministre a vu un cravlux.");
+    char *got = render(t.p);
+    for (size_t i = nn - count; i < nn; i++) {
+      /* each name twice, as a person, but Cravlux */
+      sbuf one = {0};
+      cat(&one, "\"%s\" => %s", names[i], names[i]);
+      const char *p = strstr(got, one.p);
+      size_t seen = 0;
+      for (; p; p = strstr(p + 1, one.p))
+        seen++;
+      if (seen != (strcmp(names[i], "Cravlux") ? 2u : 0u))
+        fprintf(stderr, "%s: %zu in %s\n", names[i], seen, got);
+      assert_int_equal(seen, strcmp(names[i], "Cravlux") ? 2 : 0);
+      free(one.p);
+    }
+    free(got);
+    free(t.p);
+  }
+}
+
+/* The list's memory: the strings of the entities of earlier calls stay
+ * valid while later calls append (the strings' room grows by new blocks),
+ * a cleared list is reused for texts larger and smaller than before, and
+ * entities are the same as in a fresh list. */
+static void test_list_memory(void **state) {
+  (void)state;
+  const char *one = "M. Gambetta et le général de Castelnau à Paris, rue de "
+                    "Rivoli, avec la Banque de France et l'OTAN. ";
+  sbuf big = {0};
+  cat(&big, "%s", "");
+  for (int i = 0; i < 60; i++)
+    cat(&big, "%s", one);
+  dp_tokens toks = {0}, toks1 = {0};
+  dp_entities ents = {0}, fresh = {0};
+  assert_int_not_equal(dp_analyze(AC, one, strlen(one), 0, &toks1),
+                       (uint32_t)-1);
+  assert_int_equal(dp_tag(T, one, strlen(one), &toks1, &fresh), 0);
+  assert_true(fresh.n >= 5);
+  assert_int_not_equal(dp_analyze(AC, big.p, big.len, 0, &toks), (uint32_t)-1);
+  for (int round = 0; round < 3; round++) {
+    dp_entities_clear(&ents);
+    /* small, big (several blocks of strings), small, appended */
+    assert_int_equal(dp_tag(T, one, strlen(one), &toks1, &ents), 0);
+    if (round != 1)
+      assert_int_equal(dp_tag(T, big.p, big.len, &toks, &ents), 0);
+    assert_int_equal(dp_tag(T, one, strlen(one), &toks1, &ents), 0);
+    size_t per = fresh.n, want = round != 1 ? per * 62 : per * 2;
+    assert_int_equal(ents.n, want);
+    for (size_t i = 0; i < ents.n; i++) {
+      const dp_entity *f = &fresh.v[i % per], *e = &ents.v[i];
+      assert_int_equal(e->type, f->type);
+      assert_int_equal(e->end - e->start, f->end - f->start);
+      assert_string_equal(e->canonical, f->canonical);
+      assert_string_equal(e->key, f->key);
+    }
+  }
+  /* a text longer than the memory a list keeps for the next call */
+  sbuf huge = {0};
+  cat(&huge, "%s", "");
+  for (int i = 0; i < 60000; i++)
+    cat(&huge, "%s", "mot ");
+  cat(&huge, "%s", one);
+  dp_entities_clear(&ents);
+  dp_tokens_clear(&toks);
+  assert_int_not_equal(dp_analyze(AC, huge.p, huge.len, 0, &toks),
+                       (uint32_t)-1);
+  assert_int_equal(dp_tag(T, huge.p, huge.len, &toks, &ents), 0);
+  assert_int_equal(dp_tag(T, one, strlen(one), &toks1, &ents), 0);
+  assert_int_equal(ents.n, 2 * fresh.n);
+  for (size_t i = 0; i < ents.n; i++) {
+    const dp_entity *f = &fresh.v[i % fresh.n], *e = &ents.v[i];
+    assert_int_equal(e->start - (i < fresh.n ? 4 * 60000 : 0), f->start);
+    assert_string_equal(e->key, f->key);
+  }
+  dp_entities_free(&ents);
+  dp_entities_free(&fresh);
+  dp_tokens_free(&toks);
+  dp_tokens_free(&toks1);
+  free(big.p);
+  free(huge.p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_persons),
@@ -745,6 +866,8 @@ int main(void) {
       cmocka_unit_test(test_org_canonical),
       cmocka_unit_test(test_general_rules),
       cmocka_unit_test(test_window_alignment),
+      cmocka_unit_test(test_recurrence_scan),
+      cmocka_unit_test(test_list_memory),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
