@@ -94,6 +94,9 @@ typedef struct dpi_article {
   char *lead; /* heading / summary / chapo */
   char *body;
   size_t n_repaired; /* invalid UTF-8 sequences replaced by U+FFFD */
+  char *bad_date;    /* a date given but not understood, as written (at most
+                        48 bytes, control characters as '?'), or NULL: the
+                        article is indexed without a date, and that is said */
 } dpi_article;
 
 void dpi_article_clear(dpi_article *a); /* frees the fields, zeroes a */
@@ -281,6 +284,7 @@ typedef struct dpi_options {
 typedef struct dpi_summary {
   uint64_t added, updated, unchanged, removed, rejected;
   uint64_t repaired; /* invalid UTF-8 sequences replaced */
+  uint64_t undated;  /* articles whose date was not understood */
   uint64_t bytes;    /* uncompressed input bytes read */
   double seconds;
   int interrupted; /* stopped by a signal */

@@ -96,6 +96,7 @@ typedef struct shared {
   char **del_qterm;     /* run has the same id): n_del pairs */
   size_t n_del, cap_del;
   uint64_t repair_lines; /* writer: repair warnings printed */
+  uint64_t date_lines;   /* writer: "date not understood" lines printed */
   uint64_t produced;     /* units put in the ring */
   uint64_t claimed;      /* units taken by workers */
   uint64_t written;      /* units consumed by the writer */
@@ -595,8 +596,11 @@ static void run_put(run_writer *rw, unit *u) {
   /* the writer needs only the Q term and the counters of a unit written
    * to a run: the text goes now, not when the whole run is done */
   size_t repaired = u->art.n_repaired;
+  char *bad_date = u->art.bad_date;
+  u->art.bad_date = NULL;
   dpi_article_clear(&u->art);
   u->art.n_repaired = repaired;
+  u->art.bad_date = bad_date;
 }
 
 /* Closes the run database. Returns 0, or -1 with *err malloc'd. */
@@ -804,28 +808,39 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
       s->rejected++;
     return 0;
   }
-  if (u->art.n_repaired) {
-    /* not a rejection: said once per article, for the first few */
-    if (sh->repair_lines < REPAIR_LINES_MAX) {
-      if (sh->opt->progress)
-        progress(sh, 1);
-      const char *path = shown_path(u->in);
-      char where[48]; /* after the path: ": article N" or ":LINE" */
-      if (u->index)
-        snprintf(where, sizeof where, ": article %zu", u->index);
-      else
-        snprintf(where, sizeof where, ":%zu", u->line ? u->line : 1);
+  /* not rejections: said once per article, for the first few of each */
+  int say_repair = u->art.n_repaired && sh->repair_lines <= REPAIR_LINES_MAX;
+  int say_date = u->art.bad_date && sh->date_lines <= REPAIR_LINES_MAX;
+  if (say_repair || say_date) {
+    const char *path = shown_path(u->in);
+    char where[48]; /* after the path: ": article N" or ":LINE" */
+    if (u->index)
+      snprintf(where, sizeof where, ": article %zu", u->index);
+    else
+      snprintf(where, sizeof where, ":%zu", u->line ? u->line : 1);
+    if (sh->opt->progress)
+      progress(sh, 1);
+    if (say_repair && sh->repair_lines < REPAIR_LINES_MAX)
       fprintf(sh->err,
               "%s%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD (not "
               "UTF-8 text?)\n",
               path, where, u->art.n_repaired, u->art.n_repaired > 1 ? "s" : "");
-    } else if (sh->repair_lines == REPAIR_LINES_MAX) {
+    else if (say_repair)
       fprintf(sh->err, "depeche-index: more articles with invalid UTF-8; "
                        "the summary counts them (--json: \"repaired\")\n");
-    }
-    sh->repair_lines++;
+    if (say_date && sh->date_lines < REPAIR_LINES_MAX)
+      fprintf(sh->err,
+              "%s%s: date \"%s\" not understood, indexed without a date "
+              "(write 2024-03-12, 12/03/2024 or 12 mars 2024)\n",
+              path, where, u->art.bad_date);
+    else if (say_date)
+      fprintf(sh->err, "depeche-index: more dates not understood; the "
+                       "summary counts them (--json: \"undated\")\n");
   }
+  sh->repair_lines += u->art.n_repaired != 0;
+  sh->date_lines += u->art.bad_date != NULL;
   s->repaired += u->art.n_repaired;
+  s->undated += u->art.bad_date != NULL;
   uint64_t prev = 0;
   int seen = dpi_idmap_get(written, u->qterm, &prev);
   if (u->run) {
@@ -1402,13 +1417,13 @@ void dpi_summary_print(const dpi_summary *s, int json, FILE *out) {
     fprintf(out,
             "{\"added\":%llu,\"updated\":%llu,\"unchanged\":%llu,"
             "\"removed\":%llu,\"rejected\":%llu,\"repaired\":%llu,"
-            "\"bytes\":%llu,\"seconds\":%.3f,\"mb_per_s\":%.2f,"
-            "\"interrupted\":%s}\n",
+            "\"undated\":%llu,\"bytes\":%llu,\"seconds\":%.3f,"
+            "\"mb_per_s\":%.2f,\"interrupted\":%s}\n",
             (unsigned long long)s->added, (unsigned long long)s->updated,
             (unsigned long long)s->unchanged, (unsigned long long)s->removed,
             (unsigned long long)s->rejected, (unsigned long long)s->repaired,
-            (unsigned long long)s->bytes, s->seconds, mbs,
-            s->interrupted ? "true" : "false");
+            (unsigned long long)s->undated, (unsigned long long)s->bytes,
+            s->seconds, mbs, s->interrupted ? "true" : "false");
   } else {
     fprintf(out,
             "%llu added, %llu updated, %llu unchanged, %llu removed, "

@@ -20,6 +20,7 @@ void dpi_article_clear(dpi_article *a) {
   free(a->lang);
   free(a->lead);
   free(a->body);
+  free(a->bad_date);
   memset(a, 0, sizeof *a);
 }
 
@@ -234,6 +235,33 @@ int dpi_parse_date(const char *s, char out[11]) {
   return set_date(y, m, d, out);
 }
 
+/* Sets a->date from the date s as written, or a->bad_date when s is not
+ * blank and not understood. 0, or -1 when out of memory. */
+static int take_date(dpi_article *a, const char *s) {
+  char d[11];
+  if (dpi_parse_date(s, d) == 0) {
+    free(a->date);
+    return (a->date = dp_strndup(d, 10)) ? 0 : -1;
+  }
+  size_t n = strlen(s), b = 0;
+  while (b < n && (s[b] == ' ' || s[b] == '\t'))
+    b++;
+  while (n > b && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    n--;
+  if (n == b)
+    return 0; /* "date": "" is no date, not a wrong one */
+  size_t k = n - b > 48 ? 48 : n - b;
+  while (k > 0 && k < n - b && ((unsigned char)s[b + k] & 0xc0) == 0x80)
+    k--; /* whole characters only */
+  free(a->bad_date);
+  if (!(a->bad_date = dp_strndup(s + b, k)))
+    return -1;
+  for (char *c = a->bad_date; *c; c++)
+    if ((unsigned char)*c < 0x20 || *c == 0x7f)
+      *c = '?'; /* one line */
+  return 0;
+}
+
 /* ---- text files ---- */
 
 typedef struct line {
@@ -384,7 +412,6 @@ int dpi_read_text(const char *data, size_t len, int markdown, dpi_article *a,
     o = l.next;
   }
   if (header && known > 0) {
-    char date[11];
     while (off < len) {
       line l = get_line(data, len, off);
       off = l.next;
@@ -403,10 +430,7 @@ int dpi_read_text(const char *data, size_t len, int markdown, dpi_article *a,
       case H_LEAD: rc = set_field(&a->lead, v, vn); break;
       case H_DATE: {
         char *tmp = dp_strndup(v, vn);
-        if (!tmp)
-          rc = -1;
-        else if (dpi_parse_date(tmp, date) == 0)
-          rc = set_field(&a->date, date, 10);
+        rc = tmp ? take_date(a, tmp) : -1;
         free(tmp);
         break;
       }
@@ -511,10 +535,12 @@ static int finish_json_article(dpi_article *a, char *date, int rc, char **err) {
     return -1;
   }
   if (date) {
-    char d[11];
-    if (dpi_parse_date(date, d) == 0)
-      a->date = dp_strndup(d, 10);
+    int drc = take_date(a, date);
     free(date);
+    if (drc) {
+      *err = dp_strfmt("out of memory");
+      return -1;
+    }
   }
   if (!a->body && !a->lead) {
     *err = dp_strfmt("missing body");
