@@ -999,9 +999,10 @@ enum {
   TF_FLSKIP = 128u, /* the recurrence scan ignores it: joined, or
                        capitalised at a sentence start (the top bit: one
                        shift makes FL_SKIP's mask) */
-  TF_TRUST = 4u,    /* its word class can be trusted: classified, and not
-                       capitalised for the analyzer alone (K_CAP, bit 0 of
-                       the class, is bit 12 of the flags) */
+  TF_TRUST = 4u,    /* not joined, and its word class can be trusted:
+                       classified, and not capitalised for the analyzer
+                       alone (K_CAP, bit 0 of the class, is bit 12 of the
+                       flags) */
 };
 static uint8_t tok_facts(uint32_t f) {
   const uint32_t cap_sent = DP_TOK_CAPITAL | DP_TOK_SENT_START;
@@ -1010,7 +1011,7 @@ static uint8_t tok_facts(uint32_t f) {
     x |= TF_JOINED;
   if ((f & DP_TOK_JOINED) || (f & cap_sent) == cap_sent)
     x |= TF_FLSKIP;
-  if ((f & DP_TOK_CLASSIFIED) &&
+  if (!(f & DP_TOK_JOINED) && (f & DP_TOK_CLASSIFIED) &&
       !((f & DP_TOK_CAPITAL) && !(f & (1u << DP_TOK_CLASS_SHIFT))))
     x |= TF_TRUST;
   return x;
@@ -1764,11 +1765,14 @@ static void word_prefetch(ctx *c, word *w) {
   tab_prefetch(c->t, w->hash);
 }
 
-/* Fills the word of token tk; pw_end, prev_kept and first describe the
- * word token before it. fast: use the token's word class. */
+/* Fills word w = wv[n] (the words made so far are wv[0, n)) of token tk;
+ * prev_end, prev_kept and first describe the word token before it. fast:
+ * use the token's word class. Returns 1 (a word made), 0 (tk joined to
+ * wv[n - 1]) or -1. wv and n are the caller's locals, not c->w and c->n:
+ * the byte stores into the word would make the compiler reload those. */
 static int make_word(ctx *c, const char *text, size_t len, const dp_token *tk,
                      size_t prev_end, int prev_kept, int first, int fast,
-                     const ref_ent *refs, uint32_t nrefs) {
+                     const ref_ent *refs, uint32_t nrefs, word *wv, size_t n) {
   gap_info gi;
   /* text and len are c's, in registers: the byte stores into the word
    * below may alias c and tk */
@@ -1778,9 +1782,9 @@ static int make_word(ctx *c, const char *text, size_t len, const dp_token *tk,
   int space = gl == 1 && text[prev_end] == ' ';
   if (!space)
     analyse_gap(text + prev_end, gl, &gi);
-  if (!space && (c->n > 0) & (prev_kept != 0) & (gi.ocr_join != 0)) {
+  if (!space && (n > 0) & (prev_kept != 0) & (gi.ocr_join != 0)) {
     /* "Cham¬ bre": extend the previous word */
-    word *pw = &c->w[c->n - 1];
+    word *pw = &wv[n - 1];
     /* new term = old term + this term; the stem is the joined term */
     pw->term = term_rewrite(c, pw->term, tk->term);
     if (!pw->term)
@@ -1796,8 +1800,8 @@ static int make_word(ctx *c, const char *text, size_t len, const dp_token *tk,
     word_prefetch(c, pw);
     return 0;
   }
-  /* c->w has room for a word per token (build_words) */
-  word *w = &c->w[c->n];
+  /* wv has room for a word per token (build_words) */
+  word *w = &wv[n];
   w->hash = 0;
   w->g = NULL;
   w->slow = 0;
@@ -1838,7 +1842,7 @@ static int make_word(ctx *c, const char *text, size_t len, const dp_token *tk,
   }
   w->stem = tk->stem;
   if (space) {
-    /* prev_kept implies a word before (c->n > 0): no branch on either */
+    /* prev_kept implies a word before (n > 0): no branch on either */
     _Static_assert(GAP_SPACE == 0, "the gap below is GAP_BREAK or 0");
     w->gap = (uint8_t)(GAP_BREAK & (0u - (prev_kept == 0)));
     memset(w->elided, 0, sizeof w->elided);
@@ -1846,12 +1850,13 @@ static int make_word(ctx *c, const char *text, size_t len, const dp_token *tk,
     w->comma_gap = 0;
     w->sent = (uint8_t)first;
   } else {
-    w->gap = (uint8_t)(c->n == 0 || !prev_kept ? GAP_BREAK : gi.kind);
+    /* (prev_kept implies n > 0; both are 0 or 1 below: no branches) */
+    w->gap = (uint8_t)(prev_kept ? gi.kind : GAP_BREAK);
     memcpy(w->elided, gi.elided, sizeof w->elided);
-    w->dot_gap = (uint8_t)(prev_kept && gi.dot_only);
-    w->comma_gap = (uint8_t)(prev_kept && gi.comma_only);
+    w->dot_gap = (uint8_t)(prev_kept & gi.dot_only);
+    w->comma_gap = (uint8_t)(prev_kept & gi.comma_only);
     /* sentence start (abbreviations are looked at once cues are known) */
-    w->sent = (uint8_t)(first || gi.newline || gi.opener || gi.sent_end);
+    w->sent = (uint8_t)(first | gi.newline | gi.opener | gi.sent_end);
   }
   w->dot_after = (uint8_t)(te < len && text[te] == '.');
   w->initial =
@@ -1859,8 +1864,7 @@ static int make_word(ctx *c, const char *text, size_t len, const dp_token *tk,
                 !(te + 1 < len && text[te + 1] == '.') &&
                 (slen == 1 ||
                  (slen == 2 && ((unsigned char)surf[0] & 0xE0) == 0xC0)));
-  c->n++;
-  return 0;
+  return 1;
 }
 
 /* Offset of the first 0xC2 byte ("¬", no-break space...) of the text at or
@@ -1947,22 +1951,26 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
     size_t s = tk->start, e = tk->end;
     unsigned x = tokf[(f >> 3) & 1023u];
     fl[k] = (uint16_t)(stem_code(tk->stem) | (0u - (x >> 7)));
-    if ((x & TF_JOINED) | (s < prev_end) | (e > len) | (e <= s))
-      continue;
-    /* the class says what token_interesting would: K_INT and K_HEAD are
-     * exclusive (why = 1 or 2) */
+    /* the usual token, a word with a trusted class, in one test */
+    unsigned bad = (s < prev_end) | (e > len) | (e <= s);
     unsigned v;
-    if (__builtin_expect((x & TF_TRUST) != 0, 1))
-      v = TB_WORD | TB_CLASS | ((f >> (DP_TOK_CLASS_SHIFT + 2)) & 3);
-    else
+    if (__builtin_expect(bad | ((x & TF_TRUST) == 0), 0)) {
+      if (bad | (x & TF_JOINED))
+        continue;
       v = TB_WORD | token_why_slow(c, tk, prev_end, digit_ok);
-    /* a "¬" or a no-break space in the gap makes a word interesting */
-    if (__builtin_expect(c2 < s, 0) && s > prev_end + 1)
-      v = (v & ~TB_WHY) | 1;
+    } else {
+      /* the class says what token_interesting would: K_INT and K_HEAD are
+       * exclusive (why = 1 or 2) */
+      v = TB_WORD | TB_CLASS | ((f >> (DP_TOK_CLASS_SHIFT + 2)) & 3);
+    }
+    if (__builtin_expect(c2 < e, 0)) {
+      /* a "¬" or a no-break space in the gap makes a word interesting */
+      if (c2 < s && s > prev_end + 1)
+        v = (v & ~TB_WHY) | 1;
+      c2 = next_c2(c, e);
+    }
     tb[k + 4] = (uint8_t)v;
     prev_end = e;
-    if (__builtin_expect(c2 < e, 0))
-      c2 = next_c2(c, e);
   }
   /* 2. token k is kept when q = tb + k has (q[2] | ... | q[6]) & TB_WHY
    * (an interesting token within two) or (q[0] | q[1]) & 2 (a head three or
@@ -2006,6 +2014,8 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
   /* 3. words for the kept tokens; what lies between them is read from the
    * text; a skipped stretch breaks names */
   size_t last = (size_t)-1; /* last kept token */
+  word *const wv = c->w;
+  size_t nw = 0; /* c->n, in a register */
   for (size_t q = 0; q < nk; q++) {
     size_t k = kept[q];
     /* the word token before this one */
@@ -2015,20 +2025,21 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
     int first = p == 0;
     size_t pe = first ? 0 : tv[p - 1].end;
     int prev_kept = !first && last == p - 1;
-    if (make_word(c, text, len, &tv[k], pe, prev_kept, first,
-                  (tb[k + 4] & TB_CLASS) != 0, refs, nrefs))
+    int made = make_word(c, text, len, &tv[k], pe, prev_kept, first,
+                         (tb[k + 4] & TB_CLASS) != 0, refs, nrefs, wv, nw);
+    if (made < 0)
       return -1; /* the block is the list's (c->mem) */
+    nw += (size_t)made;
     last = k;
     /* capitalised words near word i: cb[i + 2] is word i's, in tb's bytes
      * of tokens before k (never read again: the walk above stops at k) */
-    tb[c->n + 1] = c->w[c->n - 1].cap;
+    tb[nw + 1] = wv[nw - 1].cap;
   }
+  c->n = nw;
   /* capitalised words near word i: cb[i + 2] (written above, zero before
    * the first and after the last) */
   uint8_t *cb = tb;
-  const size_t nw = c->n;
   cb[nw + 2] = cb[nw + 3] = 0;
-  word *const wv = c->w;
   /* capitalised words: the whole table; other words: cue words only, and
    * only near a capitalised word or when they may head a name. In the same
    * pass: "M. Dupont", "J. Dupont", "r. de Rivoli" (a full stop after an
@@ -2637,33 +2648,21 @@ static long code_rule(ctx *c, size_t i) {
   if (!w->cap)
     return -1;
   const char *t = TERM(c, i);
-  switch (t[0]) { /* first two letters of the prefixes */
-  case 'a':
-    if (t[1] != 'p')
-      return -1;
-    break;
-  case 'u':
-    if (t[1] != 'n' && t[1] != 'a')
-      return -1;
-    break;
-  case 'f':
-    if (t[1] != 'i')
-      return -1;
-    break;
-  case 't':
-    if (t[1] != 'a' && t[1] != 'e')
-      return -1;
-    break;
-  case 'd':
-    if (t[1] != 'e')
-      return -1;
-    break;
-  case 's':
-    if (t[1] != 't')
-      return -1;
-    break;
-  default: return -1;
-  }
+  /* the first two letters of the prefixes: bit t[1] - 'a' of
+   * second[t[0] - 'a'] (a table: a switch's jump table was most of dp_tag's
+   * mispredicted indirect jumps) */
+#define L(ch) (1u << ((ch) - 'a'))
+  static const uint32_t second[26] = {
+      ['a' - 'a'] = L('p'),          ['d' - 'a'] = L('e'),
+      ['f' - 'a'] = L('i'),          ['s' - 'a'] = L('t'),
+      ['t' - 'a'] = L('a') | L('e'), ['u' - 'a'] = L('n') | L('a')};
+#undef L
+  unsigned l0 = (unsigned char)t[0] - 'a';
+  if (l0 >= 26)
+    return -1;
+  unsigned l1 = (unsigned char)t[1] - 'a';
+  if (l1 >= 26 || !(second[l0] >> l1 & 1))
+    return -1;
   for (size_t p = 0; p < sizeof pre / sizeof pre[0]; p++) {
     if (t[0] != pre[p][0])
       continue;
@@ -3616,18 +3615,14 @@ static void scan_token(const ctx *c, size_t i, uint64_t lenmask, occ_slot *tab,
     tab[j].lower++;
 }
 
-static DP_PHASE int promote_pending(ctx *c) {
-  int any = 0;
-  for (size_t k = 0; k < c->nm && !any; k++)
-    any = c->m[k].pending || c->m[k].soft_loc;
-  if (!any)
-    return 0;
+/* promote_pending's tests, over the mentions cand[0, nc) (ascending). */
+static int promote_listed(ctx *c, const uint32_t *cand, size_t nc) {
   /* "MM. Messager et Broussan", "Churchill, Eden, Attlee": a lone word
    * coordinated with a person is a person */
   for (int dir = 0; dir < 2; dir++) {
     /* forward, then backward: a confirmed word confirms its neighbour */
-    for (size_t q = 0; q < c->nm; q++) {
-      size_t k = dir == 0 ? q : c->nm - 1 - q;
+    for (size_t q = 0; q < nc; q++) {
+      size_t k = cand[dir == 0 ? q : nc - 1 - q];
       mention *m = &c->m[k];
       if ((m->pending == 0) | (m->link_only != 0))
         continue;
@@ -3646,7 +3641,8 @@ static DP_PHASE int promote_pending(ctx *c) {
     }
   }
   /* "Guyot (Palmyre)": a lone word followed by a first name in brackets */
-  for (size_t k = 0; k < c->nm; k++) {
+  for (size_t ci = 0; ci < nc; ci++) {
+    size_t k = cand[ci];
     mention *m = &c->m[k];
     if (m->pending != 1 || m->wi != m->wj || m->wj + 1 >= c->n)
       continue;
@@ -3665,7 +3661,8 @@ static DP_PHASE int promote_pending(ctx *c) {
   }
   /* "(Dranem)": a lone name in brackets; "Martini, Dac, Gabriello": a list
    * of lone names */
-  for (size_t k = 0; k < c->nm; k++) {
+  for (size_t ci = 0; ci < nc; ci++) {
+    size_t k = cand[ci];
     mention *m = &c->m[k];
     if (m->pending != 1 || m->link_only || m->wi != m->wj)
       continue;
@@ -3714,7 +3711,8 @@ static DP_PHASE int promote_pending(ctx *c) {
   size_t ncodes = 0;
   int many = 0;
   uint64_t cfilter[16] = {0};
-  for (size_t k = 0; k < c->nm; k++) {
+  for (size_t ci = 0; ci < nc; ci++) {
+    size_t k = cand[ci];
     mention *m = &c->m[k];
     if (!recurrence_candidate(c, m))
       continue;
@@ -3764,7 +3762,8 @@ static DP_PHASE int promote_pending(ctx *c) {
     return -1;
   if (tab == small)
     memset(small, 0, size * sizeof *tab);
-  for (size_t k = 0; k < c->nm; k++) {
+  for (size_t ci = 0; ci < nc; ci++) {
+    size_t k = cand[ci];
     const mention *m = &c->m[k];
     if (!recurrence_candidate(c, m))
       continue;
@@ -3815,7 +3814,8 @@ static DP_PHASE int promote_pending(ctx *c) {
       if (cfilter[cb >> 6] >> (cb & 63) & 1)
         scan_token(c, k, lenmask, tab, mask);
     }
-  for (size_t k = 0; k < c->nm; k++) {
+  for (size_t ci = 0; ci < nc; ci++) {
+    size_t k = cand[ci];
     mention *m = &c->m[k];
     if (!recurrence_candidate(c, m))
       continue;
@@ -3832,6 +3832,28 @@ static DP_PHASE int promote_pending(ctx *c) {
   if (tab != small)
     free(tab);
   return 0;
+}
+
+/* The recurrence and coordination tests of the pending words. They look at
+ * the mentions pending or soft_loc on entry only (neither becomes nonzero
+ * in them), listed once without a branch each, instead of testing every
+ * mention in each of their loops (the tests follow the text: mispredicted).
+ */
+static DP_PHASE int promote_pending(ctx *c) {
+  /* c->st (find_mentions' starters, done with) has room for c->n indices,
+   * and mentions do not overlap */
+  uint32_t *cand = c->nm <= c->n ? c->st : malloc(c->nm * sizeof *cand);
+  if (!cand)
+    return -1;
+  size_t nc = 0;
+  for (size_t k = 0; k < c->nm; k++) {
+    cand[nc] = (uint32_t)k;
+    nc += (c->m[k].pending | c->m[k].soft_loc) != 0;
+  }
+  int rc = nc > 0 ? promote_listed(c, cand, nc) : 0;
+  if (cand != c->st)
+    free(cand);
+  return rc;
 }
 
 /* Second pass: gazetteer canonicals for persons, short forms linked to the
@@ -3886,8 +3908,10 @@ static DP_PHASE int link_mentions(ctx *c) {
   size_t size = 16;
   while (size < c->nm * 2 + 2)
     size *= 2;
-  sn_slot small[64];
-  sn_slot *tab = size <= 64 ? small : calloc(size, sizeof *tab);
+  /* (on the stack up to 127 mentions: a quarter of the articles have more
+   * than 31, and calloc and free cost ~2,500 instructions a call) */
+  sn_slot small[256];
+  sn_slot *tab = size <= 256 ? small : calloc(size, sizeof *tab);
   if (!tab)
     return -1;
   if (tab == small)

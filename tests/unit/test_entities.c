@@ -848,6 +848,48 @@ static void test_list_memory(void **state) {
   free(huge.p);
 }
 
+/* Fifth speed round: the code rule's first-letter table (every prefix,
+ * with near misses of each first letter) and the list of pending mentions
+ * promote_pending walks (coordinations in both directions, lists, brackets
+ * and recurrences among other mentions); the wants are the previous
+ * version's output. */
+static void test_speed5(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      {"Les groupes TA505, DEV-0537, UAC-0056, STORM-0558 et TEMP8 frappent.",
+       "ORG 12-17 \"TA505\" => TA505 | ORG 19-27 \"DEV-0537\" => DEV0537 | ORG "
+       "29-37 \"UAC-0056\" => UAC0056 | ORG 39-49 \"STORM-0558\" => STORM0558 "
+       "| ORG 53-58 \"TEMP8\" => TEMP8"},
+      {"Les groupes UNC 2452, FIN-7 et APT31 contre Apache, Unesco, Uaxy, "
+       "Fidal, Tapie, Tellier, Devos, Stanley et Storm.",
+       "ORG 12-20 \"UNC 2452\" => UNC2452 | ORG 22-27 \"FIN-7\" => FIN7 | ORG "
+       "31-36 \"APT31\" => APT31 | ORG 52-58 \"Unesco\" => Unesco | PER 60-64 "
+       "\"Uaxy\" => Uaxy | PER 66-71 \"Fidal\" => Fidal | PER 73-78 \"Tapie\" "
+       "=> Tapie | PER 80-87 \"Tellier\" => Tellier | PER 89-94 \"Devos\" => "
+       "Devos | PER 96-103 \"Stanley\" => Stanley | PER 107-112 \"Storm\" => "
+       "Storm"},
+      {"Selon Emmanuel Macron, Broussan et Messager ont vu Lyon. Puis "
+       "Martini, Dac, Gabriello et (Dranem) avec Guyot (Palmyre) et Pradel. "
+       "Enfin Broussan revient, Pradel aussi.",
+       "PER 6-21 \"Emmanuel Macron\" => Emmanuel Macron | PER 23-31 "
+       "\"Broussan\" => Broussan | PER 35-43 \"Messager\" => Messager | LOC "
+       "51-55 \"Lyon\" => Lyon | PER 62-69 \"Martini\" => Martini | PER 71-74 "
+       "\"Dac\" => Dac | PER 76-85 \"Gabriello\" => Gabriello | PER 90-96 "
+       "\"Dranem\" => Dranem | PER 103-118 \"Guyot (Palmyre)\" => Guyot | PER "
+       "122-128 \"Pradel\" => Pradel | PER 136-144 \"Broussan\" => Broussan | "
+       "PER 154-160 \"Pradel\" => Pradel"},
+      {"MM. Messager et Broussan, Xavier Bertrand et Pichon, Pichon et "
+       "Mme Lefèvre. Le Pichon rit, Pichon chante à Vesoul, à Gorron.",
+       "PER 0-12 \"MM. Messager\" => Messager | PER 16-24 \"Broussan\" => "
+       "Broussan | PER 26-41 \"Xavier Bertrand\" => Xavier Bertrand | PER "
+       "45-51 \"Pichon\" => Pichon | PER 53-59 \"Pichon\" => Pichon | PER "
+       "63-75 \"Mme Lefèvre\" => Lefèvre | PER 80-86 \"Pichon\" => Pichon | "
+       "PER 92-98 \"Pichon\" => Pichon | LOC 109-115 \"Vesoul\" => Vesoul | "
+       "LOC 120-126 \"Gorron\" => Gorron"},
+  };
+  RUN(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_persons),
@@ -868,6 +910,7 @@ int main(void) {
       cmocka_unit_test(test_window_alignment),
       cmocka_unit_test(test_recurrence_scan),
       cmocka_unit_test(test_list_memory),
+      cmocka_unit_test(test_speed5),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
