@@ -1,8 +1,10 @@
 /* analyzer.c — French text analysis (see analyzer.h and docs/analyzer.md).
  *
  * One pass over the bytes:
- *  1. the scanner decodes each code point once (ASCII inline) and classifies
- *     it (letter, digit, mark, apostrophe, hyphen, dot, comma, space...);
+ *  1. the scanner decodes each code point once (ASCII inline, classes of
+ *     U+0080..U+07FF and U+2000..U+207F remembered per analyzer) and
+ *     classifies it (letter, digit, mark, apostrophe, hyphen, dot, comma,
+ *     space...);
  *  2. "raw words" are maximal runs of letters/digits/marks; raw words joined
  *     by a single connector (' ’ ʼ - . , or a space between digit groups)
  *     form a chunk;
@@ -22,6 +24,9 @@
 
 #include <libstemmer.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "stoplist.h"
 #include "text.h"
@@ -95,11 +100,15 @@ void dp_tokens_free(dp_tokens *t) {
 /* The word cache: slots[] is an open-addressing table of 64-bit values,
  * (hash tag << 32) | pool offset, 0 = empty; it stays small enough to sit in
  * the CPU cache. Each pool record holds, contiguously: a header (key, lower,
- * term and stem lengths as uint16, stop flag as one byte, then the token
- * flags of the classifier's value as a uint32, 0 without a classifier), then
- * the key bytes, then lower, term and stem each NUL-terminated, so a hit
- * touches one or two cache lines. */
+ * term and stem lengths as uint16, a flags byte (REC_STOP: stopword,
+ * REC_STEM_IS_TERM: the stem equals the term and is not stored again), then
+ * the token flags of the classifier's value as a uint32, 0 without a
+ * classifier), then the key bytes, then term, stem (unless equal to the
+ * term) and lower, each NUL-terminated, so a hit touches one or two cache
+ * lines and a token's term and stem are copied from it in one go. */
 #define REC_HDR 13
+#define REC_STOP 1
+#define REC_STEM_IS_TERM 2
 /* What the analyzer knows about one word (pointers valid until the next
  * cache insertion). */
 struct winfo {
@@ -148,6 +157,9 @@ struct unit {
   uint8_t has_space;   /* number glued with a group space */
 };
 
+#define CLS_MEMO (0x800 + 0x80)
+#define CLS_KNOWN 0x80
+
 struct dp_analyzer {
   struct sb_stemmer *stemmer; /* Snowball French, UTF-8 */
   dp_text_scratch sc;         /* code point scratch for folding */
@@ -164,6 +176,11 @@ struct dp_analyzer {
   size_t wcap;
   struct unit *u; /* current chunk's units */
   size_t ucap;
+  /* classes of the code points U+0080..U+07FF (Latin-1, accents, Greek,
+   * Cyrillic...) and U+2000..U+207F (spaces, dashes, quotes), as found by
+   * cp_class on first use, for the scanner's fast path: 0 = not yet known,
+   * else CLS_KNOWN | (upper << 4) | enum cls */
+  uint8_t cls_memo[CLS_MEMO];
   dp_word_classifier classify; /* optional word classifier, or NULL */
   const void *classify_ctx;    /* its context */
   /* per dp_analyze call */
@@ -431,16 +448,18 @@ static int cache_grow(dp_analyzer *a) {
 DP_HOT void winfo_from_rec(const char *rec, struct winfo *wi) {
   uint16_t len[4];
   memcpy(len, rec, sizeof len);
+  unsigned f = (unsigned char)rec[8];
   const char *p = rec + REC_HDR + len[0];
-  wi->lower = p;
-  wi->llen = len[1];
-  p += len[1] + 1;
   wi->term = p;
   wi->tlen = len[2];
   p += len[2] + 1;
-  wi->stem = p;
+  wi->stem = f & REC_STEM_IS_TERM ? wi->term : p;
   wi->slen = len[3];
-  wi->stop = rec[8];
+  if (!(f & REC_STEM_IS_TERM))
+    p += len[3] + 1;
+  wi->lower = p;
+  wi->llen = len[1];
+  wi->stop = (int)(f & REC_STOP);
   memcpy(&wi->cls, rec + 9, sizeof wi->cls);
   wi->cached = 1;
 }
@@ -477,7 +496,10 @@ static inline int same_bytes(const char *x, const char *y, size_t n) {
 /* Appends a record; returns its offset, or UINT32_MAX (no memory). */
 static uint32_t pool_add(dp_analyzer *a, const char *key, size_t klen, int stop,
                          uint32_t cls) {
-  size_t need = REC_HDR + klen + a->lower.len + a->term.len + a->stem.len + 3;
+  int same = a->stem.len == a->term.len &&
+             memcmp(a->stem.s, a->term.s, a->term.len) == 0;
+  size_t need = REC_HDR + klen + a->lower.len + a->term.len + 2 +
+                (same ? 0 : a->stem.len + 1);
   if ((a->pool_len & (POOL_BLOCK - 1)) + need > POOL_BLOCK)
     a->pool_len = (a->pool_len | (POOL_BLOCK - 1)) + 1; /* next block */
   size_t b = a->pool_len >> POOL_BLOCK_BITS;
@@ -497,16 +519,18 @@ static uint32_t pool_add(dp_analyzer *a, const char *key, size_t klen, int stop,
   uint16_t len[4] = {(uint16_t)klen, (uint16_t)a->lower.len,
                      (uint16_t)a->term.len, (uint16_t)a->stem.len};
   memcpy(r, len, sizeof len);
-  r[8] = (char)stop;
+  r[8] = (char)((stop ? REC_STOP : 0) | (same ? REC_STEM_IS_TERM : 0));
   memcpy(r + 9, &cls, sizeof cls);
   r += REC_HDR;
   memcpy(r, key, klen);
   r += klen;
-  memcpy(r, a->lower.s, a->lower.len + 1);
-  r += a->lower.len + 1;
   memcpy(r, a->term.s, a->term.len + 1);
   r += a->term.len + 1;
-  memcpy(r, a->stem.s, a->stem.len + 1);
+  if (!same) {
+    memcpy(r, a->stem.s, a->stem.len + 1);
+    r += a->stem.len + 1;
+  }
+  memcpy(r, a->lower.s, a->lower.len + 1);
   a->pool_len += need;
   return off;
 }
@@ -660,10 +684,53 @@ static const uint8_t ascii_cls[128] = {
 #undef U_
 #undef D_
 
-static void classify_cp(const dp_analyzer *a, size_t i, struct chr *c);
+/* (upper << 4) | enum cls of code point cp (valid), through utf8proc. */
+static uint8_t cp_class(int32_t cp) {
+  switch (cp) {
+  case 0x2019:
+  case 0x02BC: return C_APOS;
+  case 0x2010:
+  case 0x2011: return C_HYPHEN;
+  case 0x00A0:
+  case 0x202F:
+  case 0x2009: return C_SPACE;
+  case 0x2026: return C_END;
+  case 0x0085:
+  case 0x2028:
+  case 0x2029: return C_NL;
+  case 0x00AD:
+  case 0x200C:
+  case 0x200D: return C_IGN;
+  default: break;
+  }
+  switch (utf8proc_category(cp)) {
+  case UTF8PROC_CATEGORY_LU:
+  case UTF8PROC_CATEGORY_LT: return C_LETTER | 0x10;
+  case UTF8PROC_CATEGORY_LL:
+  case UTF8PROC_CATEGORY_LM:
+  case UTF8PROC_CATEGORY_LO:
+  case UTF8PROC_CATEGORY_NL:
+  case UTF8PROC_CATEGORY_NO: return C_LETTER;
+  case UTF8PROC_CATEGORY_ND: return C_DIGIT;
+  case UTF8PROC_CATEGORY_MN:
+  case UTF8PROC_CATEGORY_MC:
+  case UTF8PROC_CATEGORY_ME: return C_MARK;
+  default: return C_SEP;
+  }
+}
 
-static inline void classify(const dp_analyzer *a, size_t i, struct chr *c) {
-  unsigned char b = (unsigned char)a->text[i];
+/* cp_class of cp, memoised at a->cls_memo[idx]. */
+static uint8_t memo_class(dp_analyzer *a, size_t idx, int32_t cp) {
+  uint8_t v = (uint8_t)(CLS_KNOWN | cp_class(cp));
+  a->cls_memo[idx] = v;
+  return v;
+}
+
+static void classify_cp(dp_analyzer *a, size_t i, struct chr *c);
+
+static inline void classify(dp_analyzer *a, size_t i, struct chr *c) {
+  const unsigned char *p = (const unsigned char *)a->text + i;
+  unsigned char b = p[0];
   if (b < 0x80) {
     uint8_t k = ascii_cls[b];
     c->cp = b;
@@ -672,11 +739,33 @@ static inline void classify(const dp_analyzer *a, size_t i, struct chr *c) {
     c->cls = k & 0x0f;
     return;
   }
-  classify_cp(a, i, c);
+  /* Fast path, what classify_cp would find: a well-formed 2-byte sequence
+   * (U+0080..U+07FF), or E2 80..81 xx (U+2000..U+207F), by the memo. */
+  size_t left = a->len - i, idx;
+  int32_t cp;
+  if (b >= 0xC2 && b < 0xE0 && left >= 2 && (p[1] & 0xC0) == 0x80) {
+    cp = (int32_t)((b & 0x1Fu) << 6 | (p[1] & 0x3Fu));
+    idx = (size_t)cp;
+    c->n = 2;
+  } else if (b == 0xE2 && left >= 3 && (p[1] & 0xFE) == 0x80 &&
+             (p[2] & 0xC0) == 0x80) {
+    cp = (int32_t)(0x2000u | (p[1] & 1u) << 6 | (p[2] & 0x3Fu));
+    idx = 0x800 + (size_t)(cp - 0x2000);
+    c->n = 3;
+  } else {
+    classify_cp(a, i, c);
+    return;
+  }
+  uint8_t v = a->cls_memo[idx];
+  if (!v)
+    v = memo_class(a, idx, cp);
+  c->cp = cp;
+  c->upper = (v >> 4) & 1;
+  c->cls = v & 0x0f;
 }
 
-/* classify() of a byte >= 0x80. */
-static void classify_cp(const dp_analyzer *a, size_t i, struct chr *c) {
+/* classify() of a byte >= 0x80 outside its fast path. */
+static void classify_cp(dp_analyzer *a, size_t i, struct chr *c) {
   const unsigned char *p = (const unsigned char *)a->text + i;
   int32_t cp;
   c->n = (uint8_t)dp_utf8_decode(p, a->len - i, &cp);
@@ -685,66 +774,61 @@ static void classify_cp(const dp_analyzer *a, size_t i, struct chr *c) {
   c->cls = C_SEP;
   if (cp < 0)
     return;
-  switch (cp) {
-  case 0x2019:
-  case 0x02BC: c->cls = C_APOS; return;
-  case 0x2010:
-  case 0x2011: c->cls = C_HYPHEN; return;
-  case 0x00A0:
-  case 0x202F:
-  case 0x2009: c->cls = C_SPACE; return;
-  case 0x2026: c->cls = C_END; return;
-  case 0x0085:
-  case 0x2028:
-  case 0x2029: c->cls = C_NL; return;
-  case 0x00AD:
-  case 0x200C:
-  case 0x200D: c->cls = C_IGN; return;
-  default: break;
-  }
-  switch (utf8proc_category(cp)) {
-  case UTF8PROC_CATEGORY_LU:
-  case UTF8PROC_CATEGORY_LT: c->upper = 1; /* fall through */
-  case UTF8PROC_CATEGORY_LL:
-  case UTF8PROC_CATEGORY_LM:
-  case UTF8PROC_CATEGORY_LO:
-  case UTF8PROC_CATEGORY_NL:
-  case UTF8PROC_CATEGORY_NO: c->cls = C_LETTER; break;
-  case UTF8PROC_CATEGORY_ND: c->cls = C_DIGIT; break;
-  case UTF8PROC_CATEGORY_MN:
-  case UTF8PROC_CATEGORY_MC:
-  case UTF8PROC_CATEGORY_ME: c->cls = C_MARK; break;
-  default: break;
-  }
+  uint8_t v = cp_class(cp);
+  c->upper = (v >> 4) & 1;
+  c->cls = v & 0x0f;
 }
 
 static int is_word_start(int cls) {
   return cls == C_LETTER || cls == C_DIGIT;
 }
 
-/* Scans the raw word starting at i (a letter or digit). */
-DP_HOT size_t scan_raw(const dp_analyzer *a, size_t i, struct rawword *w) {
+/* Scans the raw word starting at i, whose first character (a letter or
+ * digit) the caller classified: c0. */
+DP_HOT size_t scan_raw(dp_analyzer *a, size_t i, const struct chr *c0,
+                       struct rawword *w) {
   struct chr c;
   const unsigned char *t = (const unsigned char *)a->text;
-  memset(w, 0, sizeof *w);
   w->s = i;
-  classify(a, i, &c);
-  w->first_upper = c.upper;
-  w->first_digit = c.cls == C_DIGIT;
+  w->first_upper = c0->upper;
+  w->first_digit = c0->cls == C_DIGIT;
+  w->glued = 0;
+  w->nletters = c0->cls == C_LETTER;
+  w->nupper = c0->upper;
+  w->ndigits = c0->cls == C_DIGIT;
+  i += c0->n;
   /* Scraped paragraphs are often glued without a space or a full stop
    * ("corpsIl", "participationC'est"): a word of at least 4 lower-case
    * letters followed by a capital is cut there (a new sentence starts).
    * "iPhone", "eBay", "macOS" (shorter lower-case starts) and "YouTube",
    * "McLaren" (capital first) stay whole. */
-  int lower_only = !c.upper && c.cls == C_LETTER;
+  int lower_only = !c0->upper && c0->cls == C_LETTER;
   while (i < a->len) {
     unsigned char b = t[i];
     if (b < 0x80) {               /* ASCII inline */
       if (b >= 'a' && b <= 'z') { /* the run of them, in a tight loop */
         size_t r = i;
-        do
+        i++;
+#ifdef __SSE2__
+        /* 16 bytes at a time while they are all a-z: x - ('a' + 128) as
+         * signed bytes maps 'a'..'z' to -128..-103 and nothing else */
+        while (i + 16 <= a->len) {
+          __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+          __m128i x = _mm_sub_epi8(v, _mm_set1_epi8((char)('a' + 128)));
+          unsigned m = (unsigned)_mm_movemask_epi8(
+              _mm_cmplt_epi8(x, _mm_set1_epi8((char)(-128 + 26))));
+          if (m != 0xFFFFu) {
+            i += (size_t)__builtin_ctz(~m);
+            goto run_done;
+          }
+          i += 16;
+        }
+#endif
+        while (i < a->len && (unsigned)(t[i] - 'a') < 26u)
           i++;
-        while (i < a->len && (unsigned)(t[i] - 'a') < 26u);
+#ifdef __SSE2__
+      run_done:
+#endif
         w->nletters += (uint32_t)(i - r);
         continue;
       } else if (b >= 'A' && b <= 'Z') {
@@ -888,7 +972,9 @@ static dp_token *push_token(dp_analyzer *a) {
   return tok;
 }
 
-static const char *arena_str(dp_analyzer *a, const char *s, size_t n) {
+/* n bytes of out's arena (NULL and a->failed set on allocation failure):
+ * the common case, room in the current block, inline. */
+static char *arena_take_slow(dp_analyzer *a, size_t n) {
   if (!a->out->arena) {
     a->out->arena = calloc(1, sizeof *a->out->arena);
     if (!a->out->arena) {
@@ -896,39 +982,89 @@ static const char *arena_str(dp_analyzer *a, const char *s, size_t n) {
       return NULL;
     }
   }
-  char *p = arena_alloc(a->out->arena, n + 1);
-  if (!p) {
+  char *p = arena_alloc(a->out->arena, n);
+  if (!p)
     a->failed = 1;
-    return NULL;
-  }
-  memcpy(p, s, n);
-  p[n] = '\0';
   return p;
 }
 
-/* Sets term and stem of tok (copies into the arena). */
+DP_HOT char *arena_take(dp_analyzer *a, size_t n) {
+  struct dp_arena *ar = a->out->arena;
+  struct dp_arena_blk *b;
+  if (ar && (b = ar->cur) != NULL && b->cap - b->used >= n) {
+    char *p = b->data + b->used;
+    b->used += n;
+    return p;
+  }
+  return arena_take_slow(a, n);
+}
+
+/* memcpy(d, s, n) of non-overlapping buffers; the short strings of tokens
+ * are copied inline (a libc call costs more than the copy). */
+DP_HOT void copy_bytes(char *d, const char *s, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t x, y;
+    memcpy(&x, s, 8);
+    memcpy(&y, s + n - 8, 8);
+    memcpy(d, &x, 8);
+    memcpy(d + n - 8, &y, 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t x, y;
+    memcpy(&x, s, 4);
+    memcpy(&y, s + n - 4, 4);
+    memcpy(d, &x, 4);
+    memcpy(d + n - 4, &y, 4);
+  } else if (n < 4) {
+    for (size_t i = 0; i < n; i++)
+      d[i] = s[i];
+  } else {
+    memcpy(d, s, n);
+  }
+}
+
+/* Sets term and stem of tok (copies into the arena: one string when they
+ * are equal, else both, one after the other). */
 static int set_strings(dp_analyzer *a, dp_token *tok, const char *term,
                        size_t tlen, const char *stem, size_t slen) {
-  tok->term = arena_str(a, term, tlen);
-  if (!tok->term)
+  int same = slen == tlen && memcmp(term, stem, tlen) == 0;
+  char *p = arena_take(a, tlen + 1 + (same ? 0 : slen + 1));
+  if (!p)
     return -1;
-  if (slen == tlen && memcmp(term, stem, tlen) == 0)
-    tok->stem = tok->term;
-  else if (!(tok->stem = arena_str(a, stem, slen)))
-    return -1;
+  copy_bytes(p, term, tlen);
+  p[tlen] = '\0';
+  tok->term = p;
+  if (same) {
+    tok->stem = p;
+  } else {
+    copy_bytes(p + tlen + 1, stem, slen);
+    p[tlen + 1 + slen] = '\0';
+    tok->stem = p + tlen + 1;
+  }
   return 0;
 }
 
 /* Sets term and stem of tok from a word's info: in lean mode the strings of
- * a cached word are not copied (the cache's records never move). */
-static int set_strings_wi(dp_analyzer *a, dp_token *tok,
+ * a cached word are not copied (the cache's records never move); else a
+ * cached word's term and stem, contiguous in its record (the stem not
+ * repeated when equal), are copied in one go. */
+DP_HOT int set_strings_wi(dp_analyzer *a, dp_token *tok,
                           const struct winfo *wi) {
-  if (a->lean && wi->cached) {
+  if (!wi->cached)
+    return set_strings(a, tok, wi->term, wi->tlen, wi->stem, wi->slen);
+  if (a->lean) {
     tok->term = wi->term;
     tok->stem = wi->stem;
     return 0;
   }
-  return set_strings(a, tok, wi->term, wi->tlen, wi->stem, wi->slen);
+  int same = wi->stem == wi->term;
+  size_t n = wi->tlen + 1 + (same ? 0 : wi->slen + 1);
+  char *p = arena_take(a, n);
+  if (!p)
+    return -1;
+  copy_bytes(p, wi->term, n);
+  tok->term = p;
+  tok->stem = same ? p : p + wi->tlen + 1;
+  return 0;
 }
 
 DP_HOT uint32_t unit_flags(const dp_analyzer *a, const struct unit *u) {
@@ -974,15 +1110,28 @@ static int number_term(dp_analyzer *a, const struct unit *u, dp_strbuf *out) {
     if (run != 3)
       dot_groups = 0;
   }
-  size_t i = u->s;
+  if (dp_strbuf_reserve(&a->key, u->e - u->s) != 0)
+    return -1;
+  char *k = a->key.s;
+  size_t i = u->s, o = 0;
   while (i < u->e) {
+    unsigned char b = (unsigned char)a->text[i];
+    if (b < 0x80) { /* the only ASCII C_SPACE is ' ' */
+      if (b != ' ' && !(dot_groups && b == '.'))
+        k[o++] = (char)b;
+      i++;
+      continue;
+    }
     struct chr c;
     classify(a, i, &c);
-    if (c.cls != C_SPACE && !(dot_groups && c.cp == '.') &&
-        dp_strbuf_append(&a->key, a->text + i, c.n) != 0)
-      return -1;
+    if (c.cls != C_SPACE) {
+      memcpy(k + o, a->text + i, c.n);
+      o += c.n;
+    }
     i += c.n;
   }
+  k[o] = '\0';
+  a->key.len = o;
   return dp_text_fold(&a->sc, a->key.s, a->key.len, out);
 }
 
@@ -1404,34 +1553,53 @@ static int cue_at(const dp_tokens *t, size_t i, const char *text, size_t len) {
   return 0;
 }
 
+/* Offset of the first '©' (C2 A9) of t[from,len), or len. */
+static size_t find_copyright(const char *t, size_t len, size_t from) {
+  while (from + 1 < len) {
+    const char *p = memchr(t + from, '\xC2', len - from - 1);
+    if (!p)
+      break;
+    from = (size_t)(p - t);
+    if (t[from + 1] == '\xA9')
+      return from;
+    from++;
+  }
+  return len;
+}
+
 static void mark_furniture(const char *text, size_t len, dp_tokens *t,
                            size_t first) {
   int in = 0, copy = 0;
   size_t max_end = 0;
+  /* the first '©' at or after cfrom (the gaps between tokens rarely hold
+   * one: it is found once, not looked for byte by byte in every gap) */
+  size_t cfrom = 0, cat = find_copyright(text, len, 0);
   for (size_t i = first; i < t->n; i++) {
     dp_token *tok = &t->v[i];
     size_t gs = max_end < tok->start ? max_end : tok->start;
-    int nl = 0, cpy = 0; /* a line break, a © in the gap */
-    for (size_t g = gs; g < tok->start; g++) {
-      if (text[g] == '\n')
-        nl = 1;
-      else if (text[g] == '\xC2' && g + 1 < tok->start && text[g + 1] == '\xA9')
-        cpy = 1;
+    if (gs < cfrom || cat < gs) {
+      cfrom = gs;
+      cat = find_copyright(text, len, gs);
     }
+    int cpy = cat + 1 < tok->start; /* a © in the gap [gs, start) */
     int newsent = (tok->flags & DP_TOK_SENT_START) && tok->start >= max_end;
-    if (in && (nl || newsent ||
-               (copy && memchr(text + gs, ')', tok->start - gs) != NULL)))
-      in = 0;
-    if (!in) {
-      if (cpy) {
-        in = copy = 1;
-      } else if (newsent && cue_at(t, i, text, len)) {
-        in = 1;
-        copy = 0;
+    if (in || cpy || newsent) {
+      /* a line break in the gap */
+      int nl = memchr(text + gs, '\n', tok->start - gs) != NULL;
+      if (in && (nl || newsent ||
+                 (copy && memchr(text + gs, ')', tok->start - gs) != NULL)))
+        in = 0;
+      if (!in) {
+        if (cpy) {
+          in = copy = 1;
+        } else if (newsent && cue_at(t, i, text, len)) {
+          in = 1;
+          copy = 0;
+        }
       }
+      if (in)
+        tok->flags |= DP_TOK_FURNITURE;
     }
-    if (in)
-      tok->flags |= DP_TOK_FURNITURE;
     if (tok->end > max_end)
       max_end = tok->end;
   }
@@ -1474,7 +1642,7 @@ static uint32_t analyze(dp_analyzer *a, const char *text, size_t len,
       a->failed = 1;
       break;
     }
-    size_t j = scan_raw(a, i, &a->w[0]);
+    size_t j = scan_raw(a, i, &c, &a->w[0]);
     if (a->w[0].nletters > 0 && !a->w[0].glued &&
         (j >= a->len || ((unsigned char)text[j] < 0x80 &&
                          (ascii_cls[(unsigned char)text[j]] == C_SPACE ||
@@ -1522,7 +1690,7 @@ static uint32_t analyze(dp_analyzer *a, const char *text, size_t len,
             (!first_group && cl != 3))
           break;
         struct rawword peek;
-        scan_raw(a, j + c.n, &peek);
+        scan_raw(a, j + c.n, &nc, &peek);
         if (peek.e - peek.s != 3 || !ascii_digits_only(a, &peek))
           break;
       }
@@ -1532,7 +1700,7 @@ static uint32_t analyze(dp_analyzer *a, const char *text, size_t len,
         a->failed = 1;
         break;
       }
-      j = scan_raw(a, j, &a->w[k]);
+      j = scan_raw(a, j, &nc, &a->w[k]);
       k++;
     }
     if (a->failed)

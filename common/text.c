@@ -126,6 +126,69 @@ static int scratch_reserve(dp_text_scratch *sc, size_t need) {
 /* Longest decomposition of one code point under NFKC (U+FDFA: 18). */
 #define DP_MAX_DECOMP 32
 
+static int fold_ref(dp_text_scratch *sc, const char *s, size_t len,
+                    dp_strbuf *out, int strip);
+
+/* The fast path's result for U+00C0 + k (k < 64) alone: *r, *rn bytes;
+ * returns 0, or -1 (no memory, or a result too long for the table: the
+ * caller takes the general path). */
+static int latin1_char(dp_text_scratch *sc, unsigned k, int strip,
+                       const char **r, size_t *rn) {
+  if (!sc->latin1_n[strip][k]) {
+    char in[2] = {(char)0xC3, (char)(0x80 + k)};
+    /* on the stack, never grown: fold_ref reserves at most 4 bytes for each
+     * of at most DP_MAX_DECOMP code points, and the NUL */
+    char buf[4 * DP_MAX_DECOMP + 1];
+    dp_strbuf one = {buf, 0, sizeof buf};
+    if (fold_ref(sc, in, 2, &one, strip) != 0 || one.len > 4)
+      return -1;
+    if (one.len)
+      memcpy(sc->latin1[strip][k], one.s, one.len);
+    sc->latin1_n[strip][k] = (uint8_t)(one.len + 1);
+  }
+  *r = sc->latin1[strip][k];
+  *rn = (size_t)sc->latin1_n[strip][k] - 1;
+  return 0;
+}
+
+/* Latin-1 fast path: s[0,len) holds only ASCII and U+00C0..U+00FF (C3 80..
+ * C3 BF) from byte `from` on (ASCII before). Such characters neither
+ * compose nor reorder with each other under NFKC (they are all starters),
+ * so the text folds character by character: ASCII lower-cased, the others
+ * as the general path folds each alone (ß -> ss, é -> é or e, æ -> æ or ae).
+ * Returns 1 when done, 0 when the text is not of that kind, -1 on failure. */
+static int fold_latin1(dp_text_scratch *sc, const char *s, size_t len,
+                       size_t from, dp_strbuf *out, int strip) {
+  const unsigned char *p = (const unsigned char *)s;
+  for (size_t i = from; i < len; i++) {
+    if (p[i] < 0x80)
+      continue;
+    if (p[i] != 0xC3 || i + 1 >= len || (p[i + 1] & 0xC0) != 0x80)
+      return 0;
+    i++;
+  }
+  /* each 2-byte character gives at most 4 bytes */
+  if (dp_strbuf_reserve(out, len * 2) != 0)
+    return -1;
+  size_t o = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      out->s[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      continue;
+    }
+    const char *r;
+    size_t rn;
+    if (latin1_char(sc, (unsigned)(p[++i] - 0x80), strip, &r, &rn) != 0)
+      return 0;
+    for (size_t k = 0; k < rn; k++)
+      out->s[o++] = r[k];
+  }
+  out->len = o;
+  out->s[o] = '\0';
+  return 1;
+}
+
 static int fold_impl(dp_text_scratch *sc, const char *s, size_t len,
                      dp_strbuf *out, int strip) {
   out->len = 0;
@@ -145,6 +208,20 @@ static int fold_impl(dp_text_scratch *sc, const char *s, size_t len,
     out->s[len] = '\0';
     return 0;
   }
+  int rc = fold_latin1(sc, s, len, i, out, strip);
+  if (rc != 0)
+    return rc < 0 ? -1 : 0;
+  return fold_ref(sc, s, len, out, strip);
+}
+
+/* The general path, through utf8proc. */
+static int fold_ref(dp_text_scratch *sc, const char *s, size_t len,
+                    dp_strbuf *out, int strip) {
+  out->len = 0;
+  if (dp_strbuf_reserve(out, len) != 0)
+    return -1;
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i;
   utf8proc_option_t opts = UTF8PROC_STABLE | UTF8PROC_COMPAT |
                            UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
                            UTF8PROC_IGNORE;
@@ -205,6 +282,16 @@ int dp_text_lower(dp_text_scratch *sc, const char *s, size_t len,
 int dp_text_fold(dp_text_scratch *sc, const char *s, size_t len,
                  dp_strbuf *out) {
   return fold_impl(sc, s, len, out, 1);
+}
+
+int dp_text_lower_ref(dp_text_scratch *sc, const char *s, size_t len,
+                      dp_strbuf *out) {
+  return fold_ref(sc, s, len, out, 0);
+}
+
+int dp_text_fold_ref(dp_text_scratch *sc, const char *s, size_t len,
+                     dp_strbuf *out) {
+  return fold_ref(sc, s, len, out, 1);
 }
 
 char *dp_text_fold_dup(const char *s, size_t len) {

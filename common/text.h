@@ -50,6 +50,12 @@ void dp_strbuf_free(dp_strbuf *b);
 typedef struct dp_text_scratch {
   int32_t *cp; /* code points */
   size_t cap;  /* allocated code points */
+  /* The Latin-1 fast path of dp_text_lower/dp_text_fold (text of ASCII and
+   * U+00C0..U+00FF only, folded character by character): what the general
+   * path gives for each of U+00C0..U+00FF alone, found on first use.
+   * latin1_n[strip][c - 0xC0] = its length + 1 (0: not yet known). */
+  uint8_t latin1_n[2][64];
+  char latin1[2][64][4];
 } dp_text_scratch;
 
 void dp_text_scratch_free(dp_text_scratch *sc);
@@ -63,6 +69,13 @@ int dp_text_lower(dp_text_scratch *sc, const char *s, size_t len,
  * Returns 0 or -1 (no memory). */
 int dp_text_fold(dp_text_scratch *sc, const char *s, size_t len,
                  dp_strbuf *out);
+
+/* dp_text_lower and dp_text_fold through utf8proc alone, without their
+ * ASCII and Latin-1 fast paths (tests compare the fast paths with them). */
+int dp_text_lower_ref(dp_text_scratch *sc, const char *s, size_t len,
+                      dp_strbuf *out);
+int dp_text_fold_ref(dp_text_scratch *sc, const char *s, size_t len,
+                     dp_strbuf *out);
 
 /* Convenience: returns the malloc'd folded form of s[0,len) (caller frees),
  * NULL on allocation failure. Allocates its own scratch: not for hot loops. */

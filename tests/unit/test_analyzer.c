@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <utf8proc.h>
 #include <zlib.h>
 
 #include "analyzer.h"
@@ -477,6 +478,105 @@ static void test_invalid_utf8(void **state) {
   dp_text_scratch_free(&sc);
 }
 
+/* The scanner's fast path for U+0080..U+07FF and U+2000..U+207F (classes
+ * remembered per analyzer on first use) against the rules of
+ * docs/analyzer.md read from utf8proc here: every such character between
+ * "ab" and "cd", analysed twice by a fresh analyzer (the first time fills
+ * its memory, the second reads it), and at the end of the text, also cut
+ * short (a truncated sequence is a separator byte). */
+static void test_char_classes(void **state) {
+  (void)state;
+  dp_analyzer *a = NULL;
+  assert_int_equal(dp_analyzer_new(&a, NULL), 0);
+  dp_tokens t = {0};
+  for (int32_t cp = 0x80; cp < 0x2080; cp++) {
+    if (cp == 0x800)
+      cp = 0x2000;
+    unsigned char c[4];
+    size_t n = (size_t)utf8proc_encode_char(cp, c);
+    char text[16];
+    memcpy(text, "ab", 2);
+    memcpy(text + 2, c, n);
+    memcpy(text + 2 + n, "cd", 2);
+    size_t len = n + 4;
+    /* the expected cut, from the documented classes */
+    int gc = utf8proc_category(cp), ntok; /* 1: one word; 2: two words */
+    if (cp == 0x2019 || cp == 0x02BC)
+      ntok = 1; /* apostrophe: "ab'cd" is one word */
+    else if (cp == 0x2010 || cp == 0x2011)
+      ntok = 3; /* hyphen: a compound, joined form and two parts */
+    else if (cp == 0xAD || cp == 0x200C || cp == 0x200D)
+      ntok = 1; /* ignorable inside a word */
+    else if (gc == UTF8PROC_CATEGORY_LU || gc == UTF8PROC_CATEGORY_LT ||
+             gc == UTF8PROC_CATEGORY_LL || gc == UTF8PROC_CATEGORY_LM ||
+             gc == UTF8PROC_CATEGORY_LO || gc == UTF8PROC_CATEGORY_NL ||
+             gc == UTF8PROC_CATEGORY_NO || gc == UTF8PROC_CATEGORY_ND ||
+             gc == UTF8PROC_CATEGORY_MN || gc == UTF8PROC_CATEGORY_MC ||
+             gc == UTF8PROC_CATEGORY_ME)
+      ntok = 1;
+    else
+      ntok = 2;
+    char *first = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+      dp_tokens_clear(&t);
+      assert_int_not_equal(dp_analyze(a, text, len, 0, &t), (uint32_t)-1);
+      if ((int)t.n != ntok)
+        fail_msg("U+%04X: %zu tokens, expected %d", (unsigned)cp, t.n, ntok);
+      if (ntok == 1) {
+        assert_int_equal(t.v[0].start, 0);
+        assert_int_equal(t.v[0].end, len);
+      } else if (ntok == 2) {
+        assert_string_equal(t.v[0].term, "ab");
+        assert_string_equal(t.v[1].term, "cd");
+        assert_int_equal(t.v[1].start, 2 + n);
+      }
+      /* the capital flag, from the first letter */
+      char up[8];
+      memcpy(up, c, n);
+      memcpy(up + n, "b", 2);
+      dp_tokens u = {0};
+      assert_int_not_equal(dp_analyze(a, up, n + 1, 0, &u), (uint32_t)-1);
+      if (ntok == 1 && gc != UTF8PROC_CATEGORY_MN &&
+          gc != UTF8PROC_CATEGORY_MC && gc != UTF8PROC_CATEGORY_ME &&
+          cp != 0xAD && cp != 0x200C && cp != 0x200D && cp != 0x2019 &&
+          cp != 0x02BC) {
+        assert_true(u.n >= 1);
+        int capital = (u.v[0].flags & DP_TOK_CAPITAL) != 0;
+        if (capital !=
+            (gc == UTF8PROC_CATEGORY_LU || gc == UTF8PROC_CATEGORY_LT))
+          fail_msg("U+%04X: capital flag %d", (unsigned)cp, capital);
+      }
+      dp_tokens_free(&u);
+      /* both passes give the same tokens */
+      size_t cap = 64, rl = 0;
+      char *r = malloc(cap);
+      assert_non_null(r);
+      r[0] = '\0';
+      for (size_t k = 0; k < t.n; k++)
+        cat(&r, &rl, &cap, "%s/%s@%u:%zu-%zu:%x ", t.v[k].term, t.v[k].stem,
+            t.v[k].pos, t.v[k].start, t.v[k].end, t.v[k].flags);
+      if (pass == 0) {
+        first = r;
+      } else {
+        assert_string_equal(first, r);
+        free(first);
+        free(r);
+      }
+    }
+    /* at the very end of the text, whole then cut short */
+    for (size_t cut = n; cut >= 1; cut--) {
+      dp_tokens_clear(&t);
+      assert_int_not_equal(dp_analyze(a, text, 2 + cut, 0, &t), (uint32_t)-1);
+      assert_true(t.n >= 1);
+      assert_int_equal(t.v[0].start, 0);
+      if (cut < n) /* a truncated sequence: a separator after "ab" */
+        assert_int_equal(t.v[0].end, 2);
+    }
+  }
+  dp_tokens_free(&t);
+  dp_analyzer_free(a);
+}
+
 /* The data folder: $DEPECHE_SHARED_DATA, else ../shared/data from the
  * source tree. */
 static const char *shared_data(void) {
@@ -628,6 +728,7 @@ int main(void) {
       cmocka_unit_test(test_chaining),
       cmocka_unit_test(test_stem_api),
       cmocka_unit_test(test_invalid_utf8),
+      cmocka_unit_test(test_char_classes),
       cmocka_unit_test(test_snowball_oracle),
       cmocka_unit_test(test_orangesum_offsets),
   };

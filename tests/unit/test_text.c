@@ -131,11 +131,87 @@ static void test_strbuf(void **state) {
   assert_null(b.s);
 }
 
+/* The Latin-1 fast path of dp_text_lower/dp_text_fold against the general
+ * path (utf8proc alone): every character the fast path takes (ASCII, NUL
+ * included, and U+00C0..U+00FF) alone and in every pair, then seeded
+ * random strings of them, also with characters it leaves to utf8proc
+ * (combining accents, œ, ², no-break space, invalid bytes) and cut at
+ * every byte (truncated sequences). One scratch throughout: its table
+ * fills on first use. */
+static int same_fold(dp_text_scratch *sc, const char *s, size_t n, dp_strbuf *a,
+                     dp_strbuf *b) {
+  for (int strip = 0; strip < 2; strip++) {
+    int ra = strip ? dp_text_fold(sc, s, n, a) : dp_text_lower(sc, s, n, a);
+    int rb =
+        strip ? dp_text_fold_ref(sc, s, n, b) : dp_text_lower_ref(sc, s, n, b);
+    if (ra != 0 || rb != 0 || a->len != b->len ||
+        memcmp(a->s, b->s, a->len) != 0)
+      return 0;
+  }
+  return 1;
+}
+
+static void test_fold_latin1(void **state) {
+  (void)state;
+  dp_text_scratch sc = {0};
+  dp_strbuf a = {0}, b = {0};
+  char chars[192][2];
+  size_t clen[192], nc = 0;
+  for (unsigned c = 0; c < 0x80; c++, nc++) {
+    chars[nc][0] = (char)c;
+    clen[nc] = 1;
+  }
+  for (unsigned c = 0x80; c < 0xC0; c++, nc++) {
+    chars[nc][0] = (char)0xC3;
+    chars[nc][1] = (char)c;
+    clen[nc] = 2;
+  }
+  for (size_t x = 0; x < nc; x++) {
+    if (!same_fold(&sc, chars[x], clen[x], &a, &b))
+      fail_msg("char %zu", x);
+    for (size_t y = 0; y < nc; y++) {
+      char s[4];
+      memcpy(s, chars[x], clen[x]);
+      memcpy(s + clen[x], chars[y], clen[y]);
+      if (!same_fold(&sc, s, clen[x] + clen[y], &a, &b))
+        fail_msg("pair %zu %zu", x, y);
+    }
+  }
+  static const char *const other[] = {
+      "\xCC\x81", "\xC5\x93", "\xC2\xB2", "\xC2\xA0",     "\xE2\x80\x99",
+      "\xC3",     "\x80",     "\xFF",     "\xEF\xAC\x81", "\xE1\xBA\x9E"};
+  uint64_t seed = 0x2545F4914F6CDD1Dull;
+  char s[64];
+  for (int round = 0; round < 20000; round++) {
+    size_t n = 0;
+    while (n < 48) {
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      unsigned r = (unsigned)(seed >> 24);
+      if (round % 4 == 3 && r % 8 == 0) {
+        const char *o = other[(r >> 3) % (sizeof other / sizeof *other)];
+        memcpy(s + n, o, strlen(o));
+        n += strlen(o);
+      } else {
+        size_t x = (r >> 3) % nc;
+        memcpy(s + n, chars[x], clen[x]);
+        n += clen[x];
+      }
+      if (r % 13 == 0)
+        break;
+    }
+    for (size_t cut = 0; cut <= n; cut++)
+      if (!same_fold(&sc, s, cut, &a, &b))
+        fail_msg("round %d cut %zu", round, cut);
+  }
+  dp_strbuf_free(&a);
+  dp_strbuf_free(&b);
+  dp_text_scratch_free(&sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_fold),
-      cmocka_unit_test(test_valid_repair),
-      cmocka_unit_test(test_decode),
+      cmocka_unit_test(test_fold),         cmocka_unit_test(test_fold_latin1),
+      cmocka_unit_test(test_valid_repair), cmocka_unit_test(test_decode),
       cmocka_unit_test(test_strbuf),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
