@@ -237,12 +237,19 @@ int dpi_parse_date(const char *s, char out[11]) {
 
 /* Sets a->date from the date s as written, or a->bad_date when s is not
  * blank and not understood. 0, or -1 when out of memory. */
+static int set_bad_date(dpi_article *a, const char *s);
 static int take_date(dpi_article *a, const char *s) {
   char d[11];
   if (dpi_parse_date(s, d) == 0) {
     free(a->date);
     return (a->date = dp_strndup(d, 10)) ? 0 : -1;
   }
+  return set_bad_date(a, s);
+}
+
+/* a->bad_date from s as written (blank: nothing). 0, or -1 when out of
+ * memory. */
+static int set_bad_date(dpi_article *a, const char *s) {
   size_t n = strlen(s), b = 0;
   while (b < n && (s[b] == ' ' || s[b] == '\t'))
     b++;
@@ -551,6 +558,34 @@ static int finish_json_article(dpi_article *a, char *date, int rc, char **err) {
   return a->body ? 0 : -1;
 }
 
+/* The date member as json_field reads it; an object {"$date": "…"}
+ * (MongoDB's extended JSON) gives its string; any other object, a float or
+ * a boolean is a date not understood: a->bad_date holds its JSON text (it
+ * was ignored in silence). 0 or -1 (no memory). */
+static int json_date(json_t *o, char **out, dpi_article *a) {
+  for (size_t i = 0; f_date[i]; i++) {
+    json_t *v = json_object_get(o, f_date[i]);
+    if (!v || json_is_null(v))
+      continue;
+    json_t *d = json_is_object(v) ? json_object_get(v, "$date") : NULL;
+    if (d && json_is_string(d)) {
+      static const char *const mongo[] = {"$date", NULL};
+      return json_field(v, mongo, out);
+    }
+    if (json_is_object(v) || json_is_real(v) || json_is_boolean(v)) {
+      char *txt = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+      int rc = txt ? set_bad_date(a, txt) : -1;
+      free(txt);
+      return rc;
+    }
+    const char *const one[] = {f_date[i], NULL};
+    int rc = json_field(o, one, out);
+    if (rc || *out)
+      return rc;
+  }
+  return 0;
+}
+
 int dpi_read_json_object(const void *obj, dpi_article *a, char **err) {
   json_t *o = (json_t *)obj;
   if (!json_is_object(o)) {
@@ -573,7 +608,7 @@ int dpi_read_json_object(const void *obj, dpi_article *a, char **err) {
   if (!rc)
     rc = json_field(o, f_title, &a->title);
   if (!rc)
-    rc = json_field(o, f_date, &date);
+    rc = json_date(o, &date, a);
   if (!rc)
     rc = json_field(o, f_source, &a->source);
   if (!rc)
@@ -901,6 +936,11 @@ static int fj_read_line(const char *line, size_t len, dpi_article *a,
     return 0;
   o->scratch = NULL;
   int r = fj_parse(o, line, len);
+  for (size_t k = 0; r > 0 && k < o->n; k++)
+    for (size_t i = 0; f_date[i]; i++)
+      if (o->type[k] == FJ_BOOL && o->key[k].n == strlen(f_date[i]) &&
+          memcmp(o->key[k].p, f_date[i], o->key[k].n) == 0)
+        r = 0; /* "date": true is said (json_date): jansson's */
   if (r <= 0) {
     free(o->scratch);
     free(o);

@@ -42,6 +42,21 @@ expect_eq "many: lines" 11 "${#lines[@]}"
 expect_eq "many: line 10" "$T/many.jsonl:10: date \"le 10\" $hint" "${lines[9]}"
 expect_eq "many: last line" 'depeche-index: more dates not understood; the summary counts them (--json: "undated")' "${lines[10]}"
 
+# JSON values other than a string or an integer: MongoDB's {"$date": "…"}
+# is read; another object, a float or a boolean is said (it was ignored in
+# silence); a blank date falls through to the next name (published)
+printf '%s\n' '{"id":"j1","body":"x","date":{"$date":"2020-07-02T10:00:00Z"}}' \
+  '{"id":"j2","body":"x","date":{"when":"hier"}}' '{"id":"j3","body":"x","date":1.5e9}' \
+  '{"id":"j4","body":"x","date":true}' '{"id":"j5","body":"x","date":["2021-01-05"]}' \
+  '{"id":"j6","body":"x","date":"","published":"2022-02-02"}' >"$T/json.jsonl"
+run_idx --index "$T/db-json" --json "$T/json.jsonl"
+expect_eq "json: exit status" 0 "$rc"
+expect_eq "json: undated" 3 "$(json_field undated)"
+expect_eq "json: stderr" "$T/json.jsonl:2: date \"{\"when\":\"hier\"}\" $hint
+$T/json.jsonl:3: date \"1500000000.0\" $hint
+$T/json.jsonl:4: date \"true\" $hint" "$err"
+for d in D20200702 D20210105 D20220202; do has_term "$T/db-json" "$d" || fail "json: $d not indexed"; done
+
 # a long date is shown cut, on whole characters
 long=$(printf 'é%.0s' $(seq 1 40))
 printf '{"id":"long","body":"Un article.","date":"%s"}\n' "$long" >"$T/long.jsonl"
