@@ -808,9 +808,13 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
       s->rejected++;
     return 0;
   }
-  /* not rejections: said once per article, for the first few of each */
-  int say_repair = u->art.n_repaired && sh->repair_lines <= REPAIR_LINES_MAX;
-  int say_date = u->art.bad_date && sh->date_lines <= REPAIR_LINES_MAX;
+  /* not rejections: said once per article, for the first few of each,
+   * when it is written (a rerun over unchanged files does not repeat what
+   * the run that indexed them said) */
+  size_t repaired = u->result == R_UNCHANGED ? 0 : u->art.n_repaired;
+  int undated = u->result != R_UNCHANGED && u->art.bad_date;
+  int say_repair = repaired && sh->repair_lines <= REPAIR_LINES_MAX;
+  int say_date = undated && sh->date_lines <= REPAIR_LINES_MAX;
   if (say_repair || say_date) {
     const char *path = shown_path(u->in);
     char where[48]; /* after the path: ": article N" or ":LINE" */
@@ -824,7 +828,7 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
       fprintf(sh->err,
               "%s%s: %zu invalid UTF-8 sequence%s replaced by U+FFFD (not "
               "UTF-8 text?)\n",
-              path, where, u->art.n_repaired, u->art.n_repaired > 1 ? "s" : "");
+              path, where, repaired, repaired > 1 ? "s" : "");
     else if (say_repair)
       fprintf(sh->err, "depeche-index: more articles with invalid UTF-8; "
                        "the summary counts them (--json: \"repaired\")\n");
@@ -837,10 +841,10 @@ static int write_unit(shared *sh, unit *u, dpi_idmap *written, dpi_builder **wb,
       fprintf(sh->err, "depeche-index: more dates not understood; the "
                        "summary counts them (--json: \"undated\")\n");
   }
-  sh->repair_lines += u->art.n_repaired != 0;
-  sh->date_lines += u->art.bad_date != NULL;
-  s->repaired += u->art.n_repaired;
-  s->undated += u->art.bad_date != NULL;
+  sh->repair_lines += repaired != 0;
+  sh->date_lines += undated;
+  s->repaired += repaired;
+  s->undated += undated;
   uint64_t prev = 0;
   int seen = dpi_idmap_get(written, u->qterm, &prev);
   if (u->run) {

@@ -17,6 +17,10 @@ expect_eq "binary file" "$T/in/program.txt:1: binary data" "${lines[2]}"
 expect_eq "added" 1 "$(json_field added)"
 expect_eq "repaired" 2 "$(json_field repaired)"
 has_term "$DB" "Zfranc" || fail "text after the repaired bytes"
+# a rerun over the unchanged files does not repeat the repair line
+run_idx --index "$DB" --json "$T/in/latin.txt"
+expect_eq "rerun: stderr" "" "$err"
+expect_eq "rerun: repaired" 0 "$(json_field repaired)"
 # standard input is named <stdin> in every line, as in the notes
 "$DEPECHE_INDEX_BIN" --index "$T/db-stdin" --quiet - <"$T/in/program.txt" 2>"$T/stdin.err"
 expect_eq "stdin binary: exit status" 1 "$?"

@@ -3,7 +3,7 @@
 # article indexed without a date, and is said in one line (path:line: date
 # "…" not understood…) for the first ten, then once more; the JSON summary
 # counts them ("undated"). Dates in the usual forms are kept; a blank date
-# is no date, not a wrong one.
+# is no date, not a wrong one. A rerun over unchanged files is silent.
 source "$(dirname "$0")/lib/index-common.bash"
 mkdir -p "$T/in"
 {
@@ -29,6 +29,11 @@ $T/in/note.txt:1: date \"le 3 du mois\" $hint" "$err"
 for d in D20240312 D20200702; do has_term "$DB" "$d" || fail "$d not indexed"; done
 has_term "$DB" "D20240345" && fail "an impossible date indexed"
 expect_eq "articles" 8 "$(articles "$DB")"
+# a rerun over the unchanged files does not say it again
+run_idx --index "$DB" --json "$T/in"
+expect_eq "rerun: stderr" "" "$err"
+expect_eq "rerun: unchanged" 8 "$(json_field unchanged)"
+expect_eq "rerun: undated" 0 "$(json_field undated)"
 
 # more than ten: ten lines, then one saying the summary counts the rest
 for i in $(seq 1 14); do
