@@ -349,6 +349,45 @@ typedef struct arena_block {
   char data[];              /* storage */
 } arena_block;
 
+/* n bytes from the arena whose newest block is *head; when they do not
+ * fit, a new block of max(n, min) bytes becomes the newest. NULL when out
+ * of memory. */
+static char *arena_take(arena_block **head, size_t n, size_t min) {
+  arena_block *b = *head;
+  if (!b || b->size - b->used < n) {
+    size_t sz = n > min ? n : min;
+    arena_block *nb = malloc(sizeof *nb + sz);
+    if (!nb)
+      return NULL;
+    nb->next = b;
+    nb->used = 0;
+    nb->size = sz;
+    *head = b = nb;
+  }
+  char *p = b->data + b->used;
+  b->used += n;
+  return p;
+}
+
+/* Frees block b and every older block. */
+static void arena_free(arena_block *b) {
+  while (b) {
+    arena_block *older = b->next;
+    free(b);
+    b = older;
+  }
+}
+
+/* Empties the arena whose newest block is b (NULL: none): b, the largest,
+ * stays for what comes next; the older blocks are freed. */
+static void arena_reset(arena_block *b) {
+  if (!b)
+    return;
+  arena_free(b->next);
+  b->next = NULL;
+  b->used = 0;
+}
+
 /* The cue pre-filters are small (512 bytes each) so that they stay in the
  * cache between calls, while the analyzer runs over the next article. */
 #define CUE_SIG_BITS 4096u
@@ -656,21 +695,11 @@ static int build_cue_table(dp_tagger *t) {
 }
 
 static char *arena_copy(dp_tagger *t, const char *s, size_t n) {
-  arena_block *b = t->arena;
-  if (!b || b->size - b->used < n + 1) {
-    size_t sz = n + 1 > 65536 ? n + 1 : 65536;
-    arena_block *nb = malloc(sizeof *nb + sz);
-    if (!nb)
-      return NULL;
-    nb->next = b;
-    nb->used = 0;
-    nb->size = sz;
-    t->arena = b = nb;
-  }
-  char *p = b->data + b->used;
+  char *p = arena_take(&t->arena, n + 1, 65536);
+  if (!p)
+    return NULL;
   memcpy(p, s, n);
   p[n] = '\0';
-  b->used += n + 1;
   return p;
 }
 
@@ -975,12 +1004,7 @@ static int load_file(load_ctx *c, const char *file, file_kind kind, int type) {
 static void tagger_release(dp_tagger *t) {
   if (!t)
     return;
-  arena_block *b = t->arena;
-  while (b) {
-    arena_block *nb = b->next;
-    free(b);
-    b = nb;
-  }
+  arena_free(t->arena);
   free(t->tab);
   free(t->ent);
   free(t->cue);
@@ -1139,17 +1163,7 @@ void dp_entities_clear(dp_entities *e) {
   e->n = 0;
   if (!e->mem)
     return;
-  /* the strings go: keep the newest block, the largest, for the next ones */
-  arena_block *b = e->mem->strs;
-  if (b) {
-    for (arena_block *o = b->next; o;) {
-      arena_block *next = o->next;
-      free(o);
-      o = next;
-    }
-    b->next = NULL;
-    b->used = 0;
-  }
+  arena_reset(e->mem->strs); /* the strings go */
 }
 
 void dp_entities_free(dp_entities *e) {
@@ -1157,8 +1171,8 @@ void dp_entities_free(dp_entities *e) {
     return;
   dp_entities_clear(e);
   if (e->mem) {
-    free(e->mem->strs);
-    free(e->mem->sa);
+    arena_free(e->mem->strs);
+    arena_free(e->mem->sa);
     free(e->mem->block);
     free(e->mem->m);
     free(e->mem->key.p);
@@ -1174,22 +1188,7 @@ void dp_entities_free(dp_entities *e) {
 
 /* n bytes for an entity's strings in the list's memory, or NULL. */
 static char *entities_alloc(struct dp_entities_mem *mem, size_t n) {
-  arena_block *b = mem->strs;
-  if (!b || b->size - b->used < n) {
-    size_t sz = b ? b->size * 2 : 4096;
-    while (sz < n)
-      sz *= 2;
-    arena_block *nb = malloc(sizeof *nb + sz);
-    if (!nb)
-      return NULL;
-    nb->next = b;
-    nb->used = 0;
-    nb->size = sz;
-    mem->strs = b = nb;
-  }
-  char *p = b->data + b->used;
-  b->used += n;
-  return p;
+  return arena_take(&mem->strs, n, mem->strs ? mem->strs->size * 2 : 4096);
 }
 
 /* Tunables (measured on the NewsEye dev set, see docs/entities.md). */
@@ -1550,21 +1549,12 @@ static char *rewrite_to(char *o, const char *s) {
  * apostrophes and hyphens as spaces. Returns NULL on allocation failure. */
 static const char *term_rewrite(ctx *c, const char *a, const char *b) {
   size_t n = strlen(a) + strlen(b);
-  arena_block *blk = c->sa;
-  if (!blk || blk->size - blk->used < n + 1) {
-    size_t sz = n + 1 > 16384 ? n + 1 : 16384;
-    arena_block *nb = malloc(sizeof *nb + sz);
-    if (!nb)
-      return NULL;
-    nb->next = blk;
-    nb->used = 0;
-    nb->size = sz;
-    c->sa = blk = nb;
-  }
-  char *out = blk->data + blk->used, *o = out;
+  char *out = arena_take(&c->sa, n + 1, 16384), *o = out;
+  if (!out)
+    return NULL;
   o = rewrite_to(rewrite_to(o, a), b);
   *o = '\0';
-  blk->used += (size_t)(o - out) + 1;
+  c->sa->used -= n - (size_t)(o - out); /* what the rewrite dropped */
   return out;
 }
 
@@ -4114,16 +4104,7 @@ int dp_tag(const dp_tagger *t, const char *text, size_t len,
   mem->key = c.key;
   mem->pool = c.pool;
   mem->sa = c.sa;
-  if (c.sa) {
-    /* the rewritten terms go: the newest block stays, empty */
-    for (arena_block *o = c.sa->next; o;) {
-      arena_block *nb = o->next;
-      free(o);
-      o = nb;
-    }
-    c.sa->next = NULL;
-    c.sa->used = 0;
-  }
+  arena_reset(c.sa); /* the rewritten terms go */
   return rc ? -1 : 0;
 }
 
