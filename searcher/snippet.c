@@ -149,27 +149,33 @@ static int hit_cmp(const void *a, const void *b) {
   return 0;
 }
 
-/* Sorts hits as qsort with hit_cmp does (glibc's is a stable merge sort
- * at these sizes): they come almost sorted (term hits in token order, then
- * phrase and entity hits), so by insertion, stable too, unless that moves
- * too much (then qsort sorts the rest). */
-static void sort_hits(hit *v, size_t n) {
-  size_t moves = 0;
-  for (size_t i = 1; i < n; i++) {
-    if (hit_cmp(&v[i - 1], &v[i]) <= 0)
-      continue;
-    hit t = v[i];
-    size_t j = i;
-    for (; j > 0 && hit_cmp(&v[j - 1], &t) > 0; j--)
-      v[j] = v[j - 1];
-    v[j] = t;
-    moves += i - j;
-    if (moves > 8 * n) {
-      qsort(v, n, sizeof *v, hit_cmp);
-      return;
-    }
+/* Defines static void NAME(TYPE *v, size_t n), which sorts v as qsort
+ * with CMP does, for arrays that come almost sorted: by insertion (stable,
+ * as glibc's qsort is at these sizes: a merge sort), unless that moves
+ * too much (then qsort sorts the rest). A macro, not a function taking
+ * CMP, so that each comparison is inlined. */
+#define DEFINE_NEARLY_SORTED(NAME, TYPE, CMP)                                  \
+  static void NAME(TYPE *v, size_t n) {                                        \
+    size_t moves = 0;                                                          \
+    for (size_t i = 1; i < n; i++) {                                           \
+      if (CMP(&v[i - 1], &v[i]) <= 0)                                          \
+        continue;                                                              \
+      TYPE t = v[i];                                                           \
+      size_t j = i;                                                            \
+      for (; j > 0 && CMP(&v[j - 1], &t) > 0; j--)                             \
+        v[j] = v[j - 1];                                                       \
+      v[j] = t;                                                                \
+      moves += i - j;                                                          \
+      if (moves > 8 * n) {                                                     \
+        qsort(v, n, sizeof *v, CMP);                                           \
+        return;                                                                \
+      }                                                                        \
+    }                                                                          \
   }
-}
+
+/* Hits come almost sorted: term hits in token order, then phrase and
+ * entity hits. */
+DEFINE_NEARLY_SORTED(sort_hits, hit, hit_cmp)
 
 /* Index of the token containing or following byte off. */
 static size_t tok_at(const dp_tokens *T, size_t off) {
@@ -1061,26 +1067,9 @@ static int cmp_cand(const void *x, const void *y) {
   return a->g < b->g ? -1 : a->g > b->g;
 }
 
-/* Sorts v as qsort with cmp_cand does: the scan finds the places in text
- * order, entity mentions come after them, so by insertion unless that
- * moves too much. (Places that compare equal are equal.) */
-static void sort_cands(cand *v, size_t n) {
-  size_t moves = 0;
-  for (size_t i = 1; i < n; i++) {
-    if (cmp_cand(&v[i - 1], &v[i]) <= 0)
-      continue;
-    cand t = v[i];
-    size_t j = i;
-    for (; j > 0 && cmp_cand(&v[j - 1], &t) > 0; j--)
-      v[j] = v[j - 1];
-    v[j] = t;
-    moves += i - j;
-    if (moves > 8 * n) {
-      qsort(v, n, sizeof *v, cmp_cand);
-      return;
-    }
-  }
-}
+/* The scan finds the places in text order, entity mentions come after
+ * them. (Places that compare equal are equal.) */
+DEFINE_NEARLY_SORTED(sort_cands, cand, cmp_cand)
 
 /* Focus: scores each run of candidates within span bytes like a passage
  * (distinct ids, weighted) and keeps only the candidates of the best run,
