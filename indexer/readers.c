@@ -235,40 +235,6 @@ int dpi_parse_date(const char *s, char out[11]) {
   return set_date(y, m, d, out);
 }
 
-/* Sets a->date from the date s as written, or a->bad_date when s is not
- * blank and not understood. 0, or -1 when out of memory. */
-static int set_bad_date(dpi_article *a, const char *s);
-static int take_date(dpi_article *a, const char *s) {
-  char d[11];
-  if (dpi_parse_date(s, d) == 0) {
-    free(a->date);
-    return (a->date = dp_strndup(d, 10)) ? 0 : -1;
-  }
-  return set_bad_date(a, s);
-}
-
-/* a->bad_date from s as written (blank: nothing). 0, or -1 when out of
- * memory. */
-static int set_bad_date(dpi_article *a, const char *s) {
-  size_t n = strlen(s), b = 0;
-  while (b < n && (s[b] == ' ' || s[b] == '\t'))
-    b++;
-  while (n > b && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-    n--;
-  if (n == b)
-    return 0; /* "date": "" is no date, not a wrong one */
-  size_t k = n - b > 48 ? 48 : n - b;
-  while (k > 0 && k < n - b && ((unsigned char)s[b + k] & 0xc0) == 0x80)
-    k--; /* whole characters only */
-  free(a->bad_date);
-  if (!(a->bad_date = dp_strndup(s + b, k)))
-    return -1;
-  for (char *c = a->bad_date; *c; c++)
-    if ((unsigned char)*c < 0x20 || *c == 0x7f)
-      *c = '?'; /* one line */
-  return 0;
-}
-
 /* ---- text files ---- */
 
 typedef struct line {
@@ -373,6 +339,33 @@ static int set_field(char **f, const char *p, size_t n) {
   free(*f);
   *f = dp_strndup(p, n);
   return *f ? 0 : -1;
+}
+
+/* a->bad_date from s as written (blank: nothing). 0, or -1 when out of
+ * memory. */
+static int set_bad_date(dpi_article *a, const char *s) {
+  size_t n = strlen(s);
+  trim(&s, &n);
+  if (!n)
+    return 0; /* "date": "" is no date, not a wrong one */
+  size_t k = n > 48 ? 48 : n;
+  while (k > 0 && k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
+    k--; /* whole characters only */
+  if (set_field(&a->bad_date, s, k))
+    return -1;
+  for (char *c = a->bad_date; *c; c++)
+    if ((unsigned char)*c < 0x20 || *c == 0x7f)
+      *c = '?'; /* one line */
+  return 0;
+}
+
+/* Sets a->date from the date s as written, or a->bad_date when s is not
+ * blank and not understood. 0, or -1 when out of memory. */
+static int take_date(dpi_article *a, const char *s) {
+  char d[11];
+  if (dpi_parse_date(s, d) == 0)
+    return set_field(&a->date, d, 10);
+  return set_bad_date(a, s);
 }
 
 static int looks_like_title(line l) {
@@ -905,15 +898,19 @@ static int fj_parse(fj_obj *o, const char *line, size_t len) {
   return p == e ? 1 : 0;
 }
 
+/* The index of member name in o, or o->n when it has none. */
+static size_t fj_member(const fj_obj *o, const char *name) {
+  size_t nl = strlen(name), k = 0;
+  while (k < o->n && !(o->key[k].n == nl && memcmp(o->key[k].p, name, nl) == 0))
+    k++;
+  return k;
+}
+
 /* json_field over a parsed flat object (strings only; null and booleans
  * are skipped as json_field skips them). */
 static int fj_field(const fj_obj *o, const char *const *names, char **out) {
   for (size_t i = 0; names[i]; i++) {
-    size_t nl = strlen(names[i]);
-    size_t k = 0;
-    while (k < o->n &&
-           !(o->key[k].n == nl && memcmp(o->key[k].p, names[i], nl) == 0))
-      k++;
+    size_t k = fj_member(o, names[i]);
     if (k == o->n || o->type[k] != FJ_STRING)
       continue;
     const char *s = o->val[k].p;
@@ -936,11 +933,11 @@ static int fj_read_line(const char *line, size_t len, dpi_article *a,
     return 0;
   o->scratch = NULL;
   int r = fj_parse(o, line, len);
-  for (size_t k = 0; r > 0 && k < o->n; k++)
-    for (size_t i = 0; f_date[i]; i++)
-      if (o->type[k] == FJ_BOOL && o->key[k].n == strlen(f_date[i]) &&
-          memcmp(o->key[k].p, f_date[i], o->key[k].n) == 0)
-        r = 0; /* "date": true is said (json_date): jansson's */
+  for (size_t i = 0; r > 0 && f_date[i]; i++) {
+    size_t k = fj_member(o, f_date[i]);
+    if (k < o->n && o->type[k] == FJ_BOOL)
+      r = 0; /* "date": true is said (json_date): jansson's */
+  }
   if (r <= 0) {
     free(o->scratch);
     free(o);
