@@ -769,13 +769,8 @@ int dps_parse_date(const char *s, size_t len, int is_hi, char out[9]) {
 /* The one line rejecting field:v: "WHAT in field:v (HINT)". */
 static void date_error(P *p, const char *what, const char *field, const ltok *v,
                        const char *hint) {
-  if (p->rc)
-    return;
-  dps_buf b = {0};
-  dps_buf_printf(&b, "%s in %s:%.*s (%s)", what, field,
-                 (int)(v->n > 200 ? 200 : v->n), v->s, hint);
-  p->rc = -1;
-  p->errmsg = dps_buf_take(&b);
+  set_error(p, "%s in %s:%.*s (%s)", what, field,
+            (int)(v->n > 200 ? 200 : v->n), v->s, hint);
 }
 
 static dps_qnode *date_node(P *p, int field, const ltok *v) {
