@@ -90,6 +90,8 @@
 #define DP_RECORD_MEM_LEVEL 8
 /* Room for the output of inflate beyond the payload (see dp_record_decode) */
 #define INFLATE_SLACK 320
+/* Zero bytes after the stream in libdeflate's input (see decoder_inflate_ld) */
+#define LD_IN_PAD 64
 
 enum {
   METHOD_STORED = 0,
@@ -768,7 +770,15 @@ static int decoder_room(dp_record_decoder *dec, size_t n) {
 /* As decoder_inflate below, with libdeflate: a stream that libdeflate
  * decodes to exactly dlen + plen bytes (the stored dictionary, then the
  * payload) using all of its input is accepted, as zlib accepts one that
- * inflates to exactly plen bytes using all of its input. */
+ * inflates to exactly plen bytes using all of its input.
+ * libdeflate decodes in a fast loop only while INFLATE_SLACK bytes of
+ * output room and a few dozen bytes of input are left (its last bytes take
+ * a slower, checked loop): the output gets INFLATE_SLACK bytes of room
+ * beyond the payload, and a stream copied behind the dictionary LD_IN_PAD
+ * zero bytes after it. Neither changes what is accepted: a stream that
+ * writes into the room ends at got > dlen + plen, one that reads into the
+ * zeros (which libdeflate supplies anyway past the end of its input) at
+ * used > its length, and both are rejected. */
 static int decoder_inflate_ld(dp_record_decoder *dec, const unsigned char *in,
                               size_t inlen, const unsigned char *dict,
                               size_t dlen, size_t plen,
@@ -781,13 +791,13 @@ static int decoder_inflate_ld(dp_record_decoder *dec, const unsigned char *in,
     /* stored blocks of at most 65535 bytes, not final: a raw deflate
      * stream starts on a byte boundary, as the record's does after them */
     pre = dlen + 5 * (dlen / 65535 + 1);
-    if (dec->lincap < pre + inlen) {
-      unsigned char *nb = malloc(pre + inlen);
+    if (dec->lincap < pre + inlen + LD_IN_PAD) {
+      unsigned char *nb = malloc(pre + inlen + LD_IN_PAD);
       if (!nb)
         return -2;
       free(dec->lin);
       dec->lin = nb;
-      dec->lincap = pre + inlen;
+      dec->lincap = pre + inlen + LD_IN_PAD;
       dec->ldict = NULL;
     }
     if (dec->ldict != dict || dec->lpre != pre) {
@@ -811,16 +821,18 @@ static int decoder_inflate_ld(dp_record_decoder *dec, const unsigned char *in,
     }
     pre = dec->lpre;
     memcpy(dec->lin + pre, in, inlen);
+    memset(dec->lin + pre + inlen, 0, LD_IN_PAD);
     src = dec->lin;
     srclen = pre + inlen;
   } else {
     dlen = 0;
   }
-  if (decoder_room(dec, dlen + plen + 1))
+  if (decoder_room(dec, dlen + plen + INFLATE_SLACK))
     return -2;
   size_t used = 0, got = 0;
   enum libdeflate_result r = libdeflate_deflate_decompress_ex(
-      dec->ld, src, srclen, dec->pl, dlen + plen, &used, &got);
+      dec->ld, src, srclen + (dict ? LD_IN_PAD : 0), dec->pl,
+      dlen + plen + INFLATE_SLACK, &used, &got);
   if (r != LIBDEFLATE_SUCCESS || got != dlen + plen || used != srclen)
     return -1;
   *payload = dec->pl + dlen;
