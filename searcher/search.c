@@ -1260,7 +1260,8 @@ static int title_weights(dp_analyzer *an, dps_hl *hl, const char *title,
   if (!title || !*title)
     return 0;
   dp_tokens T = {0};
-  if (dp_analyze(an, title, strlen(title), 0, &T) == (uint32_t)-1) {
+  /* lean: the same tokens, dropped before the analyzer's next use */
+  if (dp_analyze_lean(an, title, strlen(title), 0, &T) == (uint32_t)-1) {
     dp_tokens_free(&T);
     return -1;
   }
@@ -1547,7 +1548,9 @@ static int rerank_features(dp_analyzer *an, const dps_hl *hl,
       while (len > 0 && fields[fi][len] != ' ')
         len--;
     }
-    pos = dp_analyze(an, fields[fi], len, pos, &T);
+    /* lean: the same tokens, their strings not copied (T is dropped
+     * before the analyzer's next use other than dp_analyze_lean) */
+    pos = dp_analyze_lean(an, fields[fi], len, pos, &T);
     if (pos == (uint32_t)-1) {
       rc = -1;
       break;
@@ -1780,6 +1783,10 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
   xc_query *q = NULL;
   xc_spy *spies[3] = {0};
   cand *cands = NULL;
+  dp_record **rrec = NULL; /* questions: the records the re-ranking decoded
+                              (one block each, by mset index), kept for
+                              the page */
+  size_t nrrec = 0;
   char **pdata = NULL; /* the page's stored records (malloc'd) */
   size_t *pdlen = NULL, npdata = 0;
   int rc = 0;
@@ -1930,16 +1937,42 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
       bfail_oom(&c);
       break;
     }
-    for (size_t i = 0; rerank && i < ms_n && !c.rc; i++) {
-      /* the question's words close together in the article's text */
-      char *data = NULL;
-      size_t dlen = 0;
-      dp_record *rec = NULL;
-      if (xc_mset_data(&data, &dlen, ms, i, &c.xe)) {
-        bfail_xc(&c);
+    if (rerank && ms_n) {
+      /* the candidates' records first, read in docid order as the page's
+       * are below (fewer preads), and kept for the page; then their
+       * features in rank order */
+      rrec = calloc(ms_n, sizeof *rrec);
+      page_slot *ro = calloc(ms_n, sizeof *ro);
+      if (!rrec || !ro) {
+        free(ro);
+        free(feats);
+        rr_question_free(&qq);
+        bfail_oom(&c);
         break;
       }
-      if (dp_record_decode_block(ix->dec, data, dlen, &rec, NULL) == 0) {
+      nrrec = ms_n;
+      for (size_t i = 0; i < ms_n; i++) {
+        ro[i].docid = cands[i].docid;
+        ro[i].k = i;
+      }
+      qsort(ro, ms_n, sizeof *ro, cmp_page_slot);
+      for (size_t j = 0; j < ms_n; j++) {
+        char *data = NULL;
+        size_t dlen = 0;
+        if (xc_mset_data(&data, &dlen, ms, ro[j].k, &c.xe)) {
+          bfail_xc(&c);
+          break;
+        }
+        /* NULL when it does not decode (the page reports it) */
+        dp_record_decode_block(ix->dec, data, dlen, &rrec[ro[j].k], NULL);
+        free(data);
+      }
+      free(ro);
+    }
+    for (size_t i = 0; rerank && i < ms_n && !c.rc; i++) {
+      /* the question's words close together in the article's text */
+      dp_record *rec = rrec[i];
+      if (rec) {
         double f[DPS_RR_NFEAT] = {0};
         f[DPS_RR_BM25] = cands[i].score;
         dps_text tx[2] = {{rec->lead, strlen(rec->lead), DP_FIELD_LEAD},
@@ -1949,8 +1982,6 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
         f[DPS_RR_RANK] = (double)i;
         if (rerank_features(ix->an, &hl, &qq, rec, tu->rr_prox_dist,
                             tu->rr_max_bytes, f)) {
-          free(rec); /* one block */
-          free(data);
           bfail_oom(&c);
           break;
         }
@@ -1963,8 +1994,6 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
         feats[i * DPS_RR_NFEAT + DPS_RR_BM25] = cands[i].score;
         feats[i * DPS_RR_NFEAT + DPS_RR_RANK] = (double)i;
       }
-      free(rec); /* one block */
-      free(data);
     }
     if (feats && !c.rc)
       rr_linear(tu, feats, cands, ms_n, qq.type);
@@ -1997,9 +2026,13 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
     }
     if (count > 1)
       qsort(order, count, sizeof *order, cmp_page_slot);
+    int reuse = !(ix->ids_only && !o->snippets); /* block records wanted */
     for (size_t j = 0; j < count; j++) {
       size_t k = order[j].k;
-      if (xc_mset_data(&pdata[k], &pdlen[k], ms, cands[first + k].i, &c.xe)) {
+      size_t mi = cands[first + k].i;
+      if (reuse && mi < nrrec && rrec[mi])
+        continue; /* decoded by the re-ranking */
+      if (xc_mset_data(&pdata[k], &pdlen[k], ms, mi, &c.xe)) {
         bfail_xc(&c);
         break;
       }
@@ -2012,10 +2045,13 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
       size_t dlen = pdlen[k];
       pdata[k] = NULL;
       char *derr = NULL;
-      r->rec_block = !(ix->ids_only && !o->snippets);
-      if (!r->rec_block
-              ? id_record(data, dlen, &r->rec, &derr)
-              : dp_record_decode_block(ix->dec, data, dlen, &r->rec, &derr)) {
+      r->rec_block = reuse;
+      if (reuse && cd->i < nrrec && rrec[cd->i]) {
+        r->rec = rrec[cd->i];
+        rrec[cd->i] = NULL;
+      } else if (!r->rec_block ? id_record(data, dlen, &r->rec, &derr)
+                               : dp_record_decode_block(ix->dec, data, dlen,
+                                                        &r->rec, &derr)) {
         free(data);
         c.rc = DP_EINDEX;
         c.err = derr;
@@ -2055,6 +2091,9 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
     c.err = NULL;
   }
   free(cands);
+  for (size_t i = 0; i < nrrec; i++)
+    free(rrec[i]); /* one block */
+  free(rrec);
   for (size_t k = 0; pdata && k < npdata; k++)
     free(pdata[k]);
   free(pdata);
