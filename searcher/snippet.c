@@ -12,6 +12,13 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+/* the byte scan reads 32 bytes at a time where the CPU has AVX2 (chosen
+ * at run time: the build targets plain x86-64) */
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
+#define DPS_SCAN_AVX2 1
+#include <immintrin.h>
+#define DPS_AVX2 __attribute__((target("avx2")))
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Highlight spec                                                      */
@@ -122,7 +129,7 @@ typedef struct hits {
   size_t n, cap;
 } hits;
 
-static int tok_match(const dp_token *t, const dps_hl_term *q) {
+static inline int tok_match(const dp_token *t, const dps_hl_term *q) {
   switch (q->kind) {
   case DPS_HL_STEM:
     return t->stem[0] == q->text[0] && strcmp(t->stem, q->text) == 0;
@@ -228,12 +235,35 @@ static size_t nchars_with(const char *s, size_t a, size_t b, int plain) {
   return c;
 }
 
-/* Most ranges are a word or two: those inline, byte by byte. */
+/* The continuation bytes (10xxxxxx) among the bytes of x whose bits keep
+ * says (0x80 in each byte to count). */
+static inline size_t cont_bytes(uint64_t x, uint64_t keep) {
+  uint64_t cont = x & ~(x << 1) & keep;
+  return (size_t)(((cont >> 7) * 0x0101010101010101u) >> 56);
+}
+
+/* Most ranges are a word or two: those inline, as one or two words of
+ * eight bytes read within s[0, b) (the loop over a byte count that varies
+ * from call to call mispredicts), else byte by byte. */
 static inline size_t nchars(const char *s, size_t a, size_t b) {
   if (b <= a)
     return 0;
-  if (b - a >= 16)
+  size_t n = b - a;
+  if (n >= 16)
     return nchars_with(s, a, b, 0);
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (b >= 8) {
+    const uint64_t high = 0x8080808080808080u;
+    uint64_t x;
+    memcpy(&x, s + b - 8, 8); /* s[b-8, b): its last n bytes when n < 8 */
+    if (n <= 8)
+      return n - cont_bytes(x, n == 8 ? high : high << (8 * (8 - n)));
+    uint64_t y; /* s[a, a+8), then the bytes of x after it */
+    memcpy(&y, s + a, 8);
+    return n - cont_bytes(y, high) - cont_bytes(x, high << (8 * (16 - n)));
+  }
+#endif
   size_t c = 0;
   for (size_t i = a; i < b; i++)
     c += ((unsigned char)s[i] & 0xc0) != 0x80;
@@ -241,7 +271,7 @@ static inline size_t nchars(const char *s, size_t a, size_t b) {
 }
 
 size_t dps_utf8_chars(const char *s, size_t a, size_t b, int plain) {
-  return nchars_with(s, a, b, plain);
+  return plain ? nchars_with(s, a, b, 1) : nchars(s, a, b);
 }
 
 /* All hits of hl in one analysed text. */
@@ -290,10 +320,17 @@ static int find_hits(hits *H, const dps_hl *hl, const dp_tokens *T,
   /* phrases: every word at its relative position */
   for (size_t p = 0; p < hl->nphrases; p++) {
     const dps_hl_phrase *ph = &hl->phrases[p];
+    const dps_hl_term *q0 = &hl->terms[ph->term[0]];
+    /* the first byte of the first word first: one load skips most tokens
+     * (tok_match's own test, without the call) */
+    int by_stem0 = q0->kind == DPS_HL_STEM;
+    unsigned char c0 = (unsigned char)q0->text[0];
+    int any0 = q0->kind == DPS_HL_PREFIX && c0 == 0;
     for (size_t i = 0; i < T->n; i++) {
       const dp_token *t = &T->v[i];
-      if ((t->flags & (DP_TOK_JOINED | DP_TOK_FURNITURE)) ||
-          !tok_match(t, &hl->terms[ph->term[0]]))
+      if (!any0 && (unsigned char)(by_stem0 ? t->stem : t->term)[0] != c0)
+        continue;
+      if ((t->flags & (DP_TOK_JOINED | DP_TOK_FURNITURE)) || !tok_match(t, q0))
         continue;
       size_t last = i, k;
       double w = hl->terms[ph->term[0]].weight;
@@ -634,9 +671,40 @@ typedef struct probes {
   double pw[64];
   unsigned seen[64];
   unsigned char first[256]; /* first bytes of the probes */
+  uint64_t second[256];     /* for a byte of first[] (only: the others are
+                               never set): the second bytes of its probes
+                               (second_bit), and SECOND_ANY when one of them
+                               has no such letter (a probe of one byte) */
   size_t live;              /* probes seen fewer than max_per_term times:
                                at 0 the rest of the text adds nothing */
 } probes;
+
+#define SECOND_ANY ((uint64_t)1 << 63)
+
+/* The bit of byte c in probes.second: 'a'..'z' (and 'A'..'Z') 0..25,
+ * '0'..'9' 26..35; 0 for anything else. */
+static inline uint64_t second_bit(unsigned char c) {
+  if ((unsigned)(c - 'a') < 26u)
+    return (uint64_t)1 << (c - 'a');
+  if ((unsigned)(c - 'A') < 26u)
+    return (uint64_t)1 << (c - 'A');
+  if ((unsigned)(c - '0') < 10u)
+    return (uint64_t)1 << (26 + c - '0');
+  return 0;
+}
+
+/* Whether a word whose first byte is the ASCII f0 (in first[]) and whose
+ * next byte is b may match a probe: not when b is a letter or digit that
+ * is no probe's second letter after f0, nor when b ends the word (b
+ * another ASCII byte) and every such probe has two letters or more. A
+ * byte >= 0x80 (a letter that may fold to others, a soft character) or
+ * '.' (an acronym's) may: probe_word decides then. Saves most calls of
+ * probe_word, which would find no match and change nothing. */
+static inline int second_may(const probes *P, unsigned char f0,
+                             unsigned char b) {
+  return b >= 0x80 || b == '.' ||
+         (P->second[f0] & (second_bit(b) | SECOND_ANY)) != 0;
+}
 
 /* The word starting at s[i] (first folded byte in first[]): adds it to
  * *pos when its first letters equal a probe's (each probe at most
@@ -726,6 +794,75 @@ static inline __m128i in16(__m128i x, char lo, char hi) {
                        _mm_cmplt_epi8(x, _mm_set1_epi8((char)(hi + 1))));
 }
 
+/* The multi-byte sequences of a block of w bytes (16 or 32) at s[i], from
+ * its masks (bit k for byte k: >= 0x80, C3, C2, E2, 0x80, a continuation
+ * byte): *m the bytes the block takes (a sequence cut by its end is left
+ * to the next block) and *lim their mask. 0 when it holds anything but
+ * ASCII, C3 xx, C2 xx (not one of the letters ª ² ³ µ ¹ º ¼ ½ ¾) and
+ * E2 80 xx: the byte loop reads it then. */
+static inline int block_seqs(const unsigned char *s, size_t i, unsigned w,
+                             uint32_t hi, uint32_t c3, uint32_t c2, uint32_t e2,
+                             uint32_t x80, uint32_t cont, unsigned *m,
+                             uint32_t *lim) {
+  uint32_t top = 1u << (w - 1);
+  uint32_t cut = ((c3 | c2 | e2) & top) | (e2 & top >> 1);
+  *m = w;
+  *lim = top | (top - 1);
+  if (cut) {
+    *m = (unsigned)__builtin_ctz(cut);
+    *lim = (1u << *m) - 1;
+  }
+  uint32_t lead = (c3 | c2 | e2) & *lim, e = e2 & *lim;
+  /* every byte >= 0x80 is a lead or its continuation: a lead's tail
+   * beyond lim would land on the cut lead, which is no continuation */
+  if ((hi & *lim) != (lead | lead << 1 | e << 2) || (lead << 1 & ~cont) ||
+      (e << 1 & ~x80) || (e << 2 & ~cont))
+    return 0;
+  for (uint32_t b = c2 & *lim; b; b &= b - 1) {
+    unsigned char d = s[i + (unsigned)__builtin_ctz(b) + 1];
+    if (d == 0xaa || d == 0xb2 || d == 0xb3 || d == 0xb5 || d == 0xb9 ||
+        d == 0xba || (d >= 0xbc && d <= 0xbe))
+      return 0; /* a letter: scan_char's */
+  }
+  return 1;
+}
+
+/* candidates()' state after byte t ending a block: 1 after a lower-case
+ * letter, 2 after a capital or a digit, 0 after a separator. */
+static inline int state_after(unsigned char t) {
+  return (unsigned)(t - 'a') < 26u                                ? 1
+         : (unsigned)(t - 'A') < 26u || (unsigned)(t - '0') < 10u ? 2
+                                                                  : 0;
+}
+
+/* The words of a block of m bytes at s[i] (masks lim of its bytes, lo its
+ * lower-case letters, up its capitals, an its letters and digits, a
+ * Latin-1 letter's two bytes in each; want the bytes a probe may start
+ * with): probes those that start there, in order, and sets *state after
+ * the block. Returns m, or (size_t)-1 out of memory. */
+static inline size_t block_words(probes *P, const unsigned char *s, size_t i,
+                                 size_t n, unsigned m, uint32_t lim,
+                                 uint32_t want, uint32_t lo, uint32_t up,
+                                 uint32_t an, int *state, unsigned max_per_term,
+                                 cand **pos, size_t *npos, size_t *cap) {
+  uint32_t prev_an = an << 1 | (*state != 0);
+  uint32_t prev_lo = lo << 1 | (*state == 1);
+  uint32_t st = an & (~prev_an | (up & prev_lo)) & lim & want;
+  for (; st; st &= st - 1) {
+    size_t p = i + (unsigned)__builtin_ctz(st);
+    unsigned char f0 = s[p] == 0xc3 ? latin1_fold[s[p + 1] - 0x80]
+                       : s[p] >= 'A' && s[p] <= 'Z' ? s[p] + 32
+                                                    : s[p];
+    if (P->first[f0] &&
+        (s[p] >= 0x80 || p + 1 >= n || second_may(P, f0, s[p + 1])) &&
+        probe_word(P, s, p, n, max_per_term, 0, pos, npos, cap))
+      return (size_t)-1;
+  }
+  uint32_t top = 1u << (m - 1);
+  *state = (lo & top) ? 1 : (an & top) ? 2 : 0;
+  return m;
+}
+
 /* Sixteen bytes of candidates() at s[i] (i + 16 <= n), as its byte loop
  * reads them, when they hold nothing but ASCII, Latin-1 letters and × ÷
  * (C3 xx), the separators C2 xx (but the letters ª ² ³ µ ¹ º ¼ ½ ¾) and
@@ -740,36 +877,23 @@ static size_t block16(probes *P, const firsts *F, const unsigned char *s,
                       size_t i, size_t n, int *state, unsigned max_per_term,
                       cand **pos, size_t *npos, size_t *cap) {
   __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
-  unsigned hi = mask16(x), lim = 0xffff, m = 16, upc3 = 0, loc3 = 0, c3 = 0;
+  uint32_t hi = mask16(x), lim = 0xffff, upc3 = 0, loc3 = 0, c3 = 0;
+  unsigned m = 16;
   if (hi) {
     c3 = mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xc3)));
-    unsigned c2 = mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xc2)));
-    unsigned e2 = mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xe2)));
-    unsigned x80 = mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0x80)));
     /* continuation bytes 0x80..0xbf: below 0xc0 as signed chars */
-    unsigned cont = mask16(_mm_cmplt_epi8(x, _mm_set1_epi8((char)0xc0)));
-    unsigned cut = ((c3 | c2 | e2) & 0x8000) | (e2 & 0x4000);
-    if (cut) {
-      m = (unsigned)__builtin_ctz(cut);
-      lim = (1u << m) - 1;
-    }
-    unsigned lead = (c3 | c2 | e2) & lim, e = e2 & lim;
-    /* every byte >= 0x80 is a lead or its continuation: a lead's tail
-     * beyond lim would land on the cut lead, which is no continuation */
-    if ((hi & lim) != (lead | lead << 1 | e << 2) || (lead << 1 & ~cont) ||
-        (e << 1 & ~x80) || (e << 2 & ~cont))
+    if (!block_seqs(s, i, 16, hi, c3,
+                    mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xc2))),
+                    mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xe2))),
+                    mask16(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0x80))),
+                    mask16(_mm_cmplt_epi8(x, _mm_set1_epi8((char)0xc0))), &m,
+                    &lim))
       return 0;
-    for (unsigned b = c2 & lim; b; b &= b - 1) {
-      unsigned char d = s[i + (unsigned)__builtin_ctz(b) + 1];
-      if (d == 0xaa || d == 0xb2 || d == 0xb3 || d == 0xb5 || d == 0xb9 ||
-          d == 0xba || (d >= 0xbc && d <= 0xbe))
-        return 0; /* a letter: scan_char's */
-    }
     c3 &= lim;
     if (c3) { /* the byte after each C3: capital below 0x9f, but × ÷ */
       __m128i nx = _mm_srli_si128(x, 1);
-      unsigned up = mask16(_mm_cmplt_epi8(nx, _mm_set1_epi8((char)0x9f)));
-      unsigned no =
+      uint32_t up = mask16(_mm_cmplt_epi8(nx, _mm_set1_epi8((char)0x9f)));
+      uint32_t no =
           mask16(_mm_or_si128(_mm_cmpeq_epi8(nx, _mm_set1_epi8((char)0x97)),
                               _mm_cmpeq_epi8(nx, _mm_set1_epi8((char)0xb7))));
       upc3 = c3 & up & ~no;
@@ -777,7 +901,7 @@ static size_t block16(probes *P, const firsts *F, const unsigned char *s,
     }
   }
   __m128i up_v = in16(x, 'A', 'Z');
-  unsigned want = 0xffff; /* bytes a probe may start with */
+  uint32_t want = 0xffff; /* bytes a probe may start with */
   if (F->nf) {
     __m128i low = _mm_or_si128(x, _mm_and_si128(up_v, _mm_set1_epi8(0x20)));
     __m128i eq = _mm_cmpeq_epi8(low, F->v[0]);
@@ -788,31 +912,102 @@ static size_t block16(probes *P, const firsts *F, const unsigned char *s,
       /* no word to probe here, and no Latin-1 letter: the state after
        * the block is that of its last byte, ASCII or the end of a
        * separator (E2 80 xx, C2 xx) */
-      unsigned char t = s[i + m - 1];
-      *state = (unsigned)(t - 'a') < 26u                                ? 1
-               : (unsigned)(t - 'A') < 26u || (unsigned)(t - '0') < 10u ? 2
-                                                                        : 0;
+      *state = state_after(s[i + m - 1]);
       return m;
     }
   }
   /* a Latin-1 letter's two bytes both count as the letter */
-  unsigned lo = mask16(in16(x, 'a', 'z')) | loc3 | loc3 << 1;
-  unsigned up = mask16(up_v) | upc3 | upc3 << 1;
-  unsigned an = lo | up | mask16(in16(x, '0', '9'));
-  unsigned prev_an = an << 1 | (*state != 0);
-  unsigned prev_lo = lo << 1 | (*state == 1);
-  unsigned st = an & (~prev_an | (up & prev_lo)) & lim & want;
-  for (; st; st &= st - 1) {
-    size_t p = i + (unsigned)__builtin_ctz(st);
-    unsigned char f0 = s[p] == 0xc3 ? latin1_fold[s[p + 1] - 0x80]
-                       : s[p] >= 'A' && s[p] <= 'Z' ? s[p] + 32
-                                                    : s[p];
-    if (P->first[f0] && probe_word(P, s, p, n, max_per_term, 0, pos, npos, cap))
-      return (size_t)-1;
+  uint32_t lo = mask16(in16(x, 'a', 'z')) | loc3 | loc3 << 1;
+  uint32_t up = mask16(up_v) | upc3 | upc3 << 1;
+  uint32_t an = lo | up | mask16(in16(x, '0', '9'));
+  return block_words(P, s, i, n, m, lim, want, lo, up, an, state, max_per_term,
+                     pos, npos, cap);
+}
+#endif
+
+#if defined(DPS_SCAN_AVX2)
+static inline DPS_AVX2 uint32_t mask32(__m256i m) {
+  return (uint32_t)_mm256_movemask_epi8(m);
+}
+
+/* As in16, over 32 bytes. */
+static inline DPS_AVX2 __m256i in32(__m256i x, char lo, char hi) {
+  return _mm256_and_si256(
+      _mm256_cmpgt_epi8(x, _mm256_set1_epi8((char)(lo - 1))),
+      _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(hi + 1)), x));
+}
+
+/* block16 over the 32 bytes at s[i] (i + 33 <= n: the byte after the
+ * block is read too), with fv[0, nf) the first bytes of F: the same
+ * classes, word starts, probes (in order) and *state, the same returns
+ * (bytes read, 0 when the block holds anything else, (size_t)-1 out of
+ * memory). */
+static inline DPS_AVX2 size_t block32(probes *P, const __m256i *fv, unsigned nf,
+                                      const unsigned char *s, size_t i,
+                                      size_t n, int *state,
+                                      unsigned max_per_term, cand **pos,
+                                      size_t *npos, size_t *cap) {
+  __m256i x = _mm256_loadu_si256((const __m256i *)(s + i));
+  uint32_t hi = mask32(x), lim = 0xffffffffu, upc3 = 0, loc3 = 0, c3 = 0;
+  unsigned m = 32;
+  if (hi) {
+    c3 = mask32(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xc3)));
+    if (!block_seqs(s, i, 32, hi, c3,
+                    mask32(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xc2))),
+                    mask32(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xe2))),
+                    mask32(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0x80))),
+                    mask32(_mm256_cmpgt_epi8(_mm256_set1_epi8((char)0xc0), x)),
+                    &m, &lim))
+      return 0;
+    c3 &= lim;
+    if (c3) { /* the byte after each C3: capital below 0x9f, but × ÷ */
+      __m256i nx = _mm256_loadu_si256((const __m256i *)(s + i + 1));
+      uint32_t up = mask32(_mm256_cmpgt_epi8(_mm256_set1_epi8((char)0x9f), nx));
+      uint32_t no = mask32(
+          _mm256_or_si256(_mm256_cmpeq_epi8(nx, _mm256_set1_epi8((char)0x97)),
+                          _mm256_cmpeq_epi8(nx, _mm256_set1_epi8((char)0xb7))));
+      upc3 = c3 & up & ~no;
+      loc3 = c3 & ~up & ~no;
+    }
   }
-  unsigned top = 1u << (m - 1);
-  *state = (lo & top) ? 1 : (an & top) ? 2 : 0;
-  return m;
+  __m256i up_v = in32(x, 'A', 'Z');
+  uint32_t want = 0xffffffffu;
+  if (nf) {
+    __m256i low =
+        _mm256_or_si256(x, _mm256_and_si256(up_v, _mm256_set1_epi8(0x20)));
+    __m256i eq = _mm256_cmpeq_epi8(low, fv[0]);
+    for (unsigned k = 1; k < nf; k++)
+      eq = _mm256_or_si256(eq, _mm256_cmpeq_epi8(low, fv[k]));
+    want = mask32(eq) | c3;
+    if (!(want & lim)) {
+      *state = state_after(s[i + m - 1]);
+      return m;
+    }
+  }
+  uint32_t lo = mask32(in32(x, 'a', 'z')) | loc3 | loc3 << 1;
+  uint32_t up = mask32(up_v) | upc3 | upc3 << 1;
+  uint32_t an = lo | up | mask32(in32(x, '0', '9'));
+  return block_words(P, s, i, n, m, lim, want, lo, up, an, state, max_per_term,
+                     pos, npos, cap);
+}
+
+/* candidates() from s[i] with block32 while it can read the blocks (and
+ * a probe is live): the offset where it stopped (i when it read none), or
+ * (size_t)-1 out of memory. fb[0, nf): the first bytes of firsts. */
+static DPS_AVX2 size_t scan32(probes *P, const unsigned char *fb, unsigned nf,
+                              const unsigned char *s, size_t i, size_t n,
+                              int *state, unsigned max_per_term, cand **pos,
+                              size_t *npos, size_t *cap) {
+  __m256i fv[8];
+  for (unsigned k = 0; k < nf && k < 8; k++)
+    fv[k] = _mm256_set1_epi8((char)fb[k]);
+  while (i + 33 <= n && P->live) {
+    size_t m = block32(P, fv, nf, s, i, n, state, max_per_term, pos, npos, cap);
+    if (m == 0 || m == (size_t)-1)
+      return m ? m : i;
+    i += m;
+  }
+  return i;
 }
 #endif
 
@@ -864,15 +1059,19 @@ static int candidates(const dps_hl *hl, const dps_text *tx,
     memcpy(&P.pmask[np], mb, PROBE);
     P.pw[np] = hl->terms[j].weight;
     P.seen[np] = 0;
+    if (!P.first[pb[0]])
+      P.second[pb[0]] = 0;
     P.first[pb[0]] = 1;
+    uint64_t sb = P.plen[np] > 1 ? second_bit(pb[1]) : 0;
+    P.second[pb[0]] |= sb ? sb : SECOND_ANY;
     P.np++;
   }
   const unsigned char *s = (const unsigned char *)tx->text;
   size_t n = tx->len, i = 0;
 #if defined(__SSE2__)
   firsts F = {.nf = 0};
+  unsigned char fb[8];
   {
-    unsigned char fb[8];
     unsigned nf = 0;
     for (size_t k = 0; k < P.np && nf <= 8; k++) {
       unsigned char b;
@@ -893,11 +1092,26 @@ static int candidates(const dps_hl *hl, const dps_text *tx,
   }
   size_t vec_from = 0; /* after a block block16 cannot read */
 #endif
+#if defined(DPS_SCAN_AVX2)
+  int avx2 = !plain && __builtin_cpu_supports("avx2");
+#endif
   /* 0: between words; 1: in a word, after a lower-case letter; 2: in a
    * word, after another letter or a digit */
   int state = 0;
   P.live = max_per_term ? P.np : 0;
   while (i < n && P.live) {
+#if defined(DPS_SCAN_AVX2)
+    if (avx2 && i + 33 <= n && i >= vec_from) {
+      size_t j =
+          scan32(&P, fb, F.nf, s, i, n, &state, max_per_term, pos, npos, cap);
+      if (j == (size_t)-1)
+        return -1;
+      if (j != i) {
+        i = j;
+        continue;
+      }
+    }
+#endif
 #if defined(__SSE2__)
     if (!plain && i + 16 <= n && i >= vec_from) {
       size_t m;
@@ -932,7 +1146,7 @@ static int candidates(const dps_hl *hl, const dps_text *tx,
         while (st) {
           size_t p = i + (size_t)(__builtin_ctzll(st) / 8);
           unsigned char f0 = s[p] >= 'A' && s[p] <= 'Z' ? s[p] + 32 : s[p];
-          if (P.first[f0] &&
+          if (P.first[f0] && (p + 1 >= n || second_may(&P, f0, s[p + 1])) &&
               probe_word(&P, s, p, n, max_per_term, 0, pos, npos, cap))
             return -1;
           st &= st - 1;
@@ -1697,9 +1911,15 @@ int dps_snippet_make_with(dps_snip_scratch *sc, dps_snippet *out,
   if (opts.chars < 20)
     opts.chars = 20;
   size_t ngroups = hl->nterms + hl->nents + hl->nphrases + 1;
-  field_state *F = calloc(ntexts ? ntexts : 1, sizeof *F);
-  double *used = calloc(ngroups, sizeof *used);
-  double *seen = calloc(ngroups, sizeof *seen);
+  /* the usual few fields and groups on the stack, more on the heap */
+  field_state F_few[DPS_SCRATCH_FIELDS];
+  double used_few[32], seen_few[32];
+  field_state *F = ntexts <= DPS_SCRATCH_FIELDS ? memset(F_few, 0, sizeof F_few)
+                                                : calloc(ntexts, sizeof *F);
+  double *used = ngroups <= 32 ? memset(used_few, 0, sizeof used_few)
+                               : calloc(ngroups, sizeof *used);
+  double *seen = ngroups <= 32 ? memset(seen_few, 0, sizeof seen_few)
+                               : calloc(ngroups, sizeof *seen);
   passage chosen[16];
   size_t nch = 0;
   dps_buf b = {0};
@@ -1849,9 +2069,12 @@ int dps_snippet_make_with(dps_snip_scratch *sc, dps_snippet *out,
 done:
   for (size_t f = 0; F && f < ntexts; f++)
     field_free(&F[f], field_slot(sc, f));
-  free(F);
-  free(used);
-  free(seen);
+  if (F != F_few)
+    free(F);
+  if (used != used_few)
+    free(used);
+  if (seen != seen_few)
+    free(seen);
   free(spans);
   dps_buf_free(&b);
   if (rc) {

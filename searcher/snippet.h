@@ -180,7 +180,8 @@ int dps_scan_places(const dps_hl *hl, const dps_text *tx,
 
 /* Characters (UTF-8 sequence starts) in s[a, b) (exposed for tests):
  * plain = 1 counts one byte at a time (the reference), 0 as snippets do
- * (whole blocks of bytes at once). */
+ * (whole blocks of bytes at once; a range of fewer than sixteen bytes as
+ * one or two words of eight bytes read within s[0, b)). */
 size_t dps_utf8_chars(const char *s, size_t a, size_t b, int plain);
 
 /* Renders text with its spans: mode 0 plain (markers ignored, text as is),
