@@ -45,6 +45,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "data.h"
 
@@ -404,8 +407,9 @@ typedef struct slot {
  * both for every word with a reference, one cache line instead of two
  * (the two arrays they were in missed apart). */
 typedef struct ref_ent {
-  const gkey *g; /* the entry, or NULL (reference 0) */
-  uint16_t cues; /* its cues (0 for NULL and main-table entries) */
+  const gkey *g;  /* the entry, or NULL (reference 0) */
+  uint16_t cues;  /* its cues (0 for NULL and main-table entries) */
+  uint8_t prefix; /* 1 when its gflags have G_PREFIX (0 for NULL) */
 } ref_ent;
 
 struct dp_tagger {
@@ -439,6 +443,8 @@ struct dp_tagger {
                                        a pre-filter read from the surface */
   size_t mask;                      /* table size - 1 */
   arena_block *arena;               /* key strings */
+  void *packed; /* tab, ent, refs and bloom in one block (tagger_pack), or
+                   NULL: each is its own allocation */
 };
 
 /* Hash of the bytes s[0,n), for every table of the tagger: eight bytes at
@@ -676,10 +682,12 @@ static int build_cue_table(dp_tagger *t) {
     return -1;
   t->refs[0].g = NULL;
   t->refs[0].cues = 0;
+  t->refs[0].prefix = 0;
   size_t r = 1;
   for (; r < t->nrefs && r <= t->nhot + t->ncue; r++) {
     t->refs[r].g = r <= t->nhot ? &t->hot[r - 1] : &t->cue[r - 1 - t->nhot];
     t->refs[r].cues = t->refs[r].g->cues;
+    t->refs[r].prefix = (t->refs[r].g->gflags & G_PREFIX) != 0;
   }
   for (int pass = 0; pass < 2; pass++)
     for (size_t k = 0; k < t->nent && r < t->nrefs; k++) {
@@ -689,6 +697,7 @@ static int build_cue_table(dp_tagger *t) {
         continue;
       g->ref = (uint16_t)r;
       t->refs[r].g = g;
+      t->refs[r].prefix = (g->gflags & G_PREFIX) != 0;
       t->refs[r++].cues = 0;
     }
   return 0;
@@ -1005,15 +1014,102 @@ static void tagger_release(dp_tagger *t) {
   if (!t)
     return;
   arena_free(t->arena);
-  free(t->tab);
-  free(t->ent);
-  free(t->cue);
-  free(t->ctab);
+  if (t->packed) {
+    free(t->packed);
+  } else {
+    free(t->tab);
+    free(t->ent);
+    free(t->refs);
+    free(t->bloom);
+    free(t->cue);
+    free(t->ctab);
+    free(t->hot);
+    free(t->htab);
+  }
+  free(t);
+}
+
+/* Moves the large tables dp_tag and the word classifier read at random
+ * (the main table's slots and entries with their keys, the word class
+ * references, the Bloom filter: ~4 MB) into one block on 2 MB pages where
+ * the system has them (Linux, transparent huge pages on request): with
+ * 4 KB pages nearly every look-up also missed the TLB. Leaves everything
+ * as it was when it cannot. Called once the tables are complete: the
+ * tagger adds no entry after dp_tagger_new (tab_get and tab_resize, which
+ * would realloc or free these, run while loading only). */
+static void tagger_pack(dp_tagger *t) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  const size_t huge = (size_t)2 << 20;
+  size_t o_ent = ((t->mask + 1) * sizeof *t->tab + 63) & ~(size_t)63;
+  size_t o_refs = (o_ent + t->nent * sizeof *t->ent + 63) & ~(size_t)63;
+  size_t o_bloom = (o_refs + t->nrefs * sizeof *t->refs + 63) & ~(size_t)63;
+  size_t o_hot = o_bloom + (t->bloom ? BLOOM_BITS / 8 : 0);
+  size_t o_htab = o_hot + t->nhot * sizeof *t->hot;
+  size_t o_cue = o_htab + (t->hmask + 1) * sizeof *t->htab;
+  size_t o_ctab = o_cue + t->ncue * sizeof *t->cue;
+  size_t o_keys = o_ctab + (t->cmask + 1) * sizeof *t->ctab, end = o_keys;
+  for (size_t k = 0; k < t->nent; k++)
+    end += strlen(t->ent[k].key) + 1;
+  size_t total = (end + huge - 1) & ~(huge - 1);
+  char *p = aligned_alloc(huge, total);
+  if (!p)
+    return;
+  (void)madvise(p, total, MADV_HUGEPAGE); /* a hint: it may fail */
+  memcpy(p, t->tab, (t->mask + 1) * sizeof *t->tab);
+  gkey *ent = (gkey *)(void *)(p + o_ent);
+  memcpy(ent, t->ent, t->nent * sizeof *t->ent);
+  /* the entries' keys follow (the arena keeps the copies of the hot and
+   * cue entries') */
+  char *kp = p + o_keys;
+  for (size_t k = 0; k < t->nent; k++) {
+    size_t n = strlen(ent[k].key) + 1;
+    memcpy(kp, ent[k].key, n);
+    ent[k].key = kp;
+    kp += n;
+  }
+  gkey *hot = (gkey *)(void *)(p + o_hot), *cue = (gkey *)(void *)(p + o_cue);
+  memcpy(hot, t->hot, t->nhot * sizeof *hot);
+  memcpy(cue, t->cue, t->ncue * sizeof *cue);
+  memcpy(p + o_htab, t->htab, (t->hmask + 1) * sizeof *t->htab);
+  memcpy(p + o_ctab, t->ctab, (t->cmask + 1) * sizeof *t->ctab);
+  ref_ent *refs = (ref_ent *)(void *)(p + o_refs);
+  uintptr_t e0 = (uintptr_t)t->ent, e1 = e0 + t->nent * sizeof *t->ent;
+  uintptr_t h0 = (uintptr_t)t->hot, h1 = h0 + t->nhot * sizeof *t->hot;
+  uintptr_t c0 = (uintptr_t)t->cue, c1 = c0 + t->ncue * sizeof *t->cue;
+  for (size_t r = 0; r < t->nrefs; r++) {
+    refs[r] = t->refs[r];
+    uintptr_t g = (uintptr_t)refs[r].g;
+    if (g >= e0 && g < e1) /* a main-table entry */
+      refs[r].g = ent + (g - e0) / sizeof *ent;
+    else if (g >= h0 && g < h1)
+      refs[r].g = hot + (g - h0) / sizeof *hot;
+    else if (g >= c0 && g < c1)
+      refs[r].g = cue + (g - c0) / sizeof *cue;
+  }
   free(t->hot);
   free(t->htab);
+  free(t->cue);
+  free(t->ctab);
+  t->hot = hot;
+  t->htab = (slot *)(void *)(p + o_htab);
+  t->cue = cue;
+  t->ctab = (slot *)(void *)(p + o_ctab);
+  free(t->tab);
+  free(t->ent);
   free(t->refs);
-  free(t->bloom);
-  free(t);
+  t->tab = (slot *)(void *)p;
+  t->ent = ent;
+  t->capent = t->nent;
+  t->refs = refs;
+  if (t->bloom) {
+    memcpy(p + o_bloom, t->bloom, BLOOM_BITS / 8);
+    free(t->bloom);
+    t->bloom = (uint64_t *)(void *)(p + o_bloom);
+  }
+  t->packed = p;
+#else
+  (void)t;
+#endif
 }
 
 /* What build_words' first pass needs of a token's flags bits 3..12, read
@@ -1104,6 +1200,7 @@ int dp_tagger_new(dp_tagger **out, char **errmsg) {
       *errmsg = strdup("out of memory");
     return -1;
   }
+  tagger_pack(t);
   *out = t;
   return 0;
 }
@@ -1145,6 +1242,22 @@ int dp_entity_type_parse(const char *s) {
  * tokens; a news article has a few hundred). */
 #define KEEP_BLOCK_MAX ((size_t)4 << 20)
 
+/* What make_word takes of the gap before a word (analyse_gap's facts),
+ * remembered for the short gaps met before (see gap_facts). */
+typedef struct gap_memo {
+  uint64_t key;     /* the gap's bytes and length (gap_facts), 0 = empty */
+  char elided[8];   /* gap_info.elided */
+  uint8_t kind;     /* gap_info.kind */
+  uint8_t sent;     /* gap_info.newline | opener | sent_end */
+  uint8_t dot_only; /* gap_info.dot_only */
+  uint8_t comma;    /* gap_info.comma_only */
+  uint8_t ocr_join; /* gap_info.ocr_join */
+} gap_memo;
+/* 1,024 entries (24 KB): OrangeSum's bodies have a few hundred distinct
+ * short gaps; 128 entries missed 4.4% of the look-ups, 256 3.6%, 1,024
+ * 0.3% (collisions) */
+#define GAP_MEMO_BITS 10
+
 struct dp_entities_mem {
   arena_block *strs;    /* the entities' canonical names and keys, newest
                            (largest) block first */
@@ -1155,6 +1268,7 @@ struct dp_entities_mem {
   size_t capm;          /* their room */
   buf key, pool, canon; /* dp_tag's byte buffers (ctx.key, ctx.pool, emit's
                            canonical names) */
+  gap_memo gaps[1u << GAP_MEMO_BITS]; /* make_word's short gaps, by hash */
 };
 
 void dp_entities_clear(dp_entities *e) {
@@ -1525,6 +1639,46 @@ static void analyse_gap(const char *s, size_t n, gap_info *gi) {
   }
 }
 
+/* The gap facts of text[s, s + n): from the memo when these bytes were met
+ * before (gaps of up to 7 bytes with 8 bytes of text from s: a few hundred
+ * distinct ones make nearly all of the text: " ", ", ", ". ", " l'"...), else
+ * from analyse_gap (into *tmp, and into the memo when the gap is short).
+ * The facts are a function of the bytes alone: the memo lives with the
+ * list (dp_entities_mem) from call to call. A hit costs no branch on what
+ * the gap holds (a test per kind of gap mispredicted often). */
+static const gap_memo *gap_facts(gap_memo *memo, const char *text, size_t len,
+                                 size_t s, size_t n, gap_memo *tmp) {
+  /* the key: the gap's bytes, a byte 1 right after them, zeros (the
+   * last byte that is not zero tells the length), whatever the byte
+   * order: 0xFF for the first n bytes (mask), 1 at byte n (mark) */
+  static const unsigned char mask[16] = {
+      0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0};
+  static const unsigned char mark[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+                                         1, 0, 0, 0, 0, 0, 0, 0};
+  gap_memo *e = tmp;
+  uint64_t key = 0;
+  if (__builtin_expect(n < 8 && len - s >= 8, 1)) {
+    uint64_t v, m, one;
+    memcpy(&v, text + s, 8);
+    memcpy(&m, mask + 8 - n, 8);
+    memcpy(&one, mark + 8 - n, 8);
+    key = (v & m) | one;
+    e = &memo[(key * 0xD6E8FEB86659FD93ull) >> (64 - GAP_MEMO_BITS)];
+    if (__builtin_expect(e->key == key, 1))
+      return e;
+  }
+  gap_info gi;
+  analyse_gap(text + s, n, &gi);
+  e->key = key;
+  memcpy(e->elided, gi.elided, sizeof e->elided);
+  e->kind = (uint8_t)gi.kind;
+  e->sent = (uint8_t)(gi.newline | gi.opener | gi.sent_end);
+  e->dot_only = (uint8_t)gi.dot_only;
+  e->comma = (uint8_t)gi.comma_only;
+  e->ocr_join = (uint8_t)gi.ocr_join;
+  return e;
+}
+
 /* Writes s to o as a match term: full stops dropped, apostrophes (' and
  * U+2019) and hyphens as spaces; no NUL. Returns the end of what it wrote
  * (never longer than s). */
@@ -1763,16 +1917,13 @@ static void word_prefetch(ctx *c, word *w) {
 static int make_word(ctx *c, const char *text, size_t len, const dp_token *tk,
                      size_t prev_end, int prev_kept, int first, int fast,
                      const ref_ent *refs, uint32_t nrefs, word *wv, size_t n) {
-  gap_info gi;
   /* text and len are c's, in registers: the byte stores into the word
    * below may alias c and tk */
   const size_t ts = tk->start, te = tk->end;
-  size_t gl = ts - prev_end;
-  /* the usual gap, one space (GAP_SPACE), is written below without gi */
-  int space = gl == 1 && text[prev_end] == ' ';
-  if (!space)
-    analyse_gap(text + prev_end, gl, &gi);
-  if (!space && (n > 0) & (prev_kept != 0) & (gi.ocr_join != 0)) {
+  gap_memo tmp;
+  const gap_memo *gi =
+      gap_facts(c->mem->gaps, text, len, prev_end, ts - prev_end, &tmp);
+  if (__builtin_expect((n > 0) & (prev_kept != 0) & (gi->ocr_join != 0), 0)) {
     /* "Cham¬ bre": extend the previous word */
     word *pw = &wv[n - 1];
     /* new term = old term + this term; the stem is the joined term */
@@ -1831,23 +1982,14 @@ static int make_word(ctx *c, const char *text, size_t len, const dp_token *tk,
     word_prefetch(c, w);
   }
   w->stem = tk->stem;
-  if (space) {
-    /* prev_kept implies a word before (n > 0): no branch on either */
-    _Static_assert(GAP_SPACE == 0, "the gap below is GAP_BREAK or 0");
-    w->gap = (uint8_t)(GAP_BREAK & (0u - (prev_kept == 0)));
-    memset(w->elided, 0, sizeof w->elided);
-    w->dot_gap = 0;
-    w->comma_gap = 0;
-    w->sent = (uint8_t)first;
-  } else {
-    /* (prev_kept implies n > 0; both are 0 or 1 below: no branches) */
-    w->gap = (uint8_t)(prev_kept ? gi.kind : GAP_BREAK);
-    memcpy(w->elided, gi.elided, sizeof w->elided);
-    w->dot_gap = (uint8_t)(prev_kept & gi.dot_only);
-    w->comma_gap = (uint8_t)(prev_kept & gi.comma_only);
-    /* sentence start (abbreviations are looked at once cues are known) */
-    w->sent = (uint8_t)(first | gi.newline | gi.opener | gi.sent_end);
-  }
+  /* (prev_kept implies n > 0; both are 0 or 1 below: no branches) */
+  _Static_assert(GAP_BREAK == 3, "the gap below is GAP_BREAK or kind");
+  w->gap = (uint8_t)(gi->kind | (GAP_BREAK & (0u - (prev_kept == 0))));
+  memcpy(w->elided, gi->elided, sizeof w->elided);
+  w->dot_gap = (uint8_t)(prev_kept & gi->dot_only);
+  w->comma_gap = (uint8_t)(prev_kept & gi->comma);
+  /* sentence start (abbreviations are looked at once cues are known) */
+  w->sent = (uint8_t)(first | gi->sent);
   w->dot_after = (uint8_t)(te < len && text[te] == '.');
   w->initial =
       (uint8_t)(w->cap && w->dot_after &&
@@ -1891,6 +2033,30 @@ static const uint32_t nibble_idx[16] = {
     0x00000003u, 0x00000300u, 0x00000301u, 0x00030100u,
     0x00000302u, 0x00030200u, 0x00030201u, 0x03020100u};
 #endif
+
+/* gaz_longest's first look-up of two words, at starter i (a capitalised
+ * word whose entry is a prefix, followed by a word that joins it): its key
+ * hashed and the lines of the Bloom filter and of the table it reads
+ * prefetched by build_words, so that these misses overlap instead of
+ * stalling find_mentions one by one. */
+static int name_joins(const ctx *c, size_t i);
+static void pair_prefetch(ctx *c, size_t i) {
+  char kb[64];
+  const word *w = &c->w[i], *nw = &c->w[i + 1];
+  size_t l0 = word_tlen(c, i), l1 = word_tlen(c, i + 1);
+  size_t le = nw->elided[0] ? strlen(nw->elided) + 1 : 0;
+  size_t n = l0 + 1 + le + l1;
+  if (n > sizeof kb)
+    return;
+  memcpy(kb, w->term, l0);
+  kb[l0] = ' ';
+  if (le) {
+    memcpy(kb + l0 + 1, nw->elided, le - 1);
+    kb[l0 + le] = ' ';
+  }
+  memcpy(kb + l0 + 1 + le, nw->term, l1);
+  tab_prefetch(c->t, key_hash(kb, n));
+}
 
 static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
   size_t nt = toks->n;
@@ -2043,6 +2209,7 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
     word *w = &wv[i];
     unsigned near = cb[i] | cb[i + 1] | cb[i + 3] | cb[i + 4];
     uint32_t ref = w->cls >> K_REF_SHIFT;
+    unsigned prefix; /* its entry is a prefix (G_PREFIX): 0 or 1 */
     if ((w->slow == 0) & (ref < nrefs)) {
       /* the entry the word's class names, if the word is looked up */
       unsigned use = ((w->tflags & DP_TOK_NUMBER) == 0) &
@@ -2050,6 +2217,7 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
       const gkey *g = refs[ref].g;
       w->g = (const gkey *)((uintptr_t)g & ((uintptr_t)0 - use));
       w->cues = (uint16_t)(refs[ref].cues & (0u - use));
+      prefix = refs[ref].prefix & use;
       /* the rules read the entry: its line comes in while the words are
        * done (the main table is large, and the analyzer ran since) */
       __builtin_prefetch(g);
@@ -2070,6 +2238,7 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
         }
       }
       w->cues = (uint16_t)(w->g ? w->g->cues : 0);
+      prefix = w->g && (w->g->gflags & G_PREFIX);
     }
     /* dot_gap first: it is rare, and it implies the rest (a full stop ends
      * a sentence; prev_kept, so i > 0; GAP_BREAK), kept as they were */
@@ -2092,6 +2261,10 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
         code_rule(c, i) == -1)
       start = 0;
     nst += start;
+    /* (gaz_longest starts at capitalised starters) */
+    if (__builtin_expect(prefix & start & w->cap, 0) && i + 1 < nw &&
+        name_joins(c, i + 1))
+      pair_prefetch(c, i);
   }
   c->nst = nst;
   return 0;

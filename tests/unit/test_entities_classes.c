@@ -360,6 +360,73 @@ static void test_class_refs_and_starters(void **state) {
   dp_entities_free(&e);
 }
 
+/* The list remembers the facts of the short gaps it met (gap_facts in
+ * entities.c, keyed by the gap's bytes and length): one list reused over
+ * texts whose gaps differ by a byte, a bit or their length, in both orders,
+ * gives what a new list gives each text. Gaps of 0 to 9 bytes, near the
+ * end of the text (fewer than 8 bytes left: not remembered), elisions,
+ * OCR hyphens, no-break spaces. */
+static void test_gap_memo(void **state) {
+  (void)state;
+  static const char *const texts[] = {
+      "M. Jean Dupont et Mme Durand à Paris.",
+      "M. Jean Dupont!et Mme Durand à Paris!",
+      "M.  Jean  Dupont  et  Mme  Durand  à  Paris.",
+      "M.\tJean\tDupont\tet\tMme\tDurand\tà\tParis.",
+      "M. Jean Dupont, et Mme Durand, à Paris, à Lyon",
+      "M. Jean Dupont. Et Mme Durand. À Paris. Lyon",
+      "M. Jean-Dupont - et Mme - Durand -- à Paris ; Lyon",
+      "Le ministère de l'Intérieur et l’Otan, d'Orléans ou d’Évry, L'Oréal",
+      "Le ministère de l' Intérieur et l ’Otan, d' Orléans ou d ’Évry",
+      "Cham\xc2\xac bre de Com\xc2\xac\nmerce de Paris ; M. Poin\xc2\xac caré",
+      "Le\xc2\xa0ministère de la Défense\xc2\xa0: rue de Rivoli, 16, Paris.",
+      "« Marius » et \" JAN \" ; MM. Messager et Broussan ; (Dranem) ; "
+      "[Lyon] ; {Nice} ; Paris... Lyon !!! Nice ?? Brest ;; Caen",
+      "A B C D E F G H I J K L M N O P Q R S T U V W X Y Z Lyon Nice",
+      "Paris   \n\n   Lyon \r\n Nice\t\t\tBrest        Caen         Metz",
+      "Selon M. Gambetta, l'Otan et APT 31 visent les Etats-Unis. Lyon",
+      "Lyon",
+      "à Lyon",
+      "M. X",
+      "Jean Dupont : Lyon",
+      "Jean Dupont Marie Curie Victor Hugo",
+      "Jean!Dupont!Marie!Curie!Victor!Hugo",
+      "Jean, Dupont, Marie, Curie, Victor, Hugo",
+      "Jean- Dupont- Marie- Curie- Victor- Hugo",
+  };
+  const size_t nt = sizeof texts / sizeof texts[0];
+  dp_tokens *toks = calloc(nt, sizeof *toks);
+  dp_entities *fresh = calloc(nt, sizeof *fresh);
+  assert_non_null(toks);
+  assert_non_null(fresh);
+  for (size_t i = 0; i < nt; i++) {
+    size_t len = strlen(texts[i]);
+    assert_int_not_equal(dp_analyze(attached, texts[i], len, 0, &toks[i]),
+                         (uint32_t)-1);
+    assert_int_equal(dp_tag(T, texts[i], len, &toks[i], &fresh[i]), 0);
+  }
+  dp_entities shared = {0};
+  size_t ents = 0;
+  for (int round = 0; round < 4; round++)
+    for (size_t q = 0; q < nt; q++) {
+      size_t i = round & 1 ? nt - 1 - q : q;
+      dp_entities_clear(&shared);
+      assert_int_equal(dp_tag(T, texts[i], strlen(texts[i]), &toks[i], &shared),
+                       0);
+      if (!same_entities(&shared, &fresh[i]))
+        fail_msg("text %zu (round %d): a reused list differs", i, round);
+      ents += shared.n;
+    }
+  assert_true(ents >= 4 * 40);
+  dp_entities_free(&shared);
+  for (size_t i = 0; i < nt; i++) {
+    dp_tokens_free(&toks[i]);
+    dp_entities_free(&fresh[i]);
+  }
+  free(toks);
+  free(fresh);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_class_refs_and_starters),
@@ -367,6 +434,7 @@ int main(void) {
       cmocka_unit_test(test_corpus),
       cmocka_unit_test(test_mixed_and_detach),
       cmocka_unit_test(test_cache_growth),
+      cmocka_unit_test(test_gap_memo),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
