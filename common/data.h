@@ -13,4 +13,9 @@
  * The memory is static and read-only: never free it. Thread-safe. */
 const char *dp_data_get(const char *name, size_t *len);
 
+/* A digest of every embedded file (names and bytes), 16 hex digits: it
+ * changes when a stop list or a gazetteer does, so that the indexer can
+ * tell that an article analysed with other data must be built again. */
+const char *dp_data_fingerprint(void);
+
 #endif

@@ -498,6 +498,16 @@ int xc_db_last_docid(xc_docid *out, xc_db *db, xc_error *err) {
   });
 }
 
+int xc_db_revision(uint64_t *out, xc_db *db, xc_error *err) {
+  if (out)
+    *out = 0;
+  return guard(err, [&]() -> int {
+    XC_NEED(out && db, "NULL argument");
+    *out = db->get().get_revision();
+    return XC_OK;
+  });
+}
+
 int xc_db_avg_length(double *out, xc_db *db, xc_error *err) {
   if (out)
     *out = 0;

@@ -195,6 +195,9 @@ void xc_db_free(xc_db *db);
 /* Statistics. All are snapshot values of the current revision. */
 int xc_db_doc_count(uint32_t *out, xc_db *db, xc_error *err);
 int xc_db_last_docid(xc_docid *out, xc_db *db, xc_error *err);
+/* The revision the handle sees (it moves with every commit; 0 for a
+ * database never committed). Meaningful for a single database only. */
+int xc_db_revision(uint64_t *out, xc_db *db, xc_error *err);
 /* Average document length (total wdf / doc count), 0 if empty. */
 int xc_db_avg_length(double *out, xc_db *db, xc_error *err);
 /* Number of documents indexed by term (0 if absent). */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data.h"
 #include "dpi.h"
 #include "record.h"
 #include "schema.h"
@@ -81,12 +82,16 @@ static void hash_field(uint64_t *h, const char *s) {
 }
 
 /* Bump when the documents built from the same article change (schema,
- * analysis): every article is then seen as changed and rebuilt. */
+ * analysis, tagging rules): every article is then seen as changed and
+ * rebuilt. The compiled-in data (stop list, gazetteers) is in the hash by
+ * its fingerprint, so a new gazetteer entry rebuilds every article once
+ * rather than leaving the old ones with the old entities. */
 #define DPI_BUILD_SALT "depeche-index build 2"
 
 void dpi_article_hash(const dpi_article *a, const dpi_origin *o, char out[17]) {
   uint64_t h = DPI_HASH_INIT;
   hash_field(&h, DPI_BUILD_SALT);
+  hash_field(&h, dp_data_fingerprint());
   hash_field(&h, a->id);
   hash_field(&h, a->title);
   hash_field(&h, a->date);

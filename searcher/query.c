@@ -687,10 +687,27 @@ static dps_qnode *word_node(P *p, const ltok *t, dps_tkind k) {
   return r;
 }
 
+static int code_pair(const P *p, const dp_token *a, const char *as, size_t an,
+                     const dp_token *b, const char *bs, size_t bn);
+static dps_qnode *code_alt(P *p, dps_tkind k, dps_qnode *base, const char *as,
+                           size_t an, const char *bs, size_t bn);
+
 static dps_qnode *phrase_node(P *p, const ltok *t, dps_tkind k) {
   if (analyze(p, t->s, t->n))
     return NULL;
-  return tokens_node(p, t->exact ? DPS_T_EXACT : k, 1, 0);
+  dp_token a = {0}, b = {0};
+  int pair = 0;
+  if (!t->exact && (k == DPS_T_STEM || k == DPS_T_TITLE) && p->toks.n == 2) {
+    a = p->toks.v[0];
+    b = p->toks.v[1];
+    pair = code_pair(p, &a, t->s + a.start, a.end - a.start, &b, t->s + b.start,
+                     b.end - b.start);
+  }
+  dps_qnode *n = tokens_node(p, t->exact ? DPS_T_EXACT : k, 1, 0);
+  if (n && pair) /* "APT 31" in quotes: the code too */
+    n = code_alt(p, k, n, t->s + a.start, a.end - a.start, t->s + b.start,
+                 b.end - b.start);
+  return n;
 }
 
 static int is_digits(const char *s, size_t n) {
@@ -1269,8 +1286,79 @@ static dps_qnode *parse_or(P *p, dps_tkind k) {
   return left;
 }
 
-/* "APT 31": an acronym followed by a number is also the joined word and
- * an entity of that name. Replaces kids[i], kids[i+1] of g. */
+/* Could "a b" be a code written apart ("APT 31", "apt 31", "UNC 2452")?
+ * a is an acronym or code, or (outside questions) 2 to 5 ASCII letters in
+ * any case; b is 1 to 6 digits. The joined word is only an alternative
+ * (see code_alt), so a pair that is no code ("page 12") costs a term that
+ * matches nothing; but it ties a and b together, which a question's
+ * relaxed matching should not ("en mars 2019"). */
+static int code_pair(const P *p, const dp_token *a, const char *as, size_t an,
+                     const dp_token *b, const char *bs, size_t bn) {
+  if ((a->flags & (DP_TOK_NUMBER | DP_TOK_STOP)) ||
+      !(b->flags & DP_TOK_NUMBER) || !is_digits(bs, bn) || bn > 6)
+    return 0;
+  if (a->flags & (DP_TOK_ACRONYM | DP_TOK_CODE))
+    return 1;
+  if (p->o.question || an < 2 || an > 5)
+    return 0;
+  for (size_t i = 0; i < an; i++)
+    if (!isalpha((unsigned char)as[i]))
+      return 0;
+  return 1;
+}
+
+/* OR(base, the joined word of a and b, the entity of that name): "APT 31"
+ * also finds "APT31" and the organisation APT31 (in a title:, the joined
+ * word of the title only). Takes ownership of base;
+ * returns base alone when the pair does not analyse as one word, and on
+ * failure (p->rc set). */
+static dps_qnode *code_alt(P *p, dps_tkind k, dps_qnode *base, const char *as,
+                           size_t an, const char *bs, size_t bn) {
+  dps_buf jb = {0};
+  dps_buf_add(&jb, as, an);
+  dps_buf_add(&jb, bs, bn);
+  if (jb.oom) {
+    dps_buf_free(&jb);
+    set_oom(p);
+    return base;
+  }
+  if (analyze(p, jb.s, jb.len)) {
+    dps_buf_free(&jb);
+    return base;
+  }
+  const dp_token *jt = p->toks.n == 1 ? &p->toks.v[0] : NULL;
+  dps_qnode *alt = node_new(DPS_Q_OR);
+  dps_qnode *jterm = jt ? term_new(k, jt->stem, 0, jt->flags) : NULL;
+  dps_qnode *ent = k == DPS_T_STEM ? node_new(DPS_Q_FILTER) : NULL;
+  if (ent) {
+    ent->field = DPS_F_JOINED;
+    ent->term = dps_buf_take(&jb);
+  }
+  dps_buf_free(&jb);
+  if (!alt || (jt && !jterm) || (k == DPS_T_STEM && (!ent || !ent->term)) ||
+      node_add(alt, base)) {
+    dps_qnode_free(alt);
+    dps_qnode_free(jterm);
+    dps_qnode_free(ent);
+    set_oom(p);
+    return base;
+  }
+  if ((jterm && node_add(alt, jterm)) || (ent && node_add(alt, ent))) {
+    alt->kids[0] = NULL; /* base goes back to the caller */
+    dps_qnode_free(alt);
+    dps_qnode_free(jterm);
+    dps_qnode_free(ent);
+    set_oom(p);
+    return base;
+  }
+  alt->mod = base->mod;
+  base->mod = 0;
+  return alt;
+}
+
+/* "APT 31", "apt 31": two plain words that may be a code written apart
+ * become OR(AND(a, b), joined word, entity). Replaces kids[i], kids[i+1]
+ * of g. */
 static void join_pairs(P *p, dps_qnode *g, const char *const *spans,
                        const size_t *lens) {
   for (size_t i = 0; !p->rc && i + 1 < g->nkids; i++) {
@@ -1280,48 +1368,28 @@ static void join_pairs(P *p, dps_qnode *g, const char *const *spans,
     if (a->kind != DPS_Q_TERM || b->kind != DPS_Q_TERM || a->mod || b->mod ||
         a->tkind != DPS_T_STEM || b->tkind != DPS_T_STEM)
       continue;
-    if (!(a->tflags & (DP_TOK_ACRONYM | DP_TOK_CODE)) ||
-        (a->tflags & DP_TOK_NUMBER) || !(b->tflags & DP_TOK_NUMBER) ||
-        !is_digits(spans[i + 1], lens[i + 1]))
+    dp_token ta = {.flags = a->tflags}, tb = {.flags = b->tflags};
+    if (!code_pair(p, &ta, spans[i], lens[i], &tb, spans[i + 1], lens[i + 1]))
       continue;
-    dps_buf jb = {0};
-    dps_buf_add(&jb, spans[i], lens[i]);
-    dps_buf_add(&jb, spans[i + 1], lens[i + 1]);
-    if (jb.oom) {
-      dps_buf_free(&jb);
-      set_oom(p);
-      return;
-    }
-    if (analyze(p, jb.s, jb.len)) {
-      dps_buf_free(&jb);
-      return;
-    }
-    const dp_token *jt = p->toks.n == 1 ? &p->toks.v[0] : NULL;
-    dps_qnode *alt = node_new(DPS_Q_OR), *ph = node_new(DPS_Q_AND);
-    dps_qnode *jterm = jt ? term_new(DPS_T_STEM, jt->stem, 0, jt->flags) : NULL;
-    dps_qnode *ent = node_new(DPS_Q_FILTER);
-    if (ent) {
-      ent->field = DPS_F_JOINED;
-      ent->term = dps_buf_take(&jb);
-    }
-    dps_buf_free(&jb);
-    if (!alt || !ph || (jt && !jterm) || !ent || !ent->term ||
-        node_add(ph, a) || node_add(ph, b) || node_add(alt, ph) ||
-        (jterm && node_add(alt, jterm)) || node_add(alt, ent)) {
-      /* on failure, a and b stay owned by g (remove them from ph) */
-      if (ph)
-        ph->nkids = 0;
-      if (alt && alt->nkids && alt->kids[0] == ph)
-        alt->kids[0] = NULL;
-      dps_qnode_free(ph);
-      dps_qnode_free(alt);
-      dps_qnode_free(jterm);
-      dps_qnode_free(ent);
+    /* written side by side: "Bari en 1585" lost its stopword, not a code */
+    const char *gap = spans[i] + lens[i];
+    if (gap > spans[i + 1])
+      continue;
+    while (gap < spans[i + 1] && *gap == ' ')
+      gap++;
+    if (gap != spans[i + 1])
+      continue;
+    dps_qnode *both = node_new(DPS_Q_AND);
+    if (!both || node_add(both, a) || node_add(both, b)) {
+      if (both)
+        both->nkids = 0; /* a and b stay owned by g */
+      dps_qnode_free(both);
       set_oom(p);
       return;
     }
     b->pos = 1;
-    g->kids[i] = alt;
+    g->kids[i] = code_alt(p, DPS_T_STEM, both, spans[i], lens[i], spans[i + 1],
+                          lens[i + 1]);
     memmove(&g->kids[i + 1], &g->kids[i + 2],
             (g->nkids - i - 2) * sizeof g->kids[0]);
     g->nkids--;

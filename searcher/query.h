@@ -108,6 +108,8 @@ typedef struct dps_qnode {
 
 typedef struct dps_parse_opts {
   int drop_question_words; /* drop quel, combien, quand, où, ... (free words) */
+  int question; /* a natural-language question: "mars 2019" is not read as
+                   the code "mars2019" (only capitals, "APT 31", are) */
 } dps_parse_opts;
 
 /* Parses text[0,len) with analyzer a. *out is the tree (caller frees with

@@ -29,6 +29,7 @@ struct dp_index {
   xc_db *db;              /* read-only handle */
   dp_analyzer *an;        /* the same analyzer as the indexer */
   dp_tagger *tagger;      /* created on first use (entity filters) */
+  struct surnames *sn;    /* person keys by last word (first per:Name) */
   dps_snip_scratch snip;  /* snippet token lists kept between results */
   dp_record_decoder *dec; /* record inflate stream kept between results */
   dps_tuning tune;        /* ranking knobs */
@@ -39,6 +40,101 @@ struct dp_index {
   struct stat dir;        /* the index directory when last (re)opened; st_ino
                              0 for stub files */
 };
+
+/* Every multi-word person key of an index, sorted by its last word, so
+ * that "per:Lefèvre" finds "Claire Lefèvre" without a scan of the person
+ * keys (~48,000 on OrangeSum, ~40 ms) at each query. Built at the first
+ * query that needs it, and again when the index revision moved. */
+typedef struct surname {
+  const char *last; /* the key's last word (inside term) */
+  const char *term; /* the whole term, prefix included */
+} surname;
+
+struct surnames {
+  uint64_t rev; /* the revision it was built from */
+  surname *v;
+  size_t n;
+  char *pool; /* the terms, NUL-separated */
+};
+
+static void surnames_free(struct surnames *sn) {
+  if (!sn)
+    return;
+  free(sn->v);
+  free(sn->pool);
+  free(sn);
+}
+
+static int surname_cmp(const void *a, const void *b) {
+  const surname *x = a, *y = b;
+  int c = strcmp(x->last, y->last);
+  return c ? c : strcmp(x->term, y->term);
+}
+
+/* Reads the person keys of db into a new table (*out). 0, or -1 with *xe
+ * set (Xapian) or not (out of memory). */
+static int surnames_build(struct surnames **out, xc_db *db, uint64_t rev,
+                          xc_error *xe) {
+  *out = NULL;
+  struct surnames *sn = calloc(1, sizeof *sn);
+  size_t *at = NULL, cap = 0, used = 0, pcap = 0; /* term offsets */
+  xc_termit *it = NULL;
+  if (!sn || xc_db_terms(&it, db, DP_PREFIX_PER, xe)) {
+    surnames_free(sn);
+    return -1;
+  }
+  int r, oom = 0;
+  while (!oom && (r = xc_termit_next(it, xe)) == 1) {
+    size_t tl = 0;
+    const char *t = xc_termit_term(it, &tl);
+    if (!memchr(t, ' ', tl))
+      continue; /* one word: the exact look-up finds it */
+    if (sn->n == cap) {
+      size_t nc = cap ? cap * 2 : 1024;
+      size_t *a2 = realloc(at, nc * sizeof *a2);
+      if (!a2) {
+        oom = 1;
+        break;
+      }
+      at = a2;
+      cap = nc;
+    }
+    if (used + tl + 1 > pcap) {
+      size_t nc = pcap ? pcap * 2 : 65536;
+      while (nc < used + tl + 1)
+        nc *= 2;
+      char *p2 = realloc(sn->pool, nc);
+      if (!p2) {
+        oom = 1;
+        break;
+      }
+      sn->pool = p2;
+      pcap = nc;
+    }
+    memcpy(sn->pool + used, t, tl);
+    sn->pool[used + tl] = '\0';
+    at[sn->n++] = used;
+    used += tl + 1;
+  }
+  xc_termit_free(it);
+  if (!oom && r == 0 && sn->n)
+    sn->v = malloc(sn->n * sizeof *sn->v);
+  if (oom || r < 0 || (sn->n && !sn->v)) {
+    free(at);
+    surnames_free(sn);
+    return -1;
+  }
+  for (size_t i = 0; i < sn->n; i++) {
+    const char *t = sn->pool + at[i];
+    sn->v[i].term = t;
+    sn->v[i].last = strrchr(t, ' ') + 1;
+  }
+  free(at);
+  qsort(sn->v, sn->n, sizeof *sn->v, surname_cmp);
+  sn->rev = rev;
+  *out = sn;
+  return 0;
+}
 
 /* Records the identity and modification time of ix->path when it is a
  * directory (every Xapian commit renames a file in it, so its mtime moves). */
@@ -207,6 +303,7 @@ DP_EXPORT void dp_close(dp_index *ix) {
   xc_db_free(ix->db);
   dp_analyzer_free(ix->an);
   dp_tagger_free(ix->tagger);
+  surnames_free(ix->sn);
   dps_snip_scratch_free(&ix->snip);
   dp_record_decoder_free(ix->dec);
   free(ix->path);
@@ -552,6 +649,65 @@ static int loose_terms(bctx *c, const char *prefix, const char *want,
   return 0;
 }
 
+/* A person named by the end of their name ("per:Lefèvre", "per:\"de
+ * Gaulle\""): adds to list every multi-word person key that ends with key
+ * ("claire lefevre", "jean-marc lefevre"), at most 256 of them, and
+ * highlights their mentions unless neg. Returns 0, or -1 (c->rc set). */
+static int surname_terms(bctx *c, const char *key, int neg, char ***list,
+                         size_t *n) {
+  size_t kl = strlen(key);
+  if (kl < 2)
+    return 0;
+  dp_index *ix = c->ix;
+  uint64_t rev = 0;
+  xc_error xe = XC_ERROR_INIT;
+  if (xc_db_revision(&rev, ix->db, &xe))
+    xc_error_clear(&xe); /* several databases: no revision, build each time */
+  if (!ix->sn || ix->sn->rev != rev || !rev) {
+    surnames_free(ix->sn);
+    ix->sn = NULL;
+    if (surnames_build(&ix->sn, ix->db, rev, &c->xe)) {
+      if (c->xe.status)
+        bfail_xc(c);
+      else
+        bfail_oom(c);
+      return -1;
+    }
+  }
+  const struct surnames *sn = ix->sn;
+  const char *last = strrchr(key, ' ');
+  last = last ? last + 1 : key;
+  size_t lo = 0, hi = sn->n, pl = strlen(DP_PREFIX_PER);
+  while (lo < hi) { /* the first entry whose last word is >= last */
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(sn->v[mid].last, last) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (size_t i = lo; i < sn->n && strcmp(sn->v[i].last, last) == 0; i++) {
+    const char *t = sn->v[i].term;
+    size_t tl = strlen(t);
+    if (tl < pl + kl + 2 || t[tl - kl - 1] != ' ' ||
+        memcmp(t + tl - kl, key, kl) != 0)
+      continue; /* "de gaulle" is not "charles gaulle" */
+    char **v = realloc(*list, (*n + 1) * sizeof *v);
+    char *dup = v ? dp_strndup(t, tl) : NULL;
+    if (v)
+      *list = v;
+    if (!dup || (!neg && c->hl &&
+                 dps_hl_add_entity(c->hl, DP_ENT_PER, dup + pl, 2.0))) {
+      free(dup);
+      bfail_oom(c);
+      return -1;
+    }
+    v[(*n)++] = dup;
+    if (*n >= 256)
+      break;
+  }
+  return 0;
+}
+
 static const char *const ent_prefix[4] = {DP_PREFIX_PER, DP_PREFIX_ORG,
                                           DP_PREFIX_LOC, DP_PREFIX_MISC};
 
@@ -616,6 +772,9 @@ static xc_query *build_filter(bctx *c, const dps_qnode *n, int neg) {
       dps_buf_free(&tb);
       if (!neg && c->hl && dps_hl_add_entity(c->hl, t, key, 2.0))
         bfail_oom(c);
+      if (t == DP_ENT_PER && !c->rc &&
+          (n->field == DPS_F_PER || n->field == DPS_F_ENTITY))
+        surname_terms(c, key, neg, &terms, &nt);
     }
     free(loose);
     free(key);
@@ -2173,6 +2332,7 @@ DP_EXPORT int dp_search(dp_results **out, dp_index *ix, const char *query,
   int question = dps_query_is_question(ix->an, query, strlen(query));
   if (question && ix->tune.drop_question_words)
     po.drop_question_words = 1;
+  po.question = question;
   if (dps_query_parse(&root, ix->an, query, strlen(query), &po, &perr) ||
       (o.filters && dps_query_parse(&froot, ix->an, o.filters,
                                     strlen(o.filters), NULL, &perr))) {

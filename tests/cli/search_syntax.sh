@@ -54,6 +54,11 @@ expect_ids "a5" chat -date:2024
 expect_ids "a1 a2" "APT 31"
 expect_ids "a1 a2" APT31
 expect_ids "a1 a2" APT-31
+expect_ids "a1 a2" "apt 31"          # case never matters (was: a2 only)
+expect_ids "a1 a2" '"APT 31"'        # nor quotes (was: a2 only)
+expect_ids "a1 a2" '"apt 31"'
+expect_ids "a1" 'title:"APT 31"'     # the title wrote APT31 (was: none)
+expect_ids "a2" '"APT 31" Washington'
 expect_ids "a1" org:APT31
 expect_ids "a1" "entity:APT31"
 expect_ids "a1" 'entity:"APT 31"'

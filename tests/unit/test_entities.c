@@ -295,6 +295,32 @@ static void test_modern_names(void **state) {
   RUN(t);
 }
 
+/* The second round of modern news names: North American states and news
+ * cities, companies, media and movements, and acronyms that are common
+ * nouns (they were persons on OrangeSum: "gouverneur de Californie",
+ * "Charlie Hebdo", "les résidents d'Ehpad", "730 Nm"). */
+static void test_modern_names2(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      {"Le gouverneur de Californie, Gavin Newsom, a parlé.",
+       "LOC 17-27 \"Californie\" => Californie | PER 29-41 \"Gavin Newsom\" "
+       "=> Gavin Newsom"},
+      {"Selon Charlie Hebdo, la Floride vote.",
+       "ORG 6-19 \"Charlie Hebdo\" => Charlie Hebdo | LOC 24-31 \"Floride\" "
+       "=> Floride"},
+      {"Les résidents d'Ehpad et cette ONG.", ""},
+      {"Il développe 730 Nm, comme le SUV de Seat.",
+       "ORG 38-42 \"Seat\" => Seat"},
+      {"L'ARS et Santé publique France.",
+       "ORG 2-5 \"ARS\" => Agence régionale de santé | ORG 9-31 \"Santé "
+       "publique France\" => Santé publique France"},
+      {"La Bentley Motors et l'opération Barkhane.",
+       "ORG 3-17 \"Bentley Motors\" => Bentley | MISC 34-42 \"Barkhane\" => "
+       "opération Barkhane"},
+  };
+  RUN(t);
+}
+
 /* What is not an entity: sentence-initial words, days and months, page
  * furniture, shouted words and headings, lowercase heads without a name. */
 static void test_negatives(void **state) {
@@ -661,10 +687,18 @@ static void test_general_rules(void **state) {
        * after the party of a title, not inside a brand */
       {"Le ministre de la Santé Olivier Véran a parlé.",
        "PER 25-39 \"Olivier Véran\" => Olivier Véran"},
+      {"La sénatrice RDSE Nathalie Goulet a parlé.",
+       "PER 3-34 \"sénatrice RDSE Nathalie Goulet\" => Nathalie Goulet"},
+      {"Il conduit une Lagonda Martin Vantage rouge.",
+       "ORG 15-37 \"Lagonda Martin Vantage\" => Lagonda Martin Vantage"},
+      /* a party or a maker the gazetteer knows is an organisation of its
+       * own, and a model after a maker a product */
       {"La sénatrice UDI Nathalie Goulet a parlé.",
-       "PER 3-33 \"sénatrice UDI Nathalie Goulet\" => Nathalie Goulet"},
+       "ORG 14-17 \"UDI\" => Union des démocrates et indépendants | PER 18-33 "
+       "\"Nathalie Goulet\" => Nathalie Goulet"},
       {"Il conduit une Aston Martin Vantage rouge.",
-       "ORG 15-35 \"Aston Martin Vantage\" => Aston Martin Vantage"},
+       "ORG 15-27 \"Aston Martin\" => Aston Martin | MISC 28-35 \"Vantage\" "
+       "=> Vantage"},
       /* a place after a capitalised head and its adjective is not part of
        * the name, a lowercase head's name is */
       {"Parti radical-socialiste Versailles. — Les comités se réunissent.",
@@ -918,6 +952,7 @@ int main(void) {
       cmocka_unit_test(test_places),
       cmocka_unit_test(test_organisations),
       cmocka_unit_test(test_modern_names),
+      cmocka_unit_test(test_modern_names2),
       cmocka_unit_test(test_negatives),
       cmocka_unit_test(test_canonical_key),
       cmocka_unit_test(test_types),
