@@ -130,7 +130,8 @@ static int surnames_build(struct surnames **out, xc_db *db, uint64_t rev,
     sn->v[i].last = strrchr(t, ' ') + 1;
   }
   free(at);
-  qsort(sn->v, sn->n, sizeof *sn->v, surname_cmp);
+  if (sn->n) /* qsort wants an array, even of nothing */
+    qsort(sn->v, sn->n, sizeof *sn->v, surname_cmp);
   sn->rev = rev;
   *out = sn;
   return 0;
