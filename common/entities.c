@@ -3183,14 +3183,19 @@ static int role_complement(const ctx *c, size_t i) {
   } else if (!strcmp(t, "des") || !strcmp(t, "du") || !strcmp(t, "au") ||
              !strcmp(t, "aux")) {
     k--;
-  } else if (!strcmp(t, "la") && !strcmp(TERM(c, k - 1), "de") && k >= 2) {
-    k -= 2;
+  } else if (!strcmp(t, "la") && k >= 2 &&
+             (!strcmp(TERM(c, k - 1), "de") || !strcmp(TERM(c, k - 1), "a"))) {
+    k -= 2; /* "de la Santé", "secrétaire à la Santé" */
   } else {
     return 0;
   }
   if (c->w[k + 1].gap == GAP_BREAK)
     return 0;
   if (word_cues(c, k) & C_TITLE)
+    return 1;
+  /* "ministre français de la Santé", "secrétaire américain à la Santé" */
+  if (k > 0 && adjective_like(c, k) && c->w[k].gap == GAP_SPACE &&
+      (word_cues(c, k - 1) & C_TITLE))
     return 1;
   /* "secrétaire d'État au Numérique" */
   return k > 0 && !strcmp(TERM(c, k), "etat") &&
@@ -3799,7 +3804,10 @@ static int promote_listed(ctx *c, const uint32_t *cand, size_t nc) {
       int coord = (b == a + 1 && c->w[b].comma_gap) ||
                   (b == a + 2 && !strcmp(TERM(c, a + 1), "et") &&
                    c->w[b].gap == GAP_SPACE);
-      if (coord)
+      /* but not "la Santé, Alex Azar" nor "le ministre des Armées,
+       * Florence Parly": a word after an article or completing a role
+       * is no name */
+      if (coord && !after_article(c, m->wi) && !role_complement(c, m->wi))
         m->pending = 0;
     }
   }

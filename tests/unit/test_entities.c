@@ -314,6 +314,17 @@ static void test_modern_names2(void **state) {
       {"L'ARS et Santé publique France.",
        "ORG 2-5 \"ARS\" => Agence régionale de santé | ORG 9-31 \"Santé "
        "publique France\" => Santé publique France"},
+      /* a department after a role, or a word after an article, is not
+       * coordinated with the person after its comma */
+      {"Le secrétaire à la Santé, Alex Azar, a parlé.",
+       "PER 29-38 \"Alex Azar\" => Alex Azar"},
+      {"Le ministre français des Armées, Florence Parly, a parlé.",
+       "PER 35-49 \"Florence Parly\" => Florence Parly"},
+      {"Selon le Parisien, Jean Dupont a parlé.",
+       "PER 19-30 \"Jean Dupont\" => Jean Dupont"},
+      {"Churchill, Eden, Attlee ont parlé.",
+       "PER 0-9 \"Churchill\" => Winston Churchill | PER 11-15 \"Eden\" => "
+       "Eden | PER 17-23 \"Attlee\" => Clement Attlee"},
       {"La Bentley Motors et l'opération Barkhane.",
        "ORG 3-17 \"Bentley Motors\" => Bentley | MISC 34-42 \"Barkhane\" => "
        "opération Barkhane"},
