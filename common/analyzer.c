@@ -192,6 +192,7 @@ struct dp_analyzer {
   int failed;       /* allocation failure seen */
   int lean;         /* in dp_analyze_lean: strings are not copied, and the
                        word cache is never reset (records never move) */
+  const dp_lean_filter *filter; /* dp_analyze_lean_filtered's (or NULL) */
 };
 
 /* For the per-token path: a call costs more than these small functions. */
@@ -1135,6 +1136,32 @@ static int number_term(dp_analyzer *a, const struct unit *u, dp_strbuf *out) {
   return dp_text_fold(&a->sc, a->key.s, a->key.len, out);
 }
 
+/* Whether unit u (a single token: lowers is NULL) with unit flags flags
+ * is skipped by dp_analyze_lean_filtered: a word or number alone without a
+ * flag the filter keeps, whose first byte, an ASCII letter or digit, and
+ * second (when it is one too, or the end of the word) the filter does not
+ * allow once lowercased. Its folded term starts with those bytes: NFKC and
+ * folding keep an ASCII letter, lowercased, in front of any marks that
+ * follow it; a number loses only group spaces and dots, never a digit. */
+DP_HOT int skipped(const dp_analyzer *a, const struct unit *u,
+                   const dp_strbuf *lowers, uint32_t flags) {
+  if (!a->filter || lowers || u->kind != UNIT_WORD || (flags & a->filter->keep))
+    return 0;
+  const unsigned char *s = (const unsigned char *)a->text + u->s;
+  unsigned char b = s[0];
+  if (b >= 0x80)
+    return 0;
+  uint64_t m = a->filter->next[b | (b >= 'A' && b <= 'Z' ? 0x20 : 0)];
+  if (m == 0 || m == ~(uint64_t)0)
+    return m == 0;
+  unsigned char c = u->e - u->s > 1 ? s[1] : 0;
+  if (c >= 'A' && c <= 'Z')
+    c = (unsigned char)(c + 32);
+  else if (c && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9'))
+    return 0; /* not known without folding */
+  return !((m >> (c & 63)) & 1);
+}
+
 /* Computes the strings of unit u into tok; appends its lower form to
  * a->jterm (for the joined form of compounds). Returns 0, 1 when the unit
  * has no term (nothing to emit), -1 on allocation failure. */
@@ -1142,6 +1169,10 @@ DP_HOT int unit_strings(dp_analyzer *a, const struct unit *u, dp_token *tok,
                         dp_strbuf *lowers) {
   struct winfo wi;
   if (u->nletters == 0) {
+    if (skipped(a, u, lowers, tok->flags)) {
+      tok->term = tok->stem = "";
+      return 0;
+    }
     if (number_term(a, u, &a->term) != 0)
       return -1;
     if (a->term.len == 0)
@@ -1149,6 +1180,10 @@ DP_HOT int unit_strings(dp_analyzer *a, const struct unit *u, dp_token *tok,
     if (lowers && dp_strbuf_append(lowers, a->term.s, a->term.len) != 0)
       return -1;
     return set_strings(a, tok, a->term.s, a->term.len, a->term.s, a->term.len);
+  }
+  if (skipped(a, u, lowers, tok->flags)) {
+    tok->term = tok->stem = "";
+    return 0;
   }
   int rc;
   if (u->kind == UNIT_ACRO) { /* U.S.A. -> the word "USA" */
@@ -1527,10 +1562,43 @@ static int cue_first(const char *w) {
   }
 }
 
-static int cue_at(const dp_tokens *t, size_t i, const char *text, size_t len) {
+/* The term of token tok for the cues: a token dp_analyze_lean_filtered
+ * skipped (term "") gets the term it would have had, in buf when its
+ * surface is ASCII letters (the term is then the surface lowercased); one
+ * with digits, or ASCII letters longer than any cue word, cannot be a cue
+ * ("" then). "" on allocation failure (a->failed set). */
+static const char *cue_term(dp_analyzer *a, const dp_token *tok, char buf[16]) {
+  if (tok->term[0] || (tok->flags & (DP_TOK_NUMBER | DP_TOK_CODE)))
+    return tok->term;
+  const char *s = a->text + tok->start;
+  size_t n = tok->end - tok->start, i = 0;
+  for (; i < n; i++) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z')
+      c = (char)(c + 32);
+    if (c < 'a' || c > 'z')
+      break;
+    if (i < 15)
+      buf[i] = c;
+  }
+  if (i == n) {
+    buf[n < 15 ? n : 0] = '\0';
+    return buf;
+  }
+  struct winfo wi; /* as unit_strings looks it up: the surface, no digit */
+  if (word_info(a, a->text + tok->start, tok->end - tok->start, 0, &wi) != 0) {
+    a->failed = 1;
+    return "";
+  }
+  return wi.term;
+}
+
+static int cue_at(dp_analyzer *a, const dp_tokens *t, size_t i,
+                  const char *text, size_t len) {
   if (t->v[i].flags & DP_TOK_JOINED)
     return 0; /* cues are plain words */
-  if (!cue_first(t->v[i].term))
+  char buf[16];
+  if (!cue_first(cue_term(a, &t->v[i], buf)))
     return 0;
   for (size_t c = 0; c < sizeof furniture_cues / sizeof *furniture_cues; c++) {
     const struct cue *cu = &furniture_cues[c];
@@ -1539,7 +1607,7 @@ static int cue_at(const dp_tokens *t, size_t i, const char *text, size_t len) {
     while (k < 4 && cu->w[k]) {
       while (j < t->n && (t->v[j].flags & DP_TOK_JOINED))
         j++;
-      if (j >= t->n || strcmp(t->v[j].term, cu->w[k]) != 0)
+      if (j >= t->n || strcmp(cue_term(a, &t->v[j], buf), cu->w[k]) != 0)
         break;
       last_end = t->v[j].end;
       j++;
@@ -1567,8 +1635,8 @@ static size_t find_copyright(const char *t, size_t len, size_t from) {
   return len;
 }
 
-static void mark_furniture(const char *text, size_t len, dp_tokens *t,
-                           size_t first) {
+static void mark_furniture(dp_analyzer *a, const char *text, size_t len,
+                           dp_tokens *t, size_t first) {
   int in = 0, copy = 0;
   size_t max_end = 0;
   /* the first '©' at or after cfrom (the gaps between tokens rarely hold
@@ -1592,7 +1660,7 @@ static void mark_furniture(const char *text, size_t len, dp_tokens *t,
       if (!in) {
         if (cpy) {
           in = copy = 1;
-        } else if (newsent && cue_at(t, i, text, len)) {
+        } else if (newsent && cue_at(a, t, i, text, len)) {
           in = 1;
           copy = 0;
         }
@@ -1717,7 +1785,11 @@ static uint32_t analyze(dp_analyzer *a, const char *text, size_t len,
     out->n = first_tok; /* never leave half-built tokens behind */
     return (uint32_t)-1;
   }
-  mark_furniture(text, a->len, out, first_tok);
+  mark_furniture(a, text, a->len, out, first_tok);
+  if (a->failed) {
+    out->n = first_tok;
+    return (uint32_t)-1;
+  }
   return a->pos;
 }
 
@@ -1731,8 +1803,16 @@ uint32_t dp_analyze(dp_analyzer *a, const char *text, size_t len,
 
 uint32_t dp_analyze_lean(dp_analyzer *a, const char *text, size_t len,
                          uint32_t first_pos, dp_tokens *out) {
+  return dp_analyze_lean_filtered(a, text, len, first_pos, NULL, out);
+}
+
+uint32_t dp_analyze_lean_filtered(dp_analyzer *a, const char *text, size_t len,
+                                  uint32_t first_pos, const dp_lean_filter *f,
+                                  dp_tokens *out) {
   a->lean = 1;
+  a->filter = a->classify ? NULL : f; /* classes need every word */
   uint32_t r = analyze(a, text, len, first_pos, out);
   a->lean = 0;
+  a->filter = NULL;
   return r;
 }

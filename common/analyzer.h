@@ -102,6 +102,39 @@ uint32_t dp_analyze(dp_analyzer *a, const char *text, size_t len,
 uint32_t dp_analyze_lean(dp_analyzer *a, const char *text, size_t len,
                          uint32_t first_pos, dp_tokens *out);
 
+/* What a caller of dp_analyze_lean_filtered uses of the tokens. */
+typedef struct dp_lean_filter {
+  /* for each ASCII byte c, the bytes that may follow c at the start of a
+   * folded term it uses: bit (b & 63) for byte b, bit 0 also for the end
+   * of the term (a one-letter term); 0 when no term it uses starts with c,
+   * all ones when any may (bits shared by several bytes only make the
+   * filter skip less) */
+  uint64_t next[128];
+  /* DP_TOK_* flags: a token with any of them is never skipped (only those
+   * of a word itself count: DP_TOK_CAPITAL, DP_TOK_ELIDED, DP_TOK_NUMBER,
+   * DP_TOK_CODE, DP_TOK_ACRONYM) */
+  uint32_t keep;
+} dp_lean_filter;
+
+/* Filtered lean analysis (added by the snippet latency work): as
+ * dp_analyze_lean, for a caller that only reads the strings and the
+ * DP_TOK_STOP flag of the tokens whose folded term starts with two bytes
+ * f->next allows, or that have a flag of f->keep. A stem starts with the
+ * first two bytes of its term, or is its first byte alone (a filter that
+ * allows a one-byte stem allows any second byte). A word alone (not a part
+ * or the joined form of a compound, not a dotted acronym) whose first two
+ * bytes are ASCII letters or digits (or one, the whole word) that f->next
+ * does not allow once lowercased is not looked up, folded nor stemmed: its
+ * token has term and stem "" (no other token has an empty term) and no
+ * DP_TOK_STOP; its start, end, pos and other flags (sentence starts, page
+ * furniture, capital, elision...) are those dp_analyze_lean gives, and
+ * every other token is exactly the one dp_analyze_lean gives. f NULL, or
+ * an analyzer with a classifier: dp_analyze_lean. Strings stay valid as
+ * those of dp_analyze_lean. Returns as dp_analyze. */
+uint32_t dp_analyze_lean_filtered(dp_analyzer *a, const char *text, size_t len,
+                                  uint32_t first_pos, const dp_lean_filter *f,
+                                  dp_tokens *out);
+
 /* The stemming step alone: stems one word (already a single word, any case,
  * with accents) and writes the folded stem, malloc'd, to *out (caller frees).
  * Returns 0 or -1 on allocation failure. */
