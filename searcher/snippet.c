@@ -1348,13 +1348,32 @@ static size_t focus(cand *v, size_t n, size_t span, unsigned want, double ratio,
   return o;
 }
 
+void dps_filter_allow(dp_lean_filter *f, const char *w) {
+  unsigned char c0 = (unsigned char)w[0], c1 = (unsigned char)w[1];
+  if (c0 >= 0x80)
+    return; /* no skipped word starts with it */
+  f->next[c0] |= c1 ? (uint64_t)1 << (c1 & 63) : ~(uint64_t)0;
+}
+
+const dp_lean_filter *dps_hl_filter(const dps_hl *hl, dp_lean_filter *f) {
+  memset(f, 0, sizeof *f);
+  for (size_t j = 0; j < hl->nterms; j++) {
+    if (hl->terms[j].text[0] == '\0')
+      return NULL;
+    dps_filter_allow(f, hl->terms[j].text);
+  }
+  return f;
+}
+
 /* Analyses tx[ws, we) appending to F->toks with offsets into tx; records
- * the window. */
+ * the window. fs: the filter of dp_analyze_lean_filtered (find_hits reads
+ * the strings of no token dps_hl_filter lets it skip). */
 static int analyze_window(field_state *F, dp_analyzer *a, size_t ws, size_t we,
-                          uint32_t *next_pos) {
+                          const dp_lean_filter *fs, uint32_t *next_pos) {
   const char *s = F->tx->text;
   size_t before = F->toks.n;
-  uint32_t np = dp_analyze_lean(a, s + ws, we - ws, *next_pos, &F->toks);
+  uint32_t np =
+      dp_analyze_lean_filtered(a, s + ws, we - ws, *next_pos, fs, &F->toks);
   if (np == (uint32_t)-1)
     return -1;
   *next_pos = np + 1000; /* phrases never cross windows */
@@ -1426,6 +1445,8 @@ static int prepare_field(field_state *F, dp_analyzer *a, const dps_hl *hl,
   size_t npos = 0, cap = 0;
   int unsure = 0;
   size_t full_max = 3 * radius; /* short texts are analysed whole */
+  dp_lean_filter filter;
+  const dp_lean_filter *fs = dps_hl_filter(hl, &filter);
   /* the byte scan first: a text where no term can match is not analysed
    * at all (the fallback analyses a start later, when needed) */
   if (candidates(hl, tx, ents, nents, n <= full_max ? 1 : max_per_term, 0, &pos,
@@ -1435,7 +1456,7 @@ static int prepare_field(field_state *F, dp_analyzer *a, const dps_hl *hl,
   }
   if (unsure || (n <= full_max && (npos > 0 || whole_prefix))) {
     free(pos);
-    if (analyze_window(F, a, 0, n, &next_pos))
+    if (analyze_window(F, a, 0, n, fs, &next_pos))
       return -1;
     return find_hits(&F->H, hl, &F->toks, tx, ents, nents);
   }
@@ -1445,7 +1466,7 @@ static int prepare_field(field_state *F, dp_analyzer *a, const dps_hl *hl,
       size_t we = whole_prefix < n ? whole_prefix : n;
       while (we < n && s[we] != ' ' && s[we] != '\n')
         we++;
-      rc = analyze_window(F, a, 0, we, &next_pos);
+      rc = analyze_window(F, a, 0, we, fs, &next_pos);
     }
   } else {
     sort_cands(pos, npos);
@@ -1487,8 +1508,8 @@ static int prepare_field(field_state *F, dp_analyzer *a, const dps_hl *hl,
         if (ws >= we)
           continue;
         size_t before = F->toks.n;
-        uint32_t np2 = dp_analyze_lean(
-            a, s + ws, we - ws, F->toks.v[F->toks.n - 1].pos + 1, &F->toks);
+        uint32_t np2 = dp_analyze_lean_filtered(
+            a, s + ws, we - ws, F->toks.v[F->toks.n - 1].pos + 1, fs, &F->toks);
         if (np2 == (uint32_t)-1) {
           rc = -1;
           break;
@@ -1504,7 +1525,7 @@ static int prepare_field(field_state *F, dp_analyzer *a, const dps_hl *hl,
         next_pos = np2 + 1000;
         continue;
       }
-      rc = analyze_window(F, a, ws, we, &next_pos);
+      rc = analyze_window(F, a, ws, we, fs, &next_pos);
     }
   }
   free(pos);
@@ -2000,7 +2021,9 @@ int dps_snippet_make_with(dps_snip_scratch *sc, dps_snippet *out,
         uint32_t np = 0;
         while (we < n && texts[f].text[we] != ' ' && texts[f].text[we] != '\n')
           we++;
-        if (analyze_window(&F[f], a, 0, we, &np))
+        /* no hits: no token's strings are read */
+        dp_lean_filter none = {{0}, 0};
+        if (analyze_window(&F[f], a, 0, we, &none, &np))
           goto done;
       }
       size_t k = 0;
@@ -2114,7 +2137,9 @@ int dps_highlight_all_with(dps_snip_scratch *sc, dps_span **out, size_t *n,
       return 0;
   }
   T = tokens_take(sc ? &sc->title : NULL);
-  if (dp_analyze_lean(a, t->text, t->len, 0, &T) == (uint32_t)-1)
+  dp_lean_filter filter;
+  if (dp_analyze_lean_filtered(a, t->text, t->len, 0,
+                               dps_hl_filter(hl, &filter), &T) == (uint32_t)-1)
     goto done;
   if (find_hits(&H, hl, &T, t, ents, nents))
     goto done;

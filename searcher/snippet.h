@@ -184,6 +184,16 @@ int dps_scan_places(const dps_hl *hl, const dps_text *tx,
  * one or two words of eight bytes read within s[0, b)). */
 size_t dps_utf8_chars(const char *s, size_t a, size_t b, int plain);
 
+/* The filter of dp_analyze_lean_filtered for matching hl's terms: the
+ * first two bytes of their texts (a one-byte text allows any second byte,
+ * as a stem may be its word's first byte alone), nothing kept, in *f.
+ * Returns f, or NULL when any word may match (a term or prefix is empty). */
+const dp_lean_filter *dps_hl_filter(const dps_hl *hl, dp_lean_filter *f);
+
+/* Lets filter f keep the words whose folded term starts as w does (its
+ * first two bytes; a one-byte w: its first byte). */
+void dps_filter_allow(dp_lean_filter *f, const char *w);
+
 /* Renders text with its spans: mode 0 plain (markers ignored, text as is),
  * 1 with the markers pre/post around each span, and escape = 1 to
  * HTML-escape the text (not the markers). Malloc'd; NULL on no memory. */
