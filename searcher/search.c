@@ -1420,8 +1420,12 @@ static int title_weights(dp_analyzer *an, dps_hl *hl, const char *title,
   if (!title || !*title)
     return 0;
   dp_tokens T = {0};
-  /* lean: the same tokens, dropped before the analyzer's next use */
-  if (dp_analyze_lean(an, title, strlen(title), 0, &T) == (uint32_t)-1) {
+  /* lean: the same tokens, dropped before the analyzer's next use; the
+   * strings of those that cannot match are not read */
+  dp_lean_filter filter;
+  if (dp_analyze_lean_filtered(an, title, strlen(title), 0,
+                               dps_hl_filter(hl, &filter),
+                               &T) == (uint32_t)-1) {
     dp_tokens_free(&T);
     return -1;
   }
@@ -1608,33 +1612,36 @@ static int answer_type_of(const dp_tokens *T) {
   return ty;
 }
 
+static const char *const month_words[] = {
+    "janvier",  "fevrier",  "mars", "avril",     "mai",
+    "juin",     "juillet",  "aout", "septembre", "octobre",
+    "novembre", "decembre", NULL};
+
 static int is_month(const char *w) {
-  static const char *const m[] = {
-      "janvier",  "fevrier",  "mars", "avril",     "mai",
-      "juin",     "juillet",  "aout", "septembre", "octobre",
-      "novembre", "decembre", NULL};
-  return dps_in_list(w, m);
+  return dps_in_list(w, month_words);
 }
 
 /* Numbers written in words ("vingt et un", "trois cents"). */
+static const char *const number_words[] = {
+    "deux",      "trois",    "quatre",    "cinq",    "six",      "sept",
+    "huit",      "neuf",     "dix",       "onze",    "douze",    "treize",
+    "quatorze",  "quinze",   "seize",     "vingt",   "trente",   "quarante",
+    "cinquante", "soixante", "cent",      "cents",   "mille",    "million",
+    "millions",  "milliard", "milliards", "dizaine", "dizaines", "centaine",
+    "centaines", "milliers", NULL};
+
 static int is_number_word(const char *w) {
-  static const char *const n[] = {
-      "deux",      "trois",    "quatre",    "cinq",    "six",      "sept",
-      "huit",      "neuf",     "dix",       "onze",    "douze",    "treize",
-      "quatorze",  "quinze",   "seize",     "vingt",   "trente",   "quarante",
-      "cinquante", "soixante", "cent",      "cents",   "mille",    "million",
-      "millions",  "milliard", "milliards", "dizaine", "dizaines", "centaine",
-      "centaines", "milliers", NULL};
-  return dps_in_list(w, n);
+  return dps_in_list(w, number_words);
 }
 
 /* Whether token t could be the answer a question of type ty asks for. */
 static int answer_like(const dp_token *t, int ty) {
   switch (ty) {
   case ANS_NUMBER:
-    return (t->flags & DP_TOK_NUMBER) != 0 || is_number_word(t->term);
+    return (t->flags & DP_TOK_NUMBER) != 0 ||
+           (t->term[0] && is_number_word(t->term));
   case ANS_DATE: {
-    if (is_month(t->term))
+    if (t->term[0] && is_month(t->term))
       return 1;
     if (!(t->flags & DP_TOK_NUMBER))
       return 0;
@@ -1647,6 +1654,29 @@ static int answer_like(const dp_token *t, int ty) {
            !(t->flags & (DP_TOK_SENT_START | DP_TOK_STOP));
   }
   return 0;
+}
+
+/* The filter of rerank_features's analysis (dp_analyze_lean_filtered): it
+ * reads the strings of the tokens that may match a term of hl, and what
+ * answer_like reads for type ty: the words of numbers, months and the
+ * numbers that start with 1 or 2 (years), the stopword flag of capitals.
+ * Returns f, or NULL when every token is needed. */
+static const dp_lean_filter *rr_filter(const dps_hl *hl, int ty,
+                                       dp_lean_filter *f) {
+  if (!dps_hl_filter(hl, f))
+    return NULL;
+  const char *const *w = ty == ANS_NUMBER ? number_words
+                         : ty == ANS_DATE ? month_words
+                                          : NULL;
+  for (; w && *w; w++)
+    dps_filter_allow(f, *w);
+  if (ty == ANS_DATE) {
+    dps_filter_allow(f, "1");
+    dps_filter_allow(f, "2");
+  }
+  if (ty == ANS_NAME || ty == ANS_PLACE)
+    f->keep = DP_TOK_CAPITAL | DP_TOK_ACRONYM;
+  return f;
 }
 
 /* A question as the second stage sees it, built once per search. */
@@ -1697,6 +1727,8 @@ static int rerank_features(dp_analyzer *an, const dps_hl *hl,
   const char *fields[3] = {rec->title, rec->lead, rec->body};
   size_t field_end[3] = {0, 0, 0}; /* tokens of each field: [.., end) */
   uint32_t pos = 0;
+  dp_lean_filter filter;
+  const dp_lean_filter *lf = rr_filter(hl, ty, &filter);
   for (int fi = 0; fi < 3 && seen && sent_of && last_at; fi++) {
     field_end[fi] = T.n;
     if (!fields[fi] || !*fields[fi])
@@ -1709,8 +1741,9 @@ static int rerank_features(dp_analyzer *an, const dps_hl *hl,
         len--;
     }
     /* lean: the same tokens, their strings not copied (T is dropped
-     * before the analyzer's next use other than dp_analyze_lean) */
-    pos = dp_analyze_lean(an, fields[fi], len, pos, &T);
+     * before the analyzer's next use other than dp_analyze_lean), and
+     * not computed for the words rr_filter says are not read */
+    pos = dp_analyze_lean_filtered(an, fields[fi], len, pos, lf, &T);
     if (pos == (uint32_t)-1) {
       rc = -1;
       break;
@@ -1750,10 +1783,13 @@ static int rerank_features(dp_analyzer *an, const dps_hl *hl,
       continue;
     words++;
     long hit = -1;
-    for (size_t k = 0; k < nt && hit < 0 && !(t->flags & DP_TOK_STOP); k++) {
+    /* (a word the filter skipped, term "", matches nothing) */
+    for (size_t k = 0;
+         k < nt && hit < 0 && t->term[0] && !(t->flags & DP_TOK_STOP); k++) {
       const dps_hl_term *h = &hl->terms[k];
-      if ((h->kind == DPS_HL_STEM && strcmp(h->text, t->stem) == 0) ||
-          (h->kind == DPS_HL_EXACT && strcmp(h->text, t->term) == 0))
+      const char *w = h->kind == DPS_HL_STEM ? t->stem : t->term;
+      if (h->kind != DPS_HL_PREFIX && w[0] == h->text[0] &&
+          strcmp(h->text, w) == 0)
         hit = (long)k;
     }
     if (hit < 0) {
