@@ -180,6 +180,9 @@ DP_EXPORT const dp_result *dp_results_get(const dp_results *r, size_t i);
 /* Matching articles in the whole index (exact when small or with
  * exact_total, else Xapian's estimate). */
 DP_EXPORT uint64_t dp_results_total(const dp_results *r);
+/* 1 when dp_results_total is a count (the matches were few, or
+ * exact_total was asked), 0 when it is Xapian's estimate. */
+DP_EXPORT int dp_results_total_exact(const dp_results *r);
 /* 1 when nothing matched all the words and the results come from the
  * query relaxed to "any word", else 0 (also when that found nothing). */
 DP_EXPORT int dp_results_relaxed(const dp_results *r);

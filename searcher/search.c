@@ -211,6 +211,7 @@ struct dp_results {
   char *query;       /* the query text */
   char *description; /* parsed tree */
   uint64_t total;
+  int total_exact; /* total is a count, not Xapian's estimate */
   int relaxed;
   char *suggestion; /* or NULL */
   result_int *v;
@@ -1221,6 +1222,10 @@ DP_EXPORT uint64_t dp_results_total(const dp_results *r) {
   return r ? r->total : 0;
 }
 
+DP_EXPORT int dp_results_total_exact(const dp_results *r) {
+  return r ? r->total_exact : 1;
+}
+
 DP_EXPORT int dp_results_relaxed(const dp_results *r) {
   return r ? r->relaxed : 0;
 }
@@ -2069,6 +2074,8 @@ static int run(dp_results *res, dp_index *ix, const dps_qnode *root,
     }
     c.ms = ms;
     res->total = xc_mset_matches_estimated(ms);
+    res->total_exact =
+        xc_mset_matches_lower_bound(ms) == xc_mset_matches_upper_bound(ms);
     if (res->total == 0 && attempt == 0 && c.strict_used && !o->no_relax)
       continue;
     hl_weigh(&c);

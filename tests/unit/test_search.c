@@ -77,6 +77,7 @@ static void test_results(void **state) {
   dp_results *r = fixture_search(ix, "chat noir", NULL);
   assert_int_equal(dp_results_count(r), 1);
   assert_int_equal(dp_results_total(r), 1);
+  assert_int_equal(dp_results_total_exact(r), 1); /* few matches: counted */
   assert_int_equal(dp_results_relaxed(r), 0);
   assert_null(dp_results_suggestion(r));
   const dp_result *p = dp_results_get(r, 0);
