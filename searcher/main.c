@@ -40,6 +40,7 @@ static void usage(FILE *f) {
       "  title:mot            in the title\n"
       "  source:NAME          from that source\n"
       "  entity:NAME per: org: loc: misc:   articles naming that entity\n"
+      "                       (per:Lefèvre: every person named so)\n"
       "  date:FROM..TO since:DATE until:DATE   (YYYY, YYYY-MM, YYYY-MM-DD)\n"
       "Accents, case and elision (l', d', qu'...) never matter. A query that\n"
       "starts with '-' follows '--': depeche-search -- -word other.\n"
