@@ -595,20 +595,18 @@ static int run(int argc, char **argv, const struct option *opts,
       }
       fputc('\n', o);
     }
-    /* beyond the first pages the total is Xapian's estimate: said so */
-    const char *about = dp_results_total_exact(r) ? "" : "environ ";
     if (dp_results_count(r))
-      fprintf(o, "%zu–%zu sur %s%llu article%s\n", (size_t)so.offset + 1,
-              (size_t)so.offset + dp_results_count(r), about,
+      fprintf(o, "%zu–%zu sur %llu article%s\n", (size_t)so.offset + 1,
+              (size_t)so.offset + dp_results_count(r),
               (unsigned long long)total, total > 1 ? "s" : "");
     else if (total > 0 && summary_only)
-      fprintf(o, "%s%llu article%s\n", about, (unsigned long long)total,
+      fprintf(o, "%llu article%s\n", (unsigned long long)total,
               total > 1 ? "s" : "");
     else if (total > 0)
       fprintf(o,
-              "Aucun résultat à partir du rang %zu (%s%llu article%s en "
+              "Aucun résultat à partir du rang %zu (%llu article%s en "
               "tout).\n",
-              (size_t)so.offset + 1, about, (unsigned long long)total,
+              (size_t)so.offset + 1, (unsigned long long)total,
               total > 1 ? "s" : "");
   }
   if (fflush(o) != 0 || ferror(o)) {
