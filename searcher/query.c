@@ -687,8 +687,8 @@ static dps_qnode *word_node(P *p, const ltok *t, dps_tkind k) {
   return r;
 }
 
-static int code_pair(const P *p, const dp_token *a, const char *as, size_t an,
-                     const dp_token *b, const char *bs, size_t bn);
+static int code_pair(const P *p, uint32_t af, const char *as, size_t an,
+                     uint32_t bf, const char *bs, size_t bn);
 static dps_qnode *code_alt(P *p, dps_tkind k, dps_qnode *base, const char *as,
                            size_t an, const char *bs, size_t bn);
 
@@ -700,8 +700,8 @@ static dps_qnode *phrase_node(P *p, const ltok *t, dps_tkind k) {
   if (!t->exact && (k == DPS_T_STEM || k == DPS_T_TITLE) && p->toks.n == 2) {
     a = p->toks.v[0];
     b = p->toks.v[1];
-    pair = code_pair(p, &a, t->s + a.start, a.end - a.start, &b, t->s + b.start,
-                     b.end - b.start);
+    pair = code_pair(p, a.flags, t->s + a.start, a.end - a.start, b.flags,
+                     t->s + b.start, b.end - b.start);
   }
   dps_qnode *n = tokens_node(p, t->exact ? DPS_T_EXACT : k, 1, 0);
   if (n && pair) /* "APT 31" in quotes: the code too */
@@ -1292,12 +1292,12 @@ static dps_qnode *parse_or(P *p, dps_tkind k) {
  * (see code_alt), so a pair that is no code ("page 12") costs a term that
  * matches nothing; but it ties a and b together, which a question's
  * relaxed matching should not ("en mars 2019"). */
-static int code_pair(const P *p, const dp_token *a, const char *as, size_t an,
-                     const dp_token *b, const char *bs, size_t bn) {
-  if ((a->flags & (DP_TOK_NUMBER | DP_TOK_STOP)) ||
-      !(b->flags & DP_TOK_NUMBER) || !is_digits(bs, bn) || bn > 6)
+static int code_pair(const P *p, uint32_t af, const char *as, size_t an,
+                     uint32_t bf, const char *bs, size_t bn) {
+  if ((af & (DP_TOK_NUMBER | DP_TOK_STOP)) || !(bf & DP_TOK_NUMBER) ||
+      !is_digits(bs, bn) || bn > 6)
     return 0;
-  if (a->flags & (DP_TOK_ACRONYM | DP_TOK_CODE))
+  if (af & (DP_TOK_ACRONYM | DP_TOK_CODE))
     return 1;
   if (p->o.question || an < 2 || an > 5)
     return 0;
@@ -1368,8 +1368,8 @@ static void join_pairs(P *p, dps_qnode *g, const char *const *spans,
     if (a->kind != DPS_Q_TERM || b->kind != DPS_Q_TERM || a->mod || b->mod ||
         a->tkind != DPS_T_STEM || b->tkind != DPS_T_STEM)
       continue;
-    dp_token ta = {.flags = a->tflags}, tb = {.flags = b->tflags};
-    if (!code_pair(p, &ta, spans[i], lens[i], &tb, spans[i + 1], lens[i + 1]))
+    if (!code_pair(p, a->tflags, spans[i], lens[i], b->tflags, spans[i + 1],
+                   lens[i + 1]))
       continue;
     /* written side by side: "Bari en 1585" lost its stopword, not a code */
     const char *gap = spans[i] + lens[i];
