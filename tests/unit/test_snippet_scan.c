@@ -19,35 +19,10 @@
 #include "analyzer.h"
 #include "snippet.h"
 
+#define SCAN_SEED 2024
 #include "scan_pieces.h"
 
-static unsigned rnd_state = 2024;
 static size_t checked_spans; /* spans compared (the test must compare) */
-static unsigned rnd(unsigned n) {
-  rnd_state = rnd_state * 1103515245u + 12345u;
-  return (rnd_state >> 16) % n;
-}
-
-/* A random text of k pieces, some glued, most separated by a space. */
-static size_t make_text(char *buf, size_t cap, unsigned k) {
-  size_t len = 0;
-  unsigned lead = rnd(8); /* shifts every block boundary */
-  for (unsigned i = 0; i < lead; i++)
-    buf[len++] = 'a';
-  buf[len++] = ' ';
-  for (unsigned i = 0; i < k; i++) {
-    const char *p = pieces[rnd(sizeof pieces / sizeof *pieces)];
-    size_t n = strlen(p);
-    if (len + n + 2 >= cap)
-      break;
-    memcpy(buf + len, p, n);
-    len += n;
-    if (rnd(5))
-      buf[len++] = ' ';
-  }
-  buf[len] = '\0';
-  return len;
-}
 
 static size_t merge(dps_span *v, size_t n) {
   /* insertion sort, then merge overlapping or touching spans */
@@ -79,7 +54,7 @@ static void test_highlight_all(void **state) {
   dps_snip_scratch sc = {0};
   char text[2048];
   for (int iter = 0; iter < 3000; iter++) {
-    size_t len = make_text(text, sizeof text, 4 + rnd(40));
+    size_t len = make_text(text, sizeof text, 4 + rnd(40), 7, 0);
     dp_tokens T = {0};
     assert_int_not_equal(dp_analyze(a, text, len, 0, &T), (uint32_t)-1);
     /* a token to look for: not a stopword, not furniture */

@@ -18,35 +18,8 @@
 #include "analyzer.h"
 #include "snippet.h"
 
+#define SCAN_SEED 77
 #include "scan_pieces.h"
-
-static unsigned rnd_state = 77;
-static unsigned rnd(unsigned n) {
-  rnd_state = rnd_state * 1103515245u + 12345u;
-  return (rnd_state >> 16) % n;
-}
-
-/* A random text of k pieces, some glued, most separated by a space, after
- * a run of 0-40 letters that shifts every block boundary. */
-static size_t make_text(char *buf, size_t cap, unsigned k) {
-  size_t len = 0;
-  unsigned lead = rnd(41);
-  for (unsigned i = 0; i < lead; i++)
-    buf[len++] = (char)('a' + rnd(26));
-  buf[len++] = ' ';
-  for (unsigned i = 0; i < k; i++) {
-    const char *p = pieces[rnd(sizeof pieces / sizeof *pieces)];
-    size_t n = strlen(p);
-    if (len + n + 2 >= cap)
-      break;
-    memcpy(buf + len, p, n);
-    len += n;
-    if (rnd(5))
-      buf[len++] = ' ';
-  }
-  buf[len] = '\0';
-  return len;
-}
 
 /* Query terms taken from the text's own tokens (so that they match),
  * their prefixes, and a few words that are not there. */
@@ -81,7 +54,7 @@ static void test_block_paths_equal_plain(void **state) {
   char text[4096];
   size_t compared = 0;
   for (int iter = 0; iter < 4000; iter++) {
-    size_t len = make_text(text, sizeof text, 4 + rnd(120));
+    size_t len = make_text(text, sizeof text, 4 + rnd(120), 40, 1);
     dp_tokens T = {0};
     assert_int_not_equal(dp_analyze(a, text, len, 0, &T), (uint32_t)-1);
     dps_hl h = {0};
