@@ -1371,13 +1371,17 @@ static void join_pairs(P *p, dps_qnode *g, const char *const *spans,
     if (!code_pair(p, a->tflags, spans[i], lens[i], b->tflags, spans[i + 1],
                    lens[i + 1]))
       continue;
-    /* written side by side: "Bari en 1585" lost its stopword, not a code */
-    const char *gap = spans[i] + lens[i];
-    if (gap > spans[i + 1])
+    /* written side by side, with only spaces between (no-break and thin
+     * spaces too, as the tagger reads "APT 31" in an article): "Bari en
+     * 1585" lost its stopword, it is no code */
+    const unsigned char *gap = (const unsigned char *)spans[i] + lens[i];
+    const unsigned char *next = (const unsigned char *)spans[i + 1];
+    if (gap > next)
       continue;
-    while (gap < spans[i + 1] && *gap == ' ')
-      gap++;
-    if (gap != spans[i + 1])
+    size_t gl = (size_t)(next - gap), o = 0, sl;
+    while (o < gl && (sl = space_len(gap, o, gl)) != 0)
+      o += sl;
+    if (o != gl)
       continue;
     dps_qnode *both = node_new(DPS_Q_AND);
     if (!both || node_add(both, a) || node_add(both, b)) {

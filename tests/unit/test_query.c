@@ -47,6 +47,16 @@ static const struct {
     {"\"le groupe APT 31\"", "(PHRASE/3 Zgroup Zapt Z31)"},
     /* only side by side: "FMI en 1987" lost a stopword, it is no code */
     {"FMI en 1987", "(DEFAULT Zfmi Z1987)"},
+    /* a no-break or thin space is a space ("APT 31" pasted from a page) */
+    {"APT\xc2\xa0"
+     "31",
+     "(OR (AND Zapt Z31) Zapt31 joined:\"APT31\")"},
+    {"apt\xe2\x80\x89"
+     "31",
+     "(OR (AND Zapt Z31) Zapt31 joined:\"apt31\")"},
+    {"FMI\xc2\xa0"
+     "en 1987",
+     "(DEFAULT Zfmi Z1987)"},
     {"APT  31", "(OR (AND Zapt Z31) Zapt31 joined:\"APT31\")"},
     {"APT31 31",
      "(DEFAULT (OR Zapt31 (PHRASE/2 Zapt Z31) joined:\"APT31\") Z31)"},
