@@ -332,6 +332,36 @@ static void test_modern_names2(void **state) {
   RUN(t);
 }
 
+/* Third round of modern names (2026-12-08): NGOs, parties, unions and
+ * media that were persons on OrangeSum, and acronyms of news that recurred
+ * as persons. */
+static void test_modern_names3(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      {"Selon Amnesty International et Human Rights Watch (HRW), la France "
+       "a tort.",
+       "ORG 6-27 \"Amnesty International\" => Amnesty International | ORG "
+       "31-49 \"Human Rights Watch\" => Human Rights Watch | ORG 51-54 "
+       "\"HRW\" => Human Rights Watch | LOC 60-66 \"France\" => France"},
+      /* not a person "de Debout" and a place "France" */
+      {"Le président de Debout la France, Nicolas Dupont-Aignan, a parlé.",
+       "ORG 17-33 \"Debout la France\" => Debout la France | PER 35-56 "
+       "\"Nicolas Dupont-Aignan\" => Nicolas Dupont-Aignan"},
+      {"Il a rejoint En Marche en 2016.",
+       "ORG 13-22 \"En Marche\" => La République en marche"},
+      {"Des émissions de CO2. Le CO2 et le CO2 montent, avec un V8 et un V8, "
+       "en RER ou en TER, en RER ou en TER, et 3 jours d'ITT, 4 jours "
+       "d'ITT.",
+       ""},
+      {"Le GNA de Tripoli et SUD-Rail sont à Downing Street et à San Diego.",
+       "ORG 3-6 \"GNA\" => Gouvernement d'union nationale libyen | LOC 10-17 "
+       "\"Tripoli\" => Tripoli | ORG 21-29 \"SUD-Rail\" => SUD-Rail | LOC "
+       "38-52 \"Downing Street\" => Downing Street | LOC 59-68 \"San "
+       "Diego\" => San Diego"},
+  };
+  RUN(t);
+}
+
 /* What is not an entity: sentence-initial words, days and months, page
  * furniture, shouted words and headings, lowercase heads without a name. */
 static void test_negatives(void **state) {
@@ -964,6 +994,7 @@ int main(void) {
       cmocka_unit_test(test_organisations),
       cmocka_unit_test(test_modern_names),
       cmocka_unit_test(test_modern_names2),
+      cmocka_unit_test(test_modern_names3),
       cmocka_unit_test(test_negatives),
       cmocka_unit_test(test_canonical_key),
       cmocka_unit_test(test_types),
