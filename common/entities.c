@@ -2904,6 +2904,31 @@ static int title_takes_particle(const char *t) {
   return 0;
 }
 
+/* "le comté de Fresno": a county, not a count, though both fold to
+ * "comte" (the surface ends with "é"). */
+static int county(const ctx *c, size_t k) {
+  const word *w = &c->w[k];
+  const unsigned char *s = (const unsigned char *)c->text + w->start;
+  size_t n = w->end - w->start;
+  return n >= 3 && s[n - 2] == 0xC3 && (s[n - 1] == 0xA9 || s[n - 1] == 0x89) &&
+         !strcmp(TERM(c, k), "comte");
+}
+
+/* Titles of nobility, which name a person by a place: "duchesse de
+ * Cambridge", "prince de Galles". */
+static int nobility(const char *t) {
+  static const char *const ok[] = {
+      "duc",      "duchesse",      "comte",     "comtesse",
+      "vicomte",  "vicomtesse",    "marquis",   "marquise",
+      "baron",    "baronne",       "prince",    "princesse",
+      "roi",      "reine",         "lord",      "lady",
+      "archiduc", "archiduchesse", "grand-duc", "grande-duchesse"};
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+    if (!strcmp(t, ok[i]))
+      return 1;
+  return 0;
+}
+
 /* "J.-H. Rosny aîné", "Dumas fils", "Coquelin cadet": an epithet telling
  * apart two persons of one name is part of the name. Returns the new last
  * word. Not "Dupont père de trois enfants" (a noun with its complement). */
@@ -2940,7 +2965,7 @@ static int honorific(const char *t) {
  * first word of the name. */
 static long title_rule(ctx *c, size_t i, size_t *ni) {
   size_t k = i;
-  int any = 0, last_abbr = 0;
+  int any = 0, last_abbr = 0, place_title = 0;
   while (k < c->n && k <= i + 4) {
     if (k > i && !name_joins(c, k) &&
         !(c->w[k].dot_gap && c->w[k - 1].dot_after && last_abbr))
@@ -2964,6 +2989,8 @@ static long title_rule(ctx *c, size_t i, size_t *ni) {
       continue;
     }
     if (cues & C_TITLE) {
+      if (county(c, k))
+        break;
       /* "M. Prince", "M. Marchand": after M. a capitalised title word with
        * no name after it is the name */
       if (last_abbr && w->cap && !w->allcaps &&
@@ -3018,6 +3045,21 @@ static long title_rule(ctx *c, size_t i, size_t *ni) {
     if (!last_abbr && (article || starts_non_person(c, p) ||
                        !title_takes_particle(TERM(c, k - 1))))
       return -1;
+    if (!last_abbr && p == k + 1) {
+      /* "l'ancienne ministre de Nicolas Sarkozy", "le vice-président de
+       * Barack Obama", "la veuve de Johnny": a first name or a whole name
+       * after "de" is someone else, the title's complement, not a
+       * particle name ("le général de Gaulle") */
+      const gkey *g = c->w[p].g;
+      if ((g && g->fname >= FNAME_MULTI) ||
+          (p + 1 < c->n && c->w[p + 1].gap == GAP_SPACE &&
+           is_name_word(c, p + 1) && !(word_cues(c, p + 1) & C_PART)))
+        return -1;
+      /* "la duchesse de Cambridge", "le prince de Galles": a title of
+       * nobility names the person with its place (the canonical name
+       * keeps the title: not a person "de Cambridge") */
+      place_title = nobility(TERM(c, k - 1));
+    }
   } else if (c->w[k].elided[0] && !last_abbr) {
     if (c->w[k].elided[0] != 'd' || starts_non_person(c, k))
       return -1;
@@ -3037,6 +3079,10 @@ static long title_rule(ctx *c, size_t i, size_t *ni) {
   if (e == (size_t)-1)
     return -1;
   *ni = start;
+  if (place_title && e == start + 1) {
+    *ni = start - 1; /* the title word */
+    return (long)e;
+  }
   if (e == start && !last_abbr && e + 1 < c->n && new_name_at(c, e + 1)) {
     /* "la sénatrice UDI Nathalie Goulet", "sa responsable Océans Elodie
      * Martinie-Cousty": the word after the title is her party or her
@@ -3099,6 +3145,15 @@ static size_t apposition(const ctx *c, size_t s0, size_t e) {
     return e;
   /* "Duff Cooper, lord Lloyd": a title before a name starts a new person */
   if (!born && s + 1 < c->n && c->w[s + 1].cap && c->w[s + 1].gap != GAP_BREAK)
+    return e;
+  /* and so does a title before a particle name: "le président de Gaulle,
+   * le maréchal de Mac-Mahon" (not "député de Paris", a function) */
+  if (!born && s + 2 < c->n && c->w[s + 1].gap == GAP_SPACE &&
+      !c->w[s + 1].cap && !strcmp(TERM(c, s + 1), "de") &&
+      !c->w[s + 2].elided[0] && c->w[s + 2].cap && name_joins(c, s + 2) &&
+      title_takes_particle(TERM(c, s)) &&
+      (nobility(TERM(c, s)) || !c->w[s + 2].g ||
+       c->w[s + 2].g->type == DP_ENT_PER))
     return e;
   size_t j = s;
   while (j + 1 < c->n && j < s + 8 && c->w[j + 1].gap != GAP_BREAK &&

@@ -362,6 +362,35 @@ static void test_modern_names3(void **state) {
   RUN(t);
 }
 
+/* A title then "de": a particle name ("le général de Gaulle"), someone
+ * else's name ("la ministre de Nicolas Sarkozy"), or a title of nobility
+ * over a place ("la duchesse de Cambridge"). */
+static void test_title_complements(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      {"L'ancienne ministre de Nicolas Sarkozy et le vice-président de "
+       "Barack Obama parlent.",
+       "PER 23-38 \"Nicolas Sarkozy\" => Nicolas Sarkozy | PER 64-76 "
+       "\"Barack Obama\" => Barack Obama"},
+      {"La veuve de Johnny et le père de Maëlys aussi.",
+       "PER 12-18 \"Johnny\" => Johnny | PER 34-41 \"Maëlys\" => Maëlys"},
+      {"La duchesse de Cambridge et le prince de Galles, le duc de Broglie.",
+       "PER 3-24 \"duchesse de Cambridge\" => duchesse de Cambridge | PER "
+       "31-47 \"prince de Galles\" => prince de Galles | PER 52-66 \"duc de "
+       "Broglie\" => duc de Broglie"},
+      /* a title before a particle name after a comma is a new person; a
+       * function ("ministre de l'Intérieur") stays the apposition */
+      {"Le président de Gaulle, le maréchal de Mac-Mahon, a parlé.",
+       "PER 3-23 \"président de Gaulle\" => Charles de Gaulle | PER 28-50 "
+       "\"maréchal de Mac-Mahon\" => de Mac-Mahon"},
+      {"M. Dupont, ministre de l'Intérieur, a parlé.",
+       "PER 0-35 \"M. Dupont, ministre de l'Intérieur\" => Dupont"},
+      /* a county is no count */
+      {"Le comté de Fresno a voté.", ""},
+  };
+  RUN(t);
+}
+
 /* What is not an entity: sentence-initial words, days and months, page
  * furniture, shouted words and headings, lowercase heads without a name. */
 static void test_negatives(void **state) {
@@ -995,6 +1024,7 @@ int main(void) {
       cmocka_unit_test(test_modern_names),
       cmocka_unit_test(test_modern_names2),
       cmocka_unit_test(test_modern_names3),
+      cmocka_unit_test(test_title_complements),
       cmocka_unit_test(test_negatives),
       cmocka_unit_test(test_canonical_key),
       cmocka_unit_test(test_types),
