@@ -3264,6 +3264,35 @@ static int product_after_org(const ctx *c, size_t i) {
   const mention *o = &c->m[c->nm - 1];
   return o->wj + 1 == i && o->type == DP_ENT_ORG && o->g && o->ni == o->wi;
 }
+/* Words i..j name a company after its maker's name ("Automotive",
+ * "Motor Cars", "Design"), not a product of it. */
+static int company_words(const ctx *c, size_t i, size_t j) {
+  static const char *const w[] = {
+      "cars",        "motor",    "motors",     "automotive",
+      "automobiles", "group",    "motorsport", "motorsports",
+      "racing",      "design",   "museum",     "classic",
+      "classiche",   "heritage", "music",      "studios"};
+  for (size_t k = i; k <= j; k++) {
+    size_t q = 0;
+    while (q < sizeof w / sizeof w[0] && strcmp(TERM(c, k), w[q]))
+      q++;
+    if (q == sizeof w / sizeof w[0])
+      return 0;
+  }
+  return 1;
+}
+
+/* Word k completes a model's name: a number of one or two digits or a
+ * capital letter alone ("Série 3", "Type 35", "Model S"). */
+static int model_code(const ctx *c, size_t k) {
+  const word *w = &c->w[k];
+  size_t n = w->end - w->start;
+  const char *s = c->text + w->start;
+  if (n == 1)
+    return (s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= '0' && s[0] <= '9');
+  return n == 2 && s[0] >= '1' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9';
+}
+
 static int earlier_product(const ctx *c, size_t i) {
   if (c->nmisc == 0) /* types do not change during find_mentions */
     return 0;
@@ -3532,9 +3561,22 @@ static DP_PHASE int find_mentions(ctx *c) {
                            (int)(w->g->fname >= FNAME_MULTI)
                      : 0;
     if (!fname && !head && product_after_org(c, i)) {
-      if (push_mention(c, i, se, i, DP_ENT_MISC, NULL))
+      if (company_words(c, i, se)) {
+        /* "McLaren Automotive", "Volvo Cars": the maker's company, one
+         * mention of the maker (its canonical name: org:Volvo finds it) */
+        mention *o = &c->m[c->nm - 1];
+        o->wj = o->nj = se;
+        i = se + 1;
+        continue;
+      }
+      /* "Série 3", "Model S", "Type 35": the model's number or letter */
+      size_t pe = se;
+      if (se + 1 < c->n && c->w[se + 1].gap == GAP_SPACE &&
+          model_code(c, se + 1))
+        pe = se + 1;
+      if (push_mention(c, i, pe, i, DP_ENT_MISC, NULL))
         return -1;
-      i = se + 1;
+      i = pe + 1;
       continue;
     }
     if (len == 1) {

@@ -391,6 +391,26 @@ static void test_title_complements(void **state) {
   RUN(t);
 }
 
+/* After a maker: its model with the model's number or letter ("Série 3"),
+ * or its company ("McLaren Automotive", one mention of the maker). */
+static void test_products(void **state) {
+  (void)state;
+  static const tcase t[] = {
+      {"La nouvelle BMW Série 3 et la Bugatti Type 35, la Tesla Model S.",
+       "ORG 12-15 \"BMW\" => BMW | MISC 16-24 \"Série 3\" => Série 3 | ORG "
+       "31-38 \"Bugatti\" => Bugatti | MISC 39-46 \"Type 35\" => Type 35 | "
+       "ORG 51-56 \"Tesla\" => Tesla | MISC 57-64 \"Model S\" => Model S"},
+      {"Selon McLaren Automotive et Porsche Design, Rolls-Royce Motor Cars.",
+       "ORG 6-24 \"McLaren Automotive\" => McLaren | ORG 28-42 \"Porsche "
+       "Design\" => Porsche | ORG 44-66 \"Rolls-Royce Motor Cars\" => "
+       "Rolls-Royce"},
+      /* a power is no model number */
+      {"La Ferrari Roma de 620 ch.",
+       "ORG 3-10 \"Ferrari\" => Ferrari | MISC 11-15 \"Roma\" => Roma"},
+  };
+  RUN(t);
+}
+
 /* What is not an entity: sentence-initial words, days and months, page
  * furniture, shouted words and headings, lowercase heads without a name. */
 static void test_negatives(void **state) {
@@ -1025,6 +1045,7 @@ int main(void) {
       cmocka_unit_test(test_modern_names2),
       cmocka_unit_test(test_modern_names3),
       cmocka_unit_test(test_title_complements),
+      cmocka_unit_test(test_products),
       cmocka_unit_test(test_negatives),
       cmocka_unit_test(test_canonical_key),
       cmocka_unit_test(test_types),
