@@ -3357,6 +3357,14 @@ static int group_cue(const ctx *c, size_t i, size_t j) {
   return 0;
 }
 
+/* Is word i the capitalised end of "garde des Sceaux", the title of the
+ * minister of Justice (not the town of Sceaux, nor a person)? */
+static int keeper_of_seals(const ctx *c, size_t i) {
+  return i >= 2 && c->w[i].gap == GAP_SPACE && c->w[i - 1].gap == GAP_SPACE &&
+         !strcmp(TERM(c, i), "sceaux") && !strcmp(TERM(c, i - 1), "des") &&
+         !strcmp(TERM(c, i - 2), "garde");
+}
+
 static DP_PHASE int find_mentions(ctx *c) {
   size_t i = 0;
   /* the other words are skipped one by one */
@@ -3369,6 +3377,22 @@ static DP_PHASE int find_mentions(ctx *c) {
     size_t ni = i;
     long e;
     int err = 0;
+    if (__builtin_expect(w->cap && TERM(c, i)[0] == 's', 0) &&
+        keeper_of_seals(c, i)) {
+      /* the title: "le garde des Sceaux Éric Dupond-Moretti" names him */
+      size_t ne;
+      if (i + 1 < c->n && c->w[i + 1].gap == GAP_SPACE &&
+          !c->w[i + 1].allcaps && is_name_word(c, i + 1) &&
+          (ne = name_end(c, i + 1)) != (size_t)-1) {
+        size_t s0 = c->nm == 0 || c->m[c->nm - 1].wj < i - 2 ? i - 2 : i + 1;
+        if (push_mention(c, s0, ne, i + 1, DP_ENT_PER, NULL))
+          return -1;
+        i = ne + 1;
+      } else {
+        i++;
+      }
+      continue;
+    }
     /* 1. codes */
     e = code_rule(c, i);
     if (e == -2)

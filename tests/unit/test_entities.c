@@ -387,6 +387,11 @@ static void test_title_complements(void **state) {
        "PER 0-35 \"M. Dupont, ministre de l'Intérieur\" => Dupont"},
       /* a county is no count */
       {"Le comté de Fresno a voté.", ""},
+      /* "garde des Sceaux" is a title, Sceaux no town or person there */
+      {"Le garde des Sceaux Éric Dupond-Moretti a signé. Le garde des Sceaux "
+       "a parlé. Le garde des Sceaux a tort.",
+       "PER 3-40 \"garde des Sceaux Éric Dupond-Moretti\" => Éric "
+       "Dupond-Moretti"},
   };
   RUN(t);
 }
