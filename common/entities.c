@@ -3222,6 +3222,7 @@ static int pool_canon(ctx *c, mention *m, const char *s, size_t n) {
 /* First pass: mentions, left to right, without overlap. */
 static int quoted(const ctx *c, size_t i);
 static int after_article(const ctx *c, size_t i);
+static int article_before(const ctx *c, size_t i);
 
 /* Does word i complete a role ("ministre des Armées", "ministre de la
  * Défense", "ministre de l'Économie", "secrétaire d'État au Numérique")?
@@ -3627,6 +3628,16 @@ static DP_PHASE int find_mentions(ctx *c) {
       } else if (!head && earlier_product(c, i)) {
         if (push_mention(c, i, i, i, DP_ENT_MISC, NULL))
           return -1;
+      } else if (!head && ((w->tflags & DP_TOK_CODE) ||
+                           (w->allcaps && (article_before(c, i) ||
+                                           (w->start > 0 && w->end < c->len &&
+                                            c->text[w->start - 1] == '(' &&
+                                            c->text[w->end] == ')'))))) {
+        /* "le PIB", "la FDA", "produit intérieur brut (PIB)", "un CDI": a
+         * word in capitals after an article or alone in brackets is an
+         * acronym (which acronym_like may have missed: one vowel in three
+         * letters), and letters with digits are a code ("l'autoroute
+         * A7"), not a person */
       } else if (!head && !role_complement(c, i)) {
         if (push_mention(c, i, i, i, DP_ENT_PER, NULL))
           return -1;
@@ -3852,6 +3863,21 @@ static int after_article(const ctx *c, size_t i) {
   if (!strcmp(c->w[i].elided, "l"))
     return 1;
   if (i == 0 || c->w[i].gap != GAP_SPACE || c->w[i - 1].cap)
+    return 0;
+  static const char *const arts[] = {"la", "le",  "les", "du",
+                                     "au", "aux", "un",  "une"};
+  for (size_t k = 0; k < sizeof arts / sizeof arts[0]; k++)
+    if (!strcmp(TERM(c, i - 1), arts[k]))
+      return 1;
+  return 0;
+}
+
+/* Is there an article right before word i, in any case ("Le PIB", "la
+ * FDA", "l'ISF")? */
+static int article_before(const ctx *c, size_t i) {
+  if (c->w[i].elided[0] == 'l' && !c->w[i].elided[1])
+    return 1;
+  if (i == 0 || c->w[i].gap != GAP_SPACE)
     return 0;
   static const char *const arts[] = {"la", "le",  "les", "du",
                                      "au", "aux", "un",  "une"};

@@ -353,6 +353,17 @@ static void test_modern_names3(void **state) {
        "en RER ou en TER, en RER ou en TER, et 3 jours d'ITT, 4 jours "
        "d'ITT.",
        ""},
+      /* acronyms after an article or in brackets, and codes, recur
+       * without becoming persons; a surname in capitals still does */
+      {"Le PIB a baissé. Le PIB a remonté. Selon la FDA, rien. La FDA a dit "
+       "non.",
+       ""},
+      {"La Haute autorité de santé (HAS) a parlé. Pour la HAS, oui.", ""},
+      {"Sur l'autoroute A7, un accident. L'A7 est fermée, puis l'autoroute "
+       "A7 rouvre.",
+       ""},
+      {"M. DUPONT a parlé. DUPONT a dit oui.",
+       "PER 0-9 \"M. DUPONT\" => DUPONT | PER 20-26 \"DUPONT\" => DUPONT"},
       {"Le GNA de Tripoli et SUD-Rail sont à Downing Street et à San Diego.",
        "ORG 3-6 \"GNA\" => Gouvernement d'union nationale libyen | LOC 10-17 "
        "\"Tripoli\" => Tripoli | ORG 21-29 \"SUD-Rail\" => SUD-Rail | LOC "
