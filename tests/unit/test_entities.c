@@ -364,6 +364,12 @@ static void test_modern_names3(void **state) {
        ""},
       {"M. DUPONT a parlé. DUPONT a dit oui.",
        "PER 0-9 \"M. DUPONT\" => DUPONT | PER 20-26 \"DUPONT\" => DUPONT"},
+      {"Selon la Nasa et le Samu, Moderna et AstraZeneca, le Brexit et la "
+       "Formule 1, dans le camp de Moria.",
+       "ORG 9-13 \"Nasa\" => NASA | ORG 20-24 \"Samu\" => Samu | ORG 26-33 "
+       "\"Moderna\" => Moderna | ORG 37-48 \"AstraZeneca\" => AstraZeneca | "
+       "MISC 53-59 \"Brexit\" => Brexit | MISC 66-75 \"Formule 1\" => "
+       "Formule 1 | LOC 93-98 \"Moria\" => Moria"},
       {"Le GNA de Tripoli et SUD-Rail sont à Downing Street et à San Diego.",
        "ORG 3-6 \"GNA\" => Gouvernement d'union nationale libyen | LOC 10-17 "
        "\"Tripoli\" => Tripoli | ORG 21-29 \"SUD-Rail\" => SUD-Rail | LOC "
