@@ -3260,7 +3260,7 @@ static int role_complement(const ctx *c, size_t i) {
 
 /* A product after a company: "Microsoft Exchange", a later "d'Exchange". */
 static int product_after_org(const ctx *c, size_t i) {
-  if (c->nm == 0 || c->w[i].gap != GAP_SPACE || c->w[i].allcaps)
+  if (c->nm == 0 || c->w[i].gap != GAP_SPACE)
     return 0;
   const mention *o = &c->m[c->nm - 1];
   return o->wj + 1 == i && o->type == DP_ENT_ORG && o->g && o->ni == o->wi;
@@ -3269,10 +3269,12 @@ static int product_after_org(const ctx *c, size_t i) {
  * "Motor Cars", "Design"), not a product of it. */
 static int company_words(const ctx *c, size_t i, size_t j) {
   static const char *const w[] = {
-      "cars",        "motor",    "motors",     "automotive",
-      "automobiles", "group",    "motorsport", "motorsports",
-      "racing",      "design",   "museum",     "classic",
-      "classiche",   "heritage", "music",      "studios"};
+      "cars",    "motor",      "motors",      "automotive", "automobiles",
+      "group",   "motorsport", "motorsports", "racing",     "design",
+      "museum",  "classic",    "classiche",   "heritage",   "music",
+      "studios", "ag",         "sa",          "se",         "gmbh",
+      "sas",     "nv",         "plc",         "inc",        "ltd",
+      "llc"};
   for (size_t k = i; k <= j; k++) {
     size_t q = 0;
     while (q < sizeof w / sizeof w[0] && strcmp(TERM(c, k), w[q]))

@@ -426,6 +426,12 @@ static void test_products(void **state) {
        "ORG 6-24 \"McLaren Automotive\" => McLaren | ORG 28-42 \"Porsche "
        "Design\" => Porsche | ORG 44-66 \"Rolls-Royce Motor Cars\" => "
        "Rolls-Royce"},
+      /* a model in capitals, a company's legal form */
+      {"La Ford GT et la Ford Mustang, selon Volkswagen AG et Gala, à Orly.",
+       "ORG 3-7 \"Ford\" => Ford | MISC 8-10 \"GT\" => GT | ORG 17-21 "
+       "\"Ford\" => Ford | MISC 22-29 \"Mustang\" => Mustang | ORG 37-50 "
+       "\"Volkswagen AG\" => Volkswagen | ORG 54-58 \"Gala\" => Gala | LOC "
+       "63-67 \"Orly\" => Orly"},
       /* a power is no model number */
       {"La Ferrari Roma de 620 ch.",
        "ORG 3-10 \"Ferrari\" => Ferrari | MISC 11-15 \"Roma\" => Roma"},
