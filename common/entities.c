@@ -2382,20 +2382,31 @@ static int name_joins(const ctx *c, size_t i) {
 
 /* Match key of words i..j into c->key. */
 static int make_key(ctx *c, size_t i, size_t j) {
-  c->key.len = 0;
+  /* its length first: one reservation, then plain copies */
+  size_t n = 0;
   for (size_t k = i; k <= j; k++) {
-    if (k > i) {
-      if (buf_addc(&c->key, ' '))
-        return -1;
-      if (c->w[k].elided[0] &&
-          (buf_add(&c->key, c->w[k].elided, strlen(c->w[k].elided)) ||
-           buf_addc(&c->key, ' ')))
-        return -1;
-    }
-    const char *t = TERM(c, k);
-    if (buf_add(&c->key, t, word_tlen(c, k)))
-      return -1;
+    n += word_tlen(c, k) + (k > i);
+    if (k > i && c->w[k].elided[0])
+      n += strlen(c->w[k].elided) + 1;
   }
+  c->key.len = 0;
+  if (buf_reserve(&c->key, n))
+    return -1;
+  char *o = c->key.p;
+  for (size_t k = i; k <= j; k++) {
+    const word *w = &c->w[k];
+    if (k > i) {
+      *o++ = ' ';
+      for (const char *e = w->elided; *e; e++)
+        *o++ = *e;
+      if (w->elided[0])
+        *o++ = ' ';
+    }
+    memcpy(o, w->term, w->tlen);
+    o += w->tlen;
+  }
+  *o = '\0';
+  c->key.len = n;
   return 0;
 }
 
@@ -2414,7 +2425,25 @@ static int canon_last_upper(const gkey *g) {
 /* Longest gazetteer entry (with a type) starting at word i; *jout = its last
  * word. Returns NULL when none. -1 never: memory failure gives NULL too, but
  * sets *err. */
-static const gkey *gaz_longest(ctx *c, size_t i, size_t *jout, int *err) {
+static const gkey *gaz_longest_words(ctx *c, size_t i, size_t *jout, int *err);
+static inline const gkey *gaz_longest(ctx *c, size_t i, size_t *jout,
+                                      int *err) {
+  /* most starters have no entry, or one that no longer key extends: the
+   * test of the loop below for word i alone, inline */
+  const word *w = &c->w[i];
+  const gkey *g = w->g;
+  if (!w->cap || !g)
+    return NULL;
+  if (!(g->gflags & G_PREFIX) || i + 1 >= c->n || !name_joins(c, i + 1)) {
+    if (g->type >= 0 && (!(g->gflags & G_CAPS) || w->allcaps)) {
+      *jout = i;
+      return g;
+    }
+    return NULL;
+  }
+  return gaz_longest_words(c, i, jout, err);
+}
+static const gkey *gaz_longest_words(ctx *c, size_t i, size_t *jout, int *err) {
   const gkey *best = NULL;
   if (!c->w[i].cap)
     return NULL;
@@ -2470,7 +2499,7 @@ static int is_roman(const char *t) {
   return strlen(t) <= 5;
 }
 
-static int is_name_word(const ctx *c, size_t i) {
+static inline int is_name_word(const ctx *c, size_t i) {
   const word *w = &c->w[i];
   if (!w->cap)
     return 0;
@@ -2688,80 +2717,100 @@ typedef struct suffix {
 #define SUF(lit)                                                               \
   { lit, sizeof lit - 1 }
 
-/* ends_with for a suffix of known length: its last byte first. */
+/* ends_with for a suffix of known length: its last byte first, then the
+ * others from the end, inline (a memcmp call cost more than these few
+ * bytes). */
 static inline int suffix_is(const char *s, size_t n, const suffix *f) {
-  return n >= f->n && s[n - 1] == f->s[f->n - 1] &&
-         memcmp(s + n - f->n, f->s, f->n) == 0;
+  if (n < f->n || s[n - 1] != f->s[f->n - 1])
+    return 0;
+  const char *t = s + n - f->n;
+  for (size_t k = f->n - 1; k-- > 0;)
+    if (t[k] != f->s[k])
+      return 0;
+  return 1;
 }
 
-/* A lowercase word that looks like an adjective (communiste, nationale...). */
+/* A lowercase word that looks like an adjective (communiste, nationale...).
+ * The suffixes are listed by their last byte, which picks the list (most
+ * words end with none of them). */
 static int adjective_like(const ctx *c, size_t i) {
   const word *w = &c->w[i];
   if (w->cap || is_stop(c, i) || (w->tflags & DP_TOK_NUMBER))
     return 0;
   const char *s = c->text + w->start;
   size_t n = w->end - w->start;
-  static const suffix sufs[] = {SUF("al"),
-                                SUF("ale"),
-                                SUF("aux"),
-                                SUF("ales"),
-                                SUF("ique"),
-                                SUF("iques"),
-                                SUF("iste"),
-                                SUF("istes"),
-                                SUF("aire"),
-                                SUF("aires"),
-                                SUF("ais"),
-                                SUF("aise"),
-                                SUF("aises"),
-                                SUF("ien"),
-                                SUF("ienne"),
-                                SUF("iens"),
-                                SUF("iennes"),
-                                SUF("el"),
-                                SUF("elle"),
-                                SUF("els"),
-                                SUF("elles"),
-                                SUF("if"),
-                                SUF("ive"),
-                                SUF("ifs"),
-                                SUF("ives"),
-                                SUF("\xc3\xa9"),
-                                SUF("\xc3\xa9"
-                                    "e"),
-                                SUF("\xc3\xa9s"),
-                                SUF("\xc3\xa9"
-                                    "es"),
-                                SUF("\xc3\xa9"
-                                    "en"),
-                                SUF("\xc3\xa9"
-                                    "enne"),
-                                SUF("\xc3\xa9"
-                                    "ens"),
-                                SUF("\xc3\xa9"
-                                    "ennes"),
-                                SUF("ois"),
-                                SUF("oise"),
-                                SUF("ain"),
-                                SUF("aine"),
-                                SUF("ains"),
-                                SUF("aines"),
-                                SUF("eur"),
-                                SUF("ier"),
-                                SUF("i\xc3\xa8re"),
-                                SUF("and"),
-                                SUF("ande"),
-                                SUF("ands"),
-                                SUF("in"),
-                                SUF("ine"),
-                                SUF("an"),
-                                SUF("ane"),
-                                SUF("ard"),
-                                SUF("que")};
+  static const suffix sufs_l[] = {SUF("al"), SUF("el")};
+  static const suffix sufs_e[] = {SUF("ale"),
+                                  SUF("ique"),
+                                  SUF("iste"),
+                                  SUF("aire"),
+                                  SUF("aise"),
+                                  SUF("ienne"),
+                                  SUF("elle"),
+                                  SUF("ive"),
+                                  SUF("\xc3\xa9"
+                                      "e"),
+                                  SUF("\xc3\xa9"
+                                      "enne"),
+                                  SUF("oise"),
+                                  SUF("aine"),
+                                  SUF("i\xc3\xa8re"),
+                                  SUF("ande"),
+                                  SUF("ine"),
+                                  SUF("ane"),
+                                  SUF("que")};
+  static const suffix sufs_x[] = {SUF("aux")};
+  static const suffix sufs_s[] = {SUF("ales"),
+                                  SUF("iques"),
+                                  SUF("istes"),
+                                  SUF("aires"),
+                                  SUF("ais"),
+                                  SUF("aises"),
+                                  SUF("iens"),
+                                  SUF("iennes"),
+                                  SUF("els"),
+                                  SUF("elles"),
+                                  SUF("ifs"),
+                                  SUF("ives"),
+                                  SUF("\xc3\xa9s"),
+                                  SUF("\xc3\xa9"
+                                      "es"),
+                                  SUF("\xc3\xa9"
+                                      "ens"),
+                                  SUF("\xc3\xa9"
+                                      "ennes"),
+                                  SUF("ois"),
+                                  SUF("ains"),
+                                  SUF("aines"),
+                                  SUF("ands")};
+  static const suffix sufs_f[] = {SUF("if")};
+  static const suffix sufs_acute[] = {SUF("\xc3\xa9")};
+  static const suffix sufs_n[] = {SUF("ien"),
+                                  SUF("\xc3\xa9"
+                                      "en"),
+                                  SUF("ain"), SUF("in"), SUF("an")};
+  static const suffix sufs_r[] = {SUF("eur"), SUF("ier")};
+  static const suffix sufs_d[] = {SUF("and"), SUF("ard")};
   if (n < 4)
     return 0;
-  for (size_t k = 0; k < sizeof sufs / sizeof sufs[0]; k++)
-    if (suffix_is(s, n, &sufs[k]))
+  const suffix *f;
+  size_t nf;
+#define PICK(list) (f = (list), nf = sizeof(list) / sizeof(list)[0])
+  switch ((unsigned char)s[n - 1]) {
+  case 'l': PICK(sufs_l); break;
+  case 'e': PICK(sufs_e); break;
+  case 'x': PICK(sufs_x); break;
+  case 's': PICK(sufs_s); break;
+  case 'f': PICK(sufs_f); break;
+  case 0xA9: PICK(sufs_acute); break;
+  case 'n': PICK(sufs_n); break;
+  case 'r': PICK(sufs_r); break;
+  case 'd': PICK(sufs_d); break;
+  default: return 0;
+  }
+#undef PICK
+  for (size_t k = 0; k < nf; k++)
+    if (suffix_is(s, n, &f[k]))
       return 1;
   return 0;
 }
@@ -2900,6 +2949,22 @@ static long lochd_rule(ctx *c, size_t i) {
   if (e == (size_t)-1)
     e = k;
   return (long)e;
+}
+
+/* May code_rule find a code at word i (its first test, inline: a call for
+ * every starter cost more)? A capitalised word whose first letters are a
+ * prefix's (apt, unc, fin, ta, temp, dev, uac, storm). */
+static inline int code_start(const ctx *c, size_t i) {
+  const word *w = &c->w[i];
+  if (!w->cap)
+    return 0;
+  const char *t = TERM(c, i);
+  unsigned l0 = (unsigned char)t[0] - 'a';
+  return l0 < 26 &&
+         ((0x1u << ('a' - 'a') | 0x1u << ('d' - 'a') | 0x1u << ('f' - 'a') |
+           0x1u << ('s' - 'a') | 0x1u << ('t' - 'a') | 0x1u << ('u' - 'a')) >>
+              l0 &
+          1);
 }
 
 /* Threat-actor and similar codes: APT31, APT 31, APT-31, UNC2452, FIN7, TA505.
@@ -3386,7 +3451,7 @@ static DP_PHASE int find_mentions(ctx *c) {
     long e;
     int err = 0;
     /* 1. codes */
-    e = code_rule(c, i);
+    e = code_start(c, i) ? code_rule(c, i) : -1;
     if (e == -2)
       return -1;
     if (e >= 0) {
@@ -3901,12 +3966,10 @@ static int after_article(const ctx *c, size_t i) {
     return 1;
   if (i == 0 || c->w[i].gap != GAP_SPACE || c->w[i - 1].cap)
     return 0;
-  static const char *const arts[] = {"la", "le",  "les", "du",
-                                     "au", "aux", "un",  "une"};
-  for (size_t k = 0; k < sizeof arts / sizeof arts[0]; k++)
-    if (!strcmp(TERM(c, i - 1), arts[k]))
-      return 1;
-  return 0;
+  const char *t = TERM(c, i - 1);
+  return TERM_IS(t, "la") || TERM_IS(t, "le") || TERM_IS(t, "les") ||
+         TERM_IS(t, "du") || TERM_IS(t, "au") || TERM_IS(t, "aux") ||
+         TERM_IS(t, "un") || TERM_IS(t, "une");
 }
 
 /* Is word i alone between quotation marks (" JAN ", « Sancho »)? A quoted
