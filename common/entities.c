@@ -3800,13 +3800,43 @@ static int surface_key(const ctx *c, size_t i, size_t j, buf *cb, buf *kb) {
   const unsigned char *s = (const unsigned char *)c->text + c->w[i].start;
   size_t n = c->w[j].end - c->w[i].start;
   cb->len = kb->len = 0;
-  if (buf_reserve(cb, n) || buf_reserve(kb, n))
+  /* (8 bytes of room past the end: the runs below store 8 bytes) */
+  if (buf_reserve(cb, n + 8) || buf_reserve(kb, n + 8))
     return -1;
   char *o = cb->p, *q = kb->p;
   size_t ol = 0, ql = 0;
   unsigned sp = 0;
   size_t k = 0;
   while (k < n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (k + 8 <= n) {
+      /* the printable ASCII bytes (0x21..0x7E, and DEL) from k, up to 8 at
+       * a time: kept as they are, lowercased in the key (canon_ascii) */
+      const uint64_t ones = 0x0101010101010101ull, high = 0x80 * ones;
+      uint64_t v;
+      memcpy(&v, s + k, 8);
+      /* the first byte >= 0x80 or < 0x21 (a borrow may flag bytes after
+       * it, never before) */
+      uint64_t bad = (v & high) | ((v - 0x21 * ones) & ~v & high);
+      size_t run = bad ? (size_t)__builtin_ctzll(bad) >> 3 : 8;
+      if (run > 0) {
+        if (sp & (ol != 0)) {
+          o[ol++] = ' ';
+          q[ql++] = ' ';
+        }
+        sp = 0;
+        /* A..Z: at least 0x41 and below 0x5B (no carry: bytes < 0x80) */
+        uint64_t up = (v + 0x3F * ones) & ~(v + 0x25 * ones) & high;
+        uint64_t low = v | (up >> 2);
+        memcpy(o + ol, &v, 8);
+        memcpy(q + ql, &low, 8);
+        ol += run;
+        ql += run;
+        k += run;
+        continue;
+      }
+    }
+#endif
     unsigned ch = s[k];
     if (ch < 0x80) {
       /* canon_ascii's spaces are surface_canon's ASCII ones */
