@@ -4289,6 +4289,17 @@ static DP_PHASE int promote_pending(ctx *c) {
   return rc;
 }
 
+/* Is the key of several words starting with word i surely not in the
+ * table? Every proper prefix of a key of several words is in the table as
+ * a prefix (tab_prefixes), so a key whose first word's term is not one is
+ * not: known without making the key when word i is capitalised (its entry
+ * is the whole table's, see link_mentions). */
+static inline int key_absent(const ctx *c, size_t i) {
+  const word *w = &c->w[i];
+  return w->cap && !(w->tflags & DP_TOK_NUMBER) &&
+         !(w->g && (w->g->gflags & G_PREFIX));
+}
+
 /* Second pass: gazetteer canonicals for persons, short forms linked to the
  * full names of the same text, unlinked lone words dropped. */
 static DP_PHASE int link_mentions(ctx *c) {
@@ -4302,6 +4313,10 @@ static DP_PHASE int link_mentions(ctx *c) {
     }
     if (m->canon_len || m->nj == m->ni)
       continue;
+    if (key_absent(c, m->ni)) {
+      m->khash = 0;
+      continue;
+    }
     if (make_key(c, m->ni, m->nj))
       return -1;
     m->khash = key_hash(c->key.p, c->key.len);
@@ -4318,7 +4333,7 @@ static DP_PHASE int link_mentions(ctx *c) {
     } else if (m->nj > m->ni) {
       /* several words: not in the hot table; most are not in the table */
       g = NULL;
-      if (bloom_has(c->t, m->khash)) {
+      if (!key_absent(c, m->ni) && bloom_has(c->t, m->khash)) {
         if (make_key(c, m->ni, m->nj))
           return -1;
         g = probe(c->t->tab, c->t->mask, c->t->ent, c->key.p, c->key.len,
