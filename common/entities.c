@@ -334,7 +334,9 @@ enum cue {
 
 typedef struct gkey {
   const char *key;    /* folded match key, NUL-terminated (tagger arena) */
-  const char *canon;  /* display canonical name (embedded data) or NULL */
+  const char *canon;  /* display canonical name or NULL: once loaded, in a
+                         canonical block of the tagger arena (canon_blocks),
+                         followed by its NUL, its folded key and a NUL */
   uint32_t hash;      /* key_hash of key */
   uint32_t fname;     /* INSEE births when a first name, else 0 */
   uint16_t canon_len; /* bytes of canon */
@@ -1112,6 +1114,76 @@ static void tagger_pack(dp_tagger *t) {
 #endif
 }
 
+/* The bytes before a canonical block's name: its key's length. */
+#define CANON_HEAD sizeof(uint32_t)
+
+/* The length of the folded key following the canonical name canon of an
+ * entry (see canon_blocks). */
+static inline size_t canon_key_len(const char *canon) {
+  uint32_t kl;
+  memcpy(&kl, canon - CANON_HEAD, sizeof kl);
+  return kl;
+}
+
+/* Moves every entry's canonical name into a block of the tagger arena: the
+ * key's length (CANON_HEAD bytes), the name, a NUL, its folded canonical
+ * key (fold_canon) and a NUL, the layout of an entity's strings (emit):
+ * emit copies the block instead of folding the name again for every
+ * mention (a fold was ~200 instructions an entity). Aliases share their
+ * entity's block. Returns 0 or -1 (memory). */
+static int canon_blocks(dp_tagger *t) {
+  size_t n = 0;
+  for (size_t k = 0; k < t->nent; k++)
+    n += t->ent[k].canon != NULL;
+  size_t size = 64;
+  while (size < n * 2 + 2)
+    size *= 2;
+  /* canonical names of the embedded data -> their blocks */
+  struct cmap {
+    const char *from;
+    size_t len;
+    const char *to;
+  } *map = calloc(size, sizeof *map);
+  if (!map)
+    return -1;
+  buf kb = {0};
+  int rc = 0;
+  for (size_t k = 0; k < t->nent && rc == 0; k++) {
+    gkey *g = &t->ent[k];
+    if (!g->canon)
+      continue;
+    uintptr_t h = (uintptr_t)g->canon * 0x9E3779B97F4A7C15ull;
+    size_t j = (size_t)(h >> 20) & (size - 1);
+    while (map[j].from &&
+           (map[j].from != g->canon || map[j].len != g->canon_len))
+      j = (j + 1) & (size - 1);
+    if (!map[j].from) {
+      size_t cl = g->canon_len;
+      kb.len = 0;
+      char *p;
+      if (fold_canon(&kb, g->canon, cl) || kb.len > UINT32_MAX ||
+          !(p = arena_take(&t->arena, CANON_HEAD + cl + 1 + kb.len + 1,
+                           65536))) {
+        rc = -1;
+        break;
+      }
+      uint32_t kl = (uint32_t)kb.len;
+      memcpy(p, &kl, sizeof kl);
+      memcpy(p + CANON_HEAD, g->canon, cl);
+      p[CANON_HEAD + cl] = '\0';
+      memcpy(p + CANON_HEAD + cl + 1, kb.p, kb.len);
+      p[CANON_HEAD + cl + 1 + kb.len] = '\0';
+      map[j].from = g->canon;
+      map[j].len = cl;
+      map[j].to = p + CANON_HEAD;
+    }
+    g->canon = map[j].to;
+  }
+  free(kb.p);
+  free(map);
+  return rc;
+}
+
 /* What build_words' first pass needs of a token's flags bits 3..12, read
  * from dp_tagger.tokf in one load instead of computed per token. */
 enum {
@@ -1194,7 +1266,8 @@ int dp_tagger_new(dp_tagger **out, char **errmsg) {
     }
   }
   free(c.scratch.p);
-  if (build_cue_table(t)) {
+  /* (before build_cue_table: its copies of entries take the blocks) */
+  if (canon_blocks(t) || build_cue_table(t)) {
     tagger_release(t);
     if (errmsg)
       *errmsg = strdup("out of memory");
@@ -1365,6 +1438,10 @@ typedef struct mention {
   uint8_t link_only; /* pending at a sentence start: only linking may keep it */
   uint8_t soft_loc;  /* "à X" with X unknown: a place unless X is a person */
   size_t end_pad;    /* extra bytes after the last word: "Guiot (Marie)" */
+  const char *estr;  /* emit: its canonical name and key as an entity's
+                        strings (estr[0, ecl), NUL, key of ekl bytes, NUL)
+                        once made, for the mentions linked to it; or NULL */
+  size_t ecl, ekl;   /* their lengths */
 } mention;
 
 typedef struct ctx {
@@ -1417,6 +1494,29 @@ static const gkey *ctx_find(ctx *c, const char *t, size_t n, uint32_t h) {
 }
 
 #define TERM(c, i) ((c)->w[i].term)
+
+/* Is the NUL-terminated t the word lit (a string literal)? Compared inline
+ * byte by byte, the length being known when compiling: the rules test
+ * words against literals everywhere, and a call to strcmp cost more than
+ * the comparison. Never reads past t's NUL (the first byte that differs
+ * stops it). */
+#define TERM_IS(t, lit) term_is((t), "" lit, sizeof(lit) - 1)
+static inline int term_is(const char *t, const char *lit, size_t n) {
+  for (size_t k = 0; k < n; k++)
+    if (t[k] != lit[k])
+      return 0;
+  return t[n] == '\0';
+}
+
+/* Does s start with lit (a string literal)? strncmp(s, lit, strlen(lit)),
+ * inline as TERM_IS. */
+#define PREFIX_IS(s, lit) prefix_is((s), "" lit, sizeof(lit) - 1)
+static inline int prefix_is(const char *s, const char *lit, size_t n) {
+  for (size_t k = 0; k < n; k++)
+    if (s[k] != lit[k])
+      return 0;
+  return 1;
+}
 
 /* The length of word i's term. make_word leaves word.tlen unset for the
  * words with a class: most words are context that no rule measures (a
@@ -2282,20 +2382,31 @@ static int name_joins(const ctx *c, size_t i) {
 
 /* Match key of words i..j into c->key. */
 static int make_key(ctx *c, size_t i, size_t j) {
-  c->key.len = 0;
+  /* its length first: one reservation, then plain copies */
+  size_t n = 0;
   for (size_t k = i; k <= j; k++) {
-    if (k > i) {
-      if (buf_addc(&c->key, ' '))
-        return -1;
-      if (c->w[k].elided[0] &&
-          (buf_add(&c->key, c->w[k].elided, strlen(c->w[k].elided)) ||
-           buf_addc(&c->key, ' ')))
-        return -1;
-    }
-    const char *t = TERM(c, k);
-    if (buf_add(&c->key, t, word_tlen(c, k)))
-      return -1;
+    n += word_tlen(c, k) + (k > i);
+    if (k > i && c->w[k].elided[0])
+      n += strlen(c->w[k].elided) + 1;
   }
+  c->key.len = 0;
+  if (buf_reserve(&c->key, n))
+    return -1;
+  char *o = c->key.p;
+  for (size_t k = i; k <= j; k++) {
+    const word *w = &c->w[k];
+    if (k > i) {
+      *o++ = ' ';
+      for (const char *e = w->elided; *e; e++)
+        *o++ = *e;
+      if (w->elided[0])
+        *o++ = ' ';
+    }
+    memcpy(o, w->term, w->tlen);
+    o += w->tlen;
+  }
+  *o = '\0';
+  c->key.len = n;
   return 0;
 }
 
@@ -2314,7 +2425,25 @@ static int canon_last_upper(const gkey *g) {
 /* Longest gazetteer entry (with a type) starting at word i; *jout = its last
  * word. Returns NULL when none. -1 never: memory failure gives NULL too, but
  * sets *err. */
-static const gkey *gaz_longest(ctx *c, size_t i, size_t *jout, int *err) {
+static const gkey *gaz_longest_words(ctx *c, size_t i, size_t *jout, int *err);
+static inline const gkey *gaz_longest(ctx *c, size_t i, size_t *jout,
+                                      int *err) {
+  /* most starters have no entry, or one that no longer key extends: the
+   * test of the loop below for word i alone, inline */
+  const word *w = &c->w[i];
+  const gkey *g = w->g;
+  if (!w->cap || !g)
+    return NULL;
+  if (!(g->gflags & G_PREFIX) || i + 1 >= c->n || !name_joins(c, i + 1)) {
+    if (g->type >= 0 && (!(g->gflags & G_CAPS) || w->allcaps)) {
+      *jout = i;
+      return g;
+    }
+    return NULL;
+  }
+  return gaz_longest_words(c, i, jout, err);
+}
+static const gkey *gaz_longest_words(ctx *c, size_t i, size_t *jout, int *err) {
   const gkey *best = NULL;
   if (!c->w[i].cap)
     return NULL;
@@ -2370,7 +2499,7 @@ static int is_roman(const char *t) {
   return strlen(t) <= 5;
 }
 
-static int is_name_word(const ctx *c, size_t i) {
+static inline int is_name_word(const ctx *c, size_t i) {
   const word *w = &c->w[i];
   if (!w->cap)
     return 0;
@@ -2381,7 +2510,7 @@ static int is_name_word(const ctx *c, size_t i) {
   if (word_cues(c, i) & (C_NOT | C_ABBR)) {
     /* "St-Martin", "Ste-Anne" */
     const char *t = TERM(c, i);
-    return (!strcmp(t, "st") || !strcmp(t, "ste")) && i + 1 < c->n &&
+    return (TERM_IS(t, "st") || TERM_IS(t, "ste")) && i + 1 < c->n &&
            c->w[i + 1].gap == GAP_HYPHEN;
   }
   return 1;
@@ -2390,8 +2519,8 @@ static int is_name_word(const ctx *c, size_t i) {
 /* An Arabic patronymic particle ("ben", "bin", "ibn", "abou"): the word
  * after it is often a first name, and a name with one is a person's. */
 static int patronymic(const char *t) {
-  return !strcmp(t, "ben") || !strcmp(t, "bin") || !strcmp(t, "ibn") ||
-         !strcmp(t, "abou") || !strcmp(t, "abu");
+  return TERM_IS(t, "ben") || TERM_IS(t, "bin") || TERM_IS(t, "ibn") ||
+         TERM_IS(t, "abou") || TERM_IS(t, "abu");
 }
 
 static int role_complement(const ctx *c, size_t i);
@@ -2462,7 +2591,7 @@ static size_t name_end(const ctx *c, size_t i) {
     if (p > k && p < c->n && name_joins(c, p) && is_name_word(c, p) &&
         !(c->w[p].sent) &&
         !(last != (size_t)-1 && c->w[p].g && c->w[p].g->fname >= 500 &&
-          strcmp(TERM(c, p), "saint") && strcmp(TERM(c, p), "sainte") &&
+          !TERM_IS(TERM(c, p), "saint") && !TERM_IS(TERM(c, p), "sainte") &&
           /* "Mohammed ben Salmane": a patronymic names the father */
           !patronymic(TERM(c, p - 1)))) {
       k = p;
@@ -2513,8 +2642,8 @@ static int loc_cue_before(ctx *c, size_t i) {
   if (c->w[i].elided[0])
     return 1;
   const char *t = TERM(c, i - 1);
-  return strcmp(t, "au") && strcmp(t, "aux") && strcmp(t, "vers") &&
-         strcmp(t, "sur") && strcmp(t, "depuis") && strcmp(t, "via");
+  return !TERM_IS(t, "au") && !TERM_IS(t, "aux") && !TERM_IS(t, "vers") &&
+         !TERM_IS(t, "sur") && !TERM_IS(t, "depuis") && !TERM_IS(t, "via");
 }
 
 /* May a place cue of several words start with the term t (its first word:
@@ -2559,7 +2688,7 @@ static int loc_cue_weak(ctx *c, size_t i) {
   if (word_cues(c, i - 1) & C_LOC)
     return 1;
   const char *tp = TERM(c, i - 1);
-  if (strcmp(tp, "de") && strcmp(tp, "du") && strcmp(tp, "des"))
+  if (!TERM_IS(tp, "de") && !TERM_IS(tp, "du") && !TERM_IS(tp, "des"))
     return 0;
   if (i >= 2 && name_joins(c, i - 1) && loc_cue_first(c, TERM(c, i - 2))) {
     c->key.len = 0;
@@ -2588,80 +2717,100 @@ typedef struct suffix {
 #define SUF(lit)                                                               \
   { lit, sizeof lit - 1 }
 
-/* ends_with for a suffix of known length: its last byte first. */
+/* ends_with for a suffix of known length: its last byte first, then the
+ * others from the end, inline (a memcmp call cost more than these few
+ * bytes). */
 static inline int suffix_is(const char *s, size_t n, const suffix *f) {
-  return n >= f->n && s[n - 1] == f->s[f->n - 1] &&
-         memcmp(s + n - f->n, f->s, f->n) == 0;
+  if (n < f->n || s[n - 1] != f->s[f->n - 1])
+    return 0;
+  const char *t = s + n - f->n;
+  for (size_t k = f->n - 1; k-- > 0;)
+    if (t[k] != f->s[k])
+      return 0;
+  return 1;
 }
 
-/* A lowercase word that looks like an adjective (communiste, nationale...). */
+/* A lowercase word that looks like an adjective (communiste, nationale...).
+ * The suffixes are listed by their last byte, which picks the list (most
+ * words end with none of them). */
 static int adjective_like(const ctx *c, size_t i) {
   const word *w = &c->w[i];
   if (w->cap || is_stop(c, i) || (w->tflags & DP_TOK_NUMBER))
     return 0;
   const char *s = c->text + w->start;
   size_t n = w->end - w->start;
-  static const suffix sufs[] = {SUF("al"),
-                                SUF("ale"),
-                                SUF("aux"),
-                                SUF("ales"),
-                                SUF("ique"),
-                                SUF("iques"),
-                                SUF("iste"),
-                                SUF("istes"),
-                                SUF("aire"),
-                                SUF("aires"),
-                                SUF("ais"),
-                                SUF("aise"),
-                                SUF("aises"),
-                                SUF("ien"),
-                                SUF("ienne"),
-                                SUF("iens"),
-                                SUF("iennes"),
-                                SUF("el"),
-                                SUF("elle"),
-                                SUF("els"),
-                                SUF("elles"),
-                                SUF("if"),
-                                SUF("ive"),
-                                SUF("ifs"),
-                                SUF("ives"),
-                                SUF("\xc3\xa9"),
-                                SUF("\xc3\xa9"
-                                    "e"),
-                                SUF("\xc3\xa9s"),
-                                SUF("\xc3\xa9"
-                                    "es"),
-                                SUF("\xc3\xa9"
-                                    "en"),
-                                SUF("\xc3\xa9"
-                                    "enne"),
-                                SUF("\xc3\xa9"
-                                    "ens"),
-                                SUF("\xc3\xa9"
-                                    "ennes"),
-                                SUF("ois"),
-                                SUF("oise"),
-                                SUF("ain"),
-                                SUF("aine"),
-                                SUF("ains"),
-                                SUF("aines"),
-                                SUF("eur"),
-                                SUF("ier"),
-                                SUF("i\xc3\xa8re"),
-                                SUF("and"),
-                                SUF("ande"),
-                                SUF("ands"),
-                                SUF("in"),
-                                SUF("ine"),
-                                SUF("an"),
-                                SUF("ane"),
-                                SUF("ard"),
-                                SUF("que")};
+  static const suffix sufs_l[] = {SUF("al"), SUF("el")};
+  static const suffix sufs_e[] = {SUF("ale"),
+                                  SUF("ique"),
+                                  SUF("iste"),
+                                  SUF("aire"),
+                                  SUF("aise"),
+                                  SUF("ienne"),
+                                  SUF("elle"),
+                                  SUF("ive"),
+                                  SUF("\xc3\xa9"
+                                      "e"),
+                                  SUF("\xc3\xa9"
+                                      "enne"),
+                                  SUF("oise"),
+                                  SUF("aine"),
+                                  SUF("i\xc3\xa8re"),
+                                  SUF("ande"),
+                                  SUF("ine"),
+                                  SUF("ane"),
+                                  SUF("que")};
+  static const suffix sufs_x[] = {SUF("aux")};
+  static const suffix sufs_s[] = {SUF("ales"),
+                                  SUF("iques"),
+                                  SUF("istes"),
+                                  SUF("aires"),
+                                  SUF("ais"),
+                                  SUF("aises"),
+                                  SUF("iens"),
+                                  SUF("iennes"),
+                                  SUF("els"),
+                                  SUF("elles"),
+                                  SUF("ifs"),
+                                  SUF("ives"),
+                                  SUF("\xc3\xa9s"),
+                                  SUF("\xc3\xa9"
+                                      "es"),
+                                  SUF("\xc3\xa9"
+                                      "ens"),
+                                  SUF("\xc3\xa9"
+                                      "ennes"),
+                                  SUF("ois"),
+                                  SUF("ains"),
+                                  SUF("aines"),
+                                  SUF("ands")};
+  static const suffix sufs_f[] = {SUF("if")};
+  static const suffix sufs_acute[] = {SUF("\xc3\xa9")};
+  static const suffix sufs_n[] = {SUF("ien"),
+                                  SUF("\xc3\xa9"
+                                      "en"),
+                                  SUF("ain"), SUF("in"), SUF("an")};
+  static const suffix sufs_r[] = {SUF("eur"), SUF("ier")};
+  static const suffix sufs_d[] = {SUF("and"), SUF("ard")};
   if (n < 4)
     return 0;
-  for (size_t k = 0; k < sizeof sufs / sizeof sufs[0]; k++)
-    if (suffix_is(s, n, &sufs[k]))
+  const suffix *f;
+  size_t nf;
+#define PICK(list) (f = (list), nf = sizeof(list) / sizeof(list)[0])
+  switch ((unsigned char)s[n - 1]) {
+  case 'l': PICK(sufs_l); break;
+  case 'e': PICK(sufs_e); break;
+  case 'x': PICK(sufs_x); break;
+  case 's': PICK(sufs_s); break;
+  case 'f': PICK(sufs_f); break;
+  case 0xA9: PICK(sufs_acute); break;
+  case 'n': PICK(sufs_n); break;
+  case 'r': PICK(sufs_r); break;
+  case 'd': PICK(sufs_d); break;
+  default: return 0;
+  }
+#undef PICK
+  for (size_t k = 0; k < nf; k++)
+    if (suffix_is(s, n, &f[k]))
       return 1;
   return 0;
 }
@@ -2689,7 +2838,7 @@ static inline long org_rule(ctx *c, size_t i) {
   if (!(cues & C_ORG) && !((cues & C_ORGCAP) && h->cap))
     return -1;
   /* "en compagnie de" */
-  if (!h->cap && i > 0 && !strcmp(TERM(c, i - 1), "en"))
+  if (!h->cap && i > 0 && TERM_IS(TERM(c, i - 1), "en"))
     return -1;
   int head_cap = h->cap;
   long last = -1;
@@ -2721,8 +2870,8 @@ static inline long org_rule(ctx *c, size_t i) {
        * another name (not "cour du Chinese Theatre à Los Angeles") */
       if (have_de && (word_cues(c, k) & C_ORG) && c->w[k - 1].cap &&
           w->gap == GAP_SPACE && k + 1 < c->n && name_joins(c, k + 1) &&
-          (!strcmp(TERM(c, k + 1), "de") || !strcmp(TERM(c, k + 1), "du") ||
-           !strcmp(TERM(c, k + 1), "des") || adjective_like(c, k + 1)))
+          (TERM_IS(TERM(c, k + 1), "de") || TERM_IS(TERM(c, k + 1), "du") ||
+           TERM_IS(TERM(c, k + 1), "des") || adjective_like(c, k + 1)))
         break;
       have_cap = 1;
       last = (long)k;
@@ -2732,18 +2881,18 @@ static inline long org_rule(ctx *c, size_t i) {
     if (!w->cap && (word_cues(c, k) & C_PART)) {
       /* de, du, des, de la, d' */
       const char *t = TERM(c, k);
-      if (strcmp(t, "de") && strcmp(t, "du") && strcmp(t, "des") &&
-          strcmp(t, "la") && strcmp(t, "et"))
+      if (!TERM_IS(t, "de") && !TERM_IS(t, "du") && !TERM_IS(t, "des") &&
+          !TERM_IS(t, "la") && !TERM_IS(t, "et"))
         break;
-      if (!strcmp(t, "et") && !have_cap)
+      if (TERM_IS(t, "et") && !have_cap)
         break;
       have_de = 1;
       k++;
       continue;
     }
     if (adjective_like(c, k) && k <= i + 3 && !have_de && !w->elided[0] &&
-        strcmp(TERM(c, k), "actuel") && strcmp(TERM(c, k), "actuelle") &&
-        strcmp(TERM(c, k), "hier") && strcmp(TERM(c, k), "demain") &&
+        !TERM_IS(TERM(c, k), "actuel") && !TERM_IS(TERM(c, k), "actuelle") &&
+        !TERM_IS(TERM(c, k), "hier") && !TERM_IS(TERM(c, k), "demain") &&
         /* "la Commission européenne présentées": a verb */
         (k == i + 1 || !participle_like(c, k))) {
       have_adj = 1;
@@ -2800,6 +2949,22 @@ static long lochd_rule(ctx *c, size_t i) {
   if (e == (size_t)-1)
     e = k;
   return (long)e;
+}
+
+/* May code_rule find a code at word i (its first test, inline: a call for
+ * every starter cost more)? A capitalised word whose first letters are a
+ * prefix's (apt, unc, fin, ta, temp, dev, uac, storm). */
+static inline int code_start(const ctx *c, size_t i) {
+  const word *w = &c->w[i];
+  if (!w->cap)
+    return 0;
+  const char *t = TERM(c, i);
+  unsigned l0 = (unsigned char)t[0] - 'a';
+  return l0 < 26 &&
+         ((0x1u << ('a' - 'a') | 0x1u << ('d' - 'a') | 0x1u << ('f' - 'a') |
+           0x1u << ('s' - 'a') | 0x1u << ('t' - 'a') | 0x1u << ('u' - 'a')) >>
+              l0 &
+          1);
 }
 
 /* Threat-actor and similar codes: APT31, APT 31, APT-31, UNC2452, FIN7, TA505.
@@ -2944,10 +3109,10 @@ static size_t epithet_word(const ctx *c, size_t e) {
   const char *t = TERM(c, k);
   /* the first letter first: this runs after every person's name */
   if (!((t[0] == 'a' && t[1] == 'i' &&
-         (!strcmp(t, "aine") || !strcmp(t, "ainee"))) ||
-        (t[0] == 'c' && !strcmp(t, "cadet")) ||
-        (t[0] == 'f' && !strcmp(t, "fils")) ||
-        (t[0] == 'p' && !strcmp(t, "pere"))))
+         (TERM_IS(t, "aine") || TERM_IS(t, "ainee"))) ||
+        (t[0] == 'c' && TERM_IS(t, "cadet")) ||
+        (t[0] == 'f' && TERM_IS(t, "fils")) ||
+        (t[0] == 'p' && TERM_IS(t, "pere"))))
     return e;
   if (k + 1 < c->n && c->w[k + 1].gap != GAP_BREAK &&
       (c->w[k + 1].elided[0] || (word_cues(c, k + 1) & C_PART)))
@@ -2958,7 +3123,7 @@ static size_t epithet_word(const ctx *c, size_t e) {
 /* A form of address taking a possessive: "Son Excellence". (Not
  * "majesté": "crime de lèse-majesté Macron" names no person by it.) */
 static int honorific(const char *t) {
-  return !strcmp(t, "excellence");
+  return TERM_IS(t, "excellence");
 }
 
 /* Person introduced by titles at word i: returns last word or -1; *ni = the
@@ -2981,7 +3146,7 @@ static long title_rule(ctx *c, size_t i, size_t *ni) {
       size_t tl = word_tlen(c, k);
       /* "M" and "MM" need their full stop ("Dr", "Me", "Pr" do not) */
       if (tl <= 2 && !w->dot_after &&
-          (!strcmp(TERM(c, k), "m") || !strcmp(TERM(c, k), "mm")))
+          (TERM_IS(TERM(c, k), "m") || TERM_IS(TERM(c, k), "mm")))
         break;
       any = 1;
       last_abbr = 1;
@@ -3003,7 +3168,7 @@ static long title_rule(ctx *c, size_t i, size_t *ni) {
     }
     /* "M. le général", "M. le Dr": article between titles */
     if (any && k + 1 < c->n &&
-        (!strcmp(TERM(c, k), "le") || !strcmp(TERM(c, k), "la")) &&
+        (TERM_IS(TERM(c, k), "le") || TERM_IS(TERM(c, k), "la")) &&
         (word_cues(c, k + 1) & (C_TITLE | C_ABBR))) {
       k++;
       continue;
@@ -3038,9 +3203,9 @@ static long title_rule(ctx *c, size_t i, size_t *ni) {
       p++;
     if (p >= c->n || !is_name_word(c, p) || !name_joins(c, p))
       return -1;
-    int article = !strcmp(t, "du") || !strcmp(t, "des") || !strcmp(t, "la") ||
-                  !strcmp(t, "le") || !strcmp(t, "l") || !strcmp(t, "d") ||
-                  (p != k + 1 && !strcmp(t, "de")) ||
+    int article = TERM_IS(t, "du") || TERM_IS(t, "des") || TERM_IS(t, "la") ||
+                  TERM_IS(t, "le") || TERM_IS(t, "l") || TERM_IS(t, "d") ||
+                  (p != k + 1 && TERM_IS(t, "de")) ||
                   (p == k + 1 && c->w[p].elided[0] == 'l');
     if (!last_abbr && (article || starts_non_person(c, p) ||
                        !title_takes_particle(TERM(c, k - 1))))
@@ -3106,13 +3271,13 @@ static size_t apposition(const ctx *c, size_t s0, size_t e) {
   const char *t = TERM(c, k);
   /* the age: "X, 25 ans", "X, de 25 ans", then maybe a function */
   if ((c->w[k].tflags & DP_TOK_NUMBER) && k + 1 < c->n &&
-      c->w[k + 1].gap == GAP_SPACE && strcmp(TERM(c, k + 1), "ans") == 0)
+      c->w[k + 1].gap == GAP_SPACE && TERM_IS(TERM(c, k + 1), "ans"))
     return k + 3 < c->n ? apposition(c, s0, k + 1) : k + 1;
-  if (!strcmp(t, "de") && k + 2 < c->n &&
-      (c->w[k + 1].tflags & DP_TOK_NUMBER) && !strcmp(TERM(c, k + 2), "ans"))
+  if (TERM_IS(t, "de") && k + 2 < c->n &&
+      (c->w[k + 1].tflags & DP_TOK_NUMBER) && TERM_IS(TERM(c, k + 2), "ans"))
     return k + 2;
   /* the body a person belongs to: "Jany Delille, de l'Opéra-Comique" */
-  if ((!strcmp(t, "de") || !strcmp(t, "du") || !strcmp(t, "des")) &&
+  if ((TERM_IS(t, "de") || TERM_IS(t, "du") || TERM_IS(t, "des")) &&
       k + 1 < c->n && c->w[k + 1].cap && name_joins(c, k + 1)) {
     size_t j = k + 1;
     while (j + 1 < c->n && j < k + 6 && name_joins(c, j + 1) &&
@@ -3123,25 +3288,25 @@ static size_t apposition(const ctx *c, size_t s0, size_t e) {
       j--;
     /* "de Bourget, de Colette, de Farrère, de Prévost": a list of
      * complements, each its own name, not a person and a body */
-    int list = !strcmp(t, "de") && !c->w[k + 1].elided[0] &&
+    int list = TERM_IS(t, "de") && !c->w[k + 1].elided[0] &&
                ((s0 > 0 && c->w[s0].gap == GAP_SPACE &&
-                 !strcmp(TERM(c, s0 - 1), "de")) ||
+                 TERM_IS(TERM(c, s0 - 1), "de")) ||
                 (j + 1 < c->n && c->w[j + 1].comma_gap &&
-                 !strcmp(TERM(c, j + 1), "de")));
+                 TERM_IS(TERM(c, j + 1), "de")));
     return list ? e : j;
   }
   size_t s = k;
-  if ((!strcmp(t, "le") || !strcmp(t, "la")) && k + 1 < c->n)
+  if ((TERM_IS(t, "le") || TERM_IS(t, "la")) && k + 1 < c->n)
     t = TERM(c, ++s);
-  if (!strcmp(t, "ancien") || !strcmp(t, "ancienne") || !strcmp(t, "jeune"))
+  if (TERM_IS(t, "ancien") || TERM_IS(t, "ancienne") || TERM_IS(t, "jeune"))
     s++;
-  int born = !strcmp(t, "ne") || !strcmp(t, "nee");
+  int born = TERM_IS(t, "ne") || TERM_IS(t, "nee");
   if (!born && (s >= c->n || c->w[s].cap || !(word_cues(c, s) & C_TITLE)))
     return e;
   t = TERM(c, s);
-  if (!strcmp(t, "monsieur") || !strcmp(t, "madame") ||
-      !strcmp(t, "mademoiselle") || !strcmp(t, "femme") ||
-      !strcmp(t, "veuve") || !strcmp(t, "membre") || !strcmp(t, "auteur"))
+  if (TERM_IS(t, "monsieur") || TERM_IS(t, "madame") ||
+      TERM_IS(t, "mademoiselle") || TERM_IS(t, "femme") ||
+      TERM_IS(t, "veuve") || TERM_IS(t, "membre") || TERM_IS(t, "auteur"))
     return e;
   /* "Duff Cooper, lord Lloyd": a title before a name starts a new person */
   if (!born && s + 1 < c->n && c->w[s + 1].cap && c->w[s + 1].gap != GAP_BREAK)
@@ -3232,15 +3397,15 @@ static int role_complement(const ctx *c, size_t i) {
     return 0;
   size_t k = i - 1; /* the article or preposition */
   const char *t = TERM(c, k);
-  if (c->w[i].elided[0] == 'l' && !strcmp(t, "de")) {
+  if (c->w[i].elided[0] == 'l' && TERM_IS(t, "de")) {
     k--;
   } else if (c->w[i].elided[0]) {
     return 0;
-  } else if (!strcmp(t, "des") || !strcmp(t, "du") || !strcmp(t, "au") ||
-             !strcmp(t, "aux")) {
+  } else if (TERM_IS(t, "des") || TERM_IS(t, "du") || TERM_IS(t, "au") ||
+             TERM_IS(t, "aux")) {
     k--;
-  } else if (!strcmp(t, "la") && k >= 2 &&
-             (!strcmp(TERM(c, k - 1), "de") || !strcmp(TERM(c, k - 1), "a"))) {
+  } else if (TERM_IS(t, "la") && k >= 2 &&
+             (TERM_IS(TERM(c, k - 1), "de") || TERM_IS(TERM(c, k - 1), "a"))) {
     k -= 2; /* "de la Santé", "secrétaire à la Santé" */
   } else {
     return 0;
@@ -3254,8 +3419,8 @@ static int role_complement(const ctx *c, size_t i) {
       (word_cues(c, k - 1) & C_TITLE))
     return 1;
   /* "secrétaire d'État au Numérique" */
-  return k > 0 && !strcmp(TERM(c, k), "etat") &&
-         !strcmp(TERM(c, k - 1), "secretaire");
+  return k > 0 && TERM_IS(TERM(c, k), "etat") &&
+         TERM_IS(TERM(c, k - 1), "secretaire");
 }
 
 /* A product after a company: "Microsoft Exchange", a later "d'Exchange". */
@@ -3342,7 +3507,7 @@ static int group_cue(const ctx *c, size_t i, size_t j) {
     if (c->w[i].elided[0] == 'd' && c->w[i].gap == GAP_ELIDE) {
       /* "les pirates d'Hafnium": the elided particle is in the gap */
     } else if (b > 0 && c->w[b].gap != GAP_BREAK &&
-               (!strcmp(TERM(c, b), "de") || !strcmp(TERM(c, b), "du"))) {
+               (TERM_IS(TERM(c, b), "de") || TERM_IS(TERM(c, b), "du"))) {
       b--;
     }
     if (group_cue_word(TERM(c, b)))
@@ -3352,7 +3517,7 @@ static int group_cue(const ctx *c, size_t i, size_t j) {
   if (k < c->n && c->w[k].comma_gap) {
     /* "Hafnium, un groupe", "Hafnium, groupe" */
     const char *t = TERM(c, k);
-    if ((!strcmp(t, "un") || !strcmp(t, "le") || !strcmp(t, "ce")) &&
+    if ((TERM_IS(t, "un") || TERM_IS(t, "le") || TERM_IS(t, "ce")) &&
         k + 1 < c->n && c->w[k + 1].gap == GAP_SPACE)
       k++;
     return group_cue_word(TERM(c, k));
@@ -3397,7 +3562,7 @@ static DP_PHASE int find_mentions(ctx *c) {
       continue;
     }
     /* 1. codes */
-    e = code_rule(c, i);
+    e = code_start(c, i) ? code_rule(c, i) : -1;
     if (e == -2)
       return -1;
     if (e >= 0) {
@@ -3418,7 +3583,7 @@ static DP_PHASE int find_mentions(ctx *c) {
         size_t s0 = i;
         if (i > 0 && c->w[i].gap == GAP_SPACE && TERM(c, i)[0] == 'e' &&
             honorific(TERM(c, i)) &&
-            (!strcmp(TERM(c, i - 1), "son") || !strcmp(TERM(c, i - 1), "sa")) &&
+            (TERM_IS(TERM(c, i - 1), "son") || TERM_IS(TERM(c, i - 1), "sa")) &&
             (c->nm == 0 || c->m[c->nm - 1].wj < i - 1))
           s0 = i - 1;
         if (push_mention(c, s0, (size_t)e, ni, DP_ENT_PER, NULL))
@@ -3462,15 +3627,15 @@ static DP_PHASE int find_mentions(ctx *c) {
          */
         const char *after =
             k + 1 < c->n && c->w[k + 1].gap != GAP_BREAK ? TERM(c, k + 1) : "";
-        int not_number = !strcmp(after, "h") || !strcmp(after, "heures") ||
-                         !strcmp(after, "heure") || !strcmp(after, "fr") ||
-                         !strcmp(after, "francs") || !strcmp(after, "ans") ||
+        int not_number = TERM_IS(after, "h") || TERM_IS(after, "heures") ||
+                         TERM_IS(after, "heure") || TERM_IS(after, "fr") ||
+                         TERM_IS(after, "francs") || TERM_IS(after, "ans") ||
                          (k + 1 < c->n && (word_cues(c, k + 1) & C_LOCHD));
         if (k < c->n && c->w[k].comma_gap && (c->w[k].tflags & DP_TOK_NUMBER) &&
             !not_number) {
           e = (long)k;
           k++;
-          if (k + 1 < c->n && c->w[k].comma_gap && !strcmp(TERM(c, k), "a") &&
+          if (k + 1 < c->n && c->w[k].comma_gap && TERM_IS(TERM(c, k), "a") &&
               c->w[k + 1].gap == GAP_SPACE)
             k++;
           if (k < c->n && (c->w[k].comma_gap || k == (size_t)e + 2) &&
@@ -3543,8 +3708,8 @@ static DP_PHASE int find_mentions(ctx *c) {
           (c->nm == 0 || c->m[c->nm - 1].wj < i - 1)) {
         /* "la Flèche", "la Châtre": the article is part of the name */
         const char *t = TERM(c, i - 1);
-        if ((!strcmp(t, "la") && !strncmp(g->canon, "La ", 3)) ||
-            (!strcmp(t, "le") && !strncmp(g->canon, "Le ", 3)))
+        if ((TERM_IS(t, "la") && PREFIX_IS(g->canon, "La ")) ||
+            (TERM_IS(t, "le") && PREFIX_IS(g->canon, "Le ")))
           s0 = i - 1;
       }
       if (push_mention(c, s0, jg, s0, g->type, g))
@@ -3571,9 +3736,9 @@ static DP_PHASE int find_mentions(ctx *c) {
     int head = in_heading(c, i);
     int art =
         i > 1 && c->w[i].gap == GAP_SPACE && !c->w[i - 1].cap &&
-        (!strcmp(TERM(c, i - 1), "la") || !strcmp(TERM(c, i - 1), "le")) && g &&
+        (TERM_IS(TERM(c, i - 1), "la") || TERM_IS(TERM(c, i - 1), "le")) && g &&
         g->canon_len > 3 &&
-        (!strncmp(g->canon, "La ", 3) || !strncmp(g->canon, "Le ", 3)) &&
+        (PREFIX_IS(g->canon, "La ") || PREFIX_IS(g->canon, "Le ")) &&
         (c->nm == 0 || c->m[c->nm - 1].wj < i - 1);
     if (weak && jg >= se &&
         (loc_cue_weak(c, i) || (art && loc_cue_weak(c, i - 1)))) {
@@ -3665,8 +3830,8 @@ static DP_PHASE int find_mentions(ctx *c) {
     }
     const char *t0 = TERM(c, i);
     size_t l0 = strlen(t0);
-    int saint = !strcmp(t0, "saint") || !strcmp(t0, "sainte") ||
-                !strcmp(t0, "st") || !strcmp(t0, "ste");
+    int saint = TERM_IS(t0, "saint") || TERM_IS(t0, "sainte") ||
+                TERM_IS(t0, "st") || TERM_IS(t0, "ste");
     int loc_part = 0;
     if (hyphen_only) {
       for (size_t k = i; k <= se && !loc_part; k++) {
@@ -3758,6 +3923,105 @@ static int surface_canon(ctx *c, size_t i, size_t j, buf *out) {
   return 0;
 }
 
+/* surface_canon(c, i, j, cb) and fold_canon of the result into kb, in one
+ * pass over the text, for the usual surface (ASCII and accented Latin-1
+ * letters, spaces, "¬"): each byte kept in the canonical name gives one
+ * byte of the key (an accented letter's two give one), and a space kept
+ * gives a space (the name never starts with one). Returns 0, 1 when the
+ * surface has other characters (nothing is made: call the two), or -1
+ * (memory). */
+static int surface_key(const ctx *c, size_t i, size_t j, buf *cb, buf *kb) {
+  const unsigned char *s = (const unsigned char *)c->text + c->w[i].start;
+  size_t n = c->w[j].end - c->w[i].start;
+  cb->len = kb->len = 0;
+  /* (8 bytes of room past the end: the runs below store 8 bytes) */
+  if (buf_reserve(cb, n + 8) || buf_reserve(kb, n + 8))
+    return -1;
+  char *o = cb->p, *q = kb->p;
+  size_t ol = 0, ql = 0;
+  unsigned sp = 0;
+  size_t k = 0;
+  while (k < n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (k + 8 <= n) {
+      /* the printable ASCII bytes (0x21..0x7E, and DEL) from k, up to 8 at
+       * a time: kept as they are, lowercased in the key (canon_ascii) */
+      const uint64_t ones = 0x0101010101010101ull, high = 0x80 * ones;
+      uint64_t v;
+      memcpy(&v, s + k, 8);
+      /* the first byte >= 0x80 or < 0x21 (a borrow may flag bytes after
+       * it, never before) */
+      uint64_t bad = (v & high) | ((v - 0x21 * ones) & ~v & high);
+      size_t run = bad ? (size_t)__builtin_ctzll(bad) >> 3 : 8;
+      if (run > 0) {
+        if (sp & (ol != 0)) {
+          o[ol++] = ' ';
+          q[ql++] = ' ';
+        }
+        sp = 0;
+        /* A..Z: at least 0x41 and below 0x5B (no carry: bytes < 0x80) */
+        uint64_t up = (v + 0x3F * ones) & ~(v + 0x25 * ones) & high;
+        uint64_t low = v | (up >> 2);
+        memcpy(o + ol, &v, 8);
+        memcpy(q + ql, &low, 8);
+        ol += run;
+        ql += run;
+        k += run;
+        continue;
+      }
+    }
+#endif
+    unsigned ch = s[k];
+    if (ch < 0x80) {
+      /* canon_ascii's spaces are surface_canon's ASCII ones */
+      unsigned f = canon_ascii[ch];
+      k++;
+      if (!f) {
+        sp = 1;
+        continue;
+      }
+      if (sp & (ol != 0)) {
+        o[ol++] = ' ';
+        q[ql++] = ' ';
+      }
+      sp = 0;
+      o[ol++] = (char)ch;
+      q[ql++] = (char)(f & 0xFF);
+    } else if (ch == 0xC3 && k + 1 < n && (s[k + 1] & 0xC0) == 0x80 &&
+               latin1_fold[s[k + 1] - 0x80]) {
+      if (sp & (ol != 0)) {
+        o[ol++] = ' ';
+        q[ql++] = ' ';
+      }
+      sp = 0;
+      o[ol++] = (char)ch;
+      o[ol++] = (char)s[k + 1];
+      q[ql++] = latin1_fold[s[k + 1] - 0x80];
+      k += 2;
+    } else if (ch == 0xC2 && k + 1 < n && s[k + 1] == 0xA0) {
+      sp = 1;
+      k += 2;
+    } else if (ch == 0xE2 && k + 2 < n && s[k + 1] == 0x80 &&
+               (s[k + 2] == 0xAF || s[k + 2] == 0x89)) {
+      sp = 1;
+      k += 3;
+    } else if (ch == 0xC2 && k + 1 < n && s[k + 1] == 0xAC) {
+      k += 2;
+      while (k < n &&
+             (s[k] == ' ' || s[k] == '\n' || s[k] == '\r' || s[k] == '\t'))
+        k++;
+      sp = 0;
+    } else {
+      return 1;
+    }
+  }
+  o[ol] = '\0';
+  q[ql] = '\0';
+  cb->len = ol;
+  kb->len = ql;
+  return 0;
+}
+
 /* Table of surnames -> mention giving the full name (second pass). */
 typedef struct sn_slot {
   const char *term; /* surname (a word's folded term), NULL = empty */
@@ -3823,8 +4087,8 @@ static int nationality_like(const char *t, size_t n) {
   const char *const *words;
   size_t nsufs, nwords;
   switch (t[n - 1]) {
-  case 'c': return !strcmp(t, "turc") || !strcmp(t, "grec");
-  case 'f': return !strcmp(t, "juif");
+  case 'c': return TERM_IS(t, "turc") || TERM_IS(t, "grec");
+  case 'f': return TERM_IS(t, "juif");
   case 's':
     sufs = sufs_s, nsufs = sizeof sufs_s / sizeof sufs_s[0];
     words = words_s, nwords = sizeof words_s / sizeof words_s[0];
@@ -3862,16 +4126,14 @@ static int recurrence_candidate(const ctx *c, const mention *m) {
 /* Is word i right after a lowercase definite article ("la Flèche", "du
  * Roule", "l'Œil")? */
 static int after_article(const ctx *c, size_t i) {
-  if (!strcmp(c->w[i].elided, "l"))
+  if (TERM_IS(c->w[i].elided, "l"))
     return 1;
   if (i == 0 || c->w[i].gap != GAP_SPACE || c->w[i - 1].cap)
     return 0;
-  static const char *const arts[] = {"la", "le",  "les", "du",
-                                     "au", "aux", "un",  "une"};
-  for (size_t k = 0; k < sizeof arts / sizeof arts[0]; k++)
-    if (!strcmp(TERM(c, i - 1), arts[k]))
-      return 1;
-  return 0;
+  const char *t = TERM(c, i - 1);
+  return TERM_IS(t, "la") || TERM_IS(t, "le") || TERM_IS(t, "les") ||
+         TERM_IS(t, "du") || TERM_IS(t, "au") || TERM_IS(t, "aux") ||
+         TERM_IS(t, "un") || TERM_IS(t, "une");
 }
 
 /* Is there an article right before word i, in any case ("Le PIB", "la
@@ -3951,7 +4213,7 @@ static int promote_listed(ctx *c, const uint32_t *cand, size_t nc) {
         continue;
       size_t a = side < 0 ? o->wj : m->wj, b = side < 0 ? m->wi : o->wi;
       int coord = (b == a + 1 && c->w[b].comma_gap) ||
-                  (b == a + 2 && !strcmp(TERM(c, a + 1), "et") &&
+                  (b == a + 2 && TERM_IS(TERM(c, a + 1), "et") &&
                    c->w[b].gap == GAP_SPACE);
       /* but not "la Santé, Alex Azar" nor "le ministre des Armées,
        * Florence Parly": a word after an article or completing a role
@@ -3974,7 +4236,7 @@ static int promote_listed(ctx *c, const uint32_t *cand, size_t nc) {
       m->pending = 0;
     /* "Guillard, née Sourd": a married woman's name and her maiden name */
     if (w->comma_gap && TERM(c, m->wj + 1)[0] == 'n' &&
-        !strcmp(TERM(c, m->wj + 1), "nee") && m->wj + 2 < c->n &&
+        TERM_IS(TERM(c, m->wj + 1), "nee") && m->wj + 2 < c->n &&
         c->w[m->wj + 2].cap && c->w[m->wj + 2].gap == GAP_SPACE &&
         is_name_word(c, m->wj + 2))
       m->pending = 0;
@@ -4176,6 +4438,17 @@ static DP_PHASE int promote_pending(ctx *c) {
   return rc;
 }
 
+/* Is the key of several words starting with word i surely not in the
+ * table? Every proper prefix of a key of several words is in the table as
+ * a prefix (tab_prefixes), so a key whose first word's term is not one is
+ * not: known without making the key when word i is capitalised (its entry
+ * is the whole table's, see link_mentions). */
+static inline int key_absent(const ctx *c, size_t i) {
+  const word *w = &c->w[i];
+  return w->cap && !(w->tflags & DP_TOK_NUMBER) &&
+         !(w->g && (w->g->gflags & G_PREFIX));
+}
+
 /* Second pass: gazetteer canonicals for persons, short forms linked to the
  * full names of the same text, unlinked lone words dropped. */
 static DP_PHASE int link_mentions(ctx *c) {
@@ -4189,6 +4462,10 @@ static DP_PHASE int link_mentions(ctx *c) {
     }
     if (m->canon_len || m->nj == m->ni)
       continue;
+    if (key_absent(c, m->ni)) {
+      m->khash = 0;
+      continue;
+    }
     if (make_key(c, m->ni, m->nj))
       return -1;
     m->khash = key_hash(c->key.p, c->key.len);
@@ -4205,7 +4482,7 @@ static DP_PHASE int link_mentions(ctx *c) {
     } else if (m->nj > m->ni) {
       /* several words: not in the hot table; most are not in the table */
       g = NULL;
-      if (bloom_has(c->t, m->khash)) {
+      if (!key_absent(c, m->ni) && bloom_has(c->t, m->khash)) {
         if (make_key(c, m->ni, m->nj))
           return -1;
         g = probe(c->t->tab, c->t->mask, c->t->ent, c->key.p, c->key.len,
@@ -4311,8 +4588,8 @@ static DP_PHASE void person_edges(ctx *c) {
         (k == 0 || c->m[k - 1].wj < m->wi - 1)) {
       const char *t = TERM(c, m->wi - 1);
       if (!c->w[m->wi - 1].cap &&
-          (!strcmp(t, "van") || !strcmp(t, "von") || !strcmp(t, "ben") ||
-           !strcmp(t, "ibn") || !strcmp(t, "al") || !strcmp(t, "el")))
+          (TERM_IS(t, "van") || TERM_IS(t, "von") || TERM_IS(t, "ben") ||
+           TERM_IS(t, "ibn") || TERM_IS(t, "al") || TERM_IS(t, "el")))
         m->wi = m->ni = m->wi - 1;
     }
     size_t j = m->wj + 1;
@@ -4341,23 +4618,46 @@ static DP_PHASE int emit(ctx *c, dp_entities *out) {
     const mention *m = &c->m[k];
     if (m->pending)
       continue;
-    const mention *src = m->link >= 0 ? &c->m[m->link] : m;
-    /* the canonical name: cp[0, cl) */
-    const char *cp;
-    size_t cl;
+    mention *src = m->link >= 0 ? &c->m[m->link] : &c->m[k];
+    /* the canonical name and its key, one after the other with their NULs:
+     * sp[0, cl), NUL, kl bytes, NUL */
+    const char *sp;
+    size_t cl, kl;
+    int made = 0; /* they are in canon and key */
     if (src->g && src->g->canon) {
-      cp = src->g->canon, cl = src->g->canon_len;
-    } else if (src->canon_len) {
-      cp = c->pool.p + src->canon_off, cl = src->canon_len;
+      /* the entry's canonical block (canon_blocks) */
+      sp = src->g->canon, cl = src->g->canon_len;
+      kl = canon_key_len(sp);
+    } else if (src->estr) {
+      /* a full name already made for an earlier mention linked to it */
+      sp = src->estr, cl = src->ecl, kl = src->ekl;
     } else {
-      rc = surface_canon(c, src->ni, src->nj, &canon);
-      cp = canon.p, cl = canon.len;
+      const char *cp;
+      if (src->canon_len) {
+        cp = c->pool.p + src->canon_off, cl = src->canon_len;
+      } else {
+        rc = surface_key(c, src->ni, src->nj, &canon, &key);
+        if (rc < 0)
+          break;
+        if (rc == 0) {
+          made = 1;
+        } else if ((rc = surface_canon(c, src->ni, src->nj, &canon))) {
+          break;
+        }
+        cp = canon.p, cl = canon.len;
+      }
+      if (cl == 0)
+        continue;
+      if (!made) {
+        key.len = 0;
+        if ((rc = fold_canon(&key, cp, cl)))
+          break;
+      }
+      sp = cp, kl = key.len;
+      made = 1;
     }
-    if (rc || cl == 0)
+    if (cl == 0)
       continue;
-    key.len = 0;
-    if ((rc = fold_canon(&key, cp, cl)))
-      break;
     if (out->n == out->cap) {
       size_t nc = out->cap ? out->cap * 2 : 16;
       dp_entity *nv = realloc(out->v, nc * sizeof *nv);
@@ -4373,17 +4673,25 @@ static DP_PHASE int emit(ctx *c, dp_entities *out) {
     e->end = c->w[m->wj].end + m->end_pad;
     e->type = (dp_entity_type)m->type;
     /* the canonical name, then the key, in the list's memory (entities.h) */
-    e->canonical = entities_alloc(c->mem, cl + 1 + key.len + 1);
+    e->canonical = entities_alloc(c->mem, cl + 1 + kl + 1);
     if (!e->canonical) {
       rc = -1;
       break;
     }
-    memcpy(e->canonical, cp, cl);
-    e->canonical[cl] = '\0';
+    if (made) {
+      memcpy(e->canonical, sp, cl);
+      e->canonical[cl] = '\0';
+      memcpy(e->canonical + cl + 1, key.p, kl);
+      e->canonical[cl + 1 + kl] = '\0';
+      /* kept for the mentions linked to src (src's own name: a mention
+       * linked to src reads src's words, never src's link) */
+      src->estr = e->canonical;
+      src->ecl = cl;
+      src->ekl = kl;
+    } else {
+      memcpy(e->canonical, sp, cl + 1 + kl + 1);
+    }
     e->key = e->canonical + cl + 1;
-    if (key.len)
-      memcpy(e->key, key.p, key.len);
-    e->key[key.len] = '\0';
     out->n++;
   }
   c->mem->canon = canon;
