@@ -3076,7 +3076,7 @@ static int county(const ctx *c, size_t k) {
   const unsigned char *s = (const unsigned char *)c->text + w->start;
   size_t n = w->end - w->start;
   return n >= 3 && s[n - 2] == 0xC3 && (s[n - 1] == 0xA9 || s[n - 1] == 0x89) &&
-         !strcmp(TERM(c, k), "comte");
+         TERM_IS(TERM(c, k), "comte");
 }
 
 /* Titles of nobility, which name a person by a place: "duchesse de
@@ -3314,7 +3314,7 @@ static size_t apposition(const ctx *c, size_t s0, size_t e) {
   /* and so does a title before a particle name: "le président de Gaulle,
    * le maréchal de Mac-Mahon" (not "député de Paris", a function) */
   if (!born && s + 2 < c->n && c->w[s + 1].gap == GAP_SPACE &&
-      !c->w[s + 1].cap && !strcmp(TERM(c, s + 1), "de") &&
+      !c->w[s + 1].cap && TERM_IS(TERM(c, s + 1), "de") &&
       !c->w[s + 2].elided[0] && c->w[s + 2].cap && name_joins(c, s + 2) &&
       title_takes_particle(TERM(c, s)) &&
       (nobility(TERM(c, s)) || !c->w[s + 2].g ||
@@ -3529,8 +3529,8 @@ static int group_cue(const ctx *c, size_t i, size_t j) {
  * minister of Justice (not the town of Sceaux, nor a person)? */
 static int keeper_of_seals(const ctx *c, size_t i) {
   return i >= 2 && c->w[i].gap == GAP_SPACE && c->w[i - 1].gap == GAP_SPACE &&
-         !strcmp(TERM(c, i), "sceaux") && !strcmp(TERM(c, i - 1), "des") &&
-         !strcmp(TERM(c, i - 2), "garde");
+         TERM_IS(TERM(c, i), "sceaux") && TERM_IS(TERM(c, i - 1), "des") &&
+         TERM_IS(TERM(c, i - 2), "garde");
 }
 
 static DP_PHASE int find_mentions(ctx *c) {
