@@ -2656,7 +2656,11 @@ DP_EXPORT char *dp_results_json(const dp_results *r) {
       jw_key(&b, names[f]);
       jw_facet(&b, &r->facets[f]);
     }
-  dps_buf_puts(&b, "}}");
+  /* last, after the keys of DESIGN.md: whether total is a count or
+   * Xapian's estimate (which can be far off for words that go together) */
+  dps_buf_puts(&b, "},");
+  jw_key(&b, "total_exact");
+  dps_buf_puts(&b, r->total_exact ? "true}" : "false}");
   return dps_buf_take(&b);
 }
 

@@ -2,7 +2,7 @@
 # search_totals: the text output's "1–10 sur N articles" is the number of
 # matching articles, not Xapian's estimate, which for two words that go
 # together can be far off ("grève SNCF" on OrangeSum: 80 for 332; here
-# 500 for 400); --count and --limit 0 say the same number.
+# 500 for 400); --count, --limit 0 and --json say the same number.
 set -u
 : "${DEPECHE_INDEX_BIN:?}" "${DEPECHE_SEARCH_BIN:?}"
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
@@ -45,5 +45,22 @@ n=$("$DEPECHE_SEARCH_BIN" --index "$tmp/ix" --count grève SNCF)
 [ "$n" = 400 ] || fail "--count: [$n]"
 n=$("$DEPECHE_SEARCH_BIN" --index "$tmp/ix" --limit 0 grève SNCF)
 [ "$n" = "400 articles" ] || fail "--limit 0: [$n]"
+# a script pages by the JSON total: counted too, and said so; a --serve
+# request keeps the estimate unless it asks ("exact_total"), and says so
+j=$("$DEPECHE_SEARCH_BIN" --index "$tmp/ix" --json grève SNCF)
+python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["total"] == 400 and d["total_exact"] is True, (d["total"], d["total_exact"])
+assert list(d)[-1] == "total_exact", list(d)
+' "$j" || fail "--json total"
+printf '%s\n' '{"query":"grève SNCF"}' '{"query":"grève SNCF","exact_total":true}' |
+  "$DEPECHE_SEARCH_BIN" --index "$tmp/ix" --serve >"$tmp/serve.out" || fail "--serve exited $?"
+python3 -c '
+import json, sys
+a, b = [json.loads(l) for l in open(sys.argv[1])]
+assert a["total_exact"] is (a["total"] == 400), (a["total"], a["total_exact"])
+assert b["total"] == 400 and b["total_exact"] is True, (b["total"], b["total_exact"])
+' "$tmp/serve.out" || fail "--serve totals"
 [ "$FAILS" = 0 ] || exit 1
 echo ok

@@ -121,7 +121,11 @@ static void test_json(void **state) {
       if (facets)
         assert_non_null(strstr(out, "\"facets\":{\"source\":["));
       else
-        assert_non_null(strstr(out, "\"facets\":{}}"));
+        assert_non_null(strstr(out, "\"facets\":{},"));
+      /* last: whether total is a count */
+      assert_non_null(strstr(out, dp_results_total_exact(r)
+                                      ? ",\"total_exact\":true}"
+                                      : ",\"total_exact\":false}"));
       dp_free(out);
       dp_results_free(r);
     }
