@@ -370,6 +370,13 @@ static void test_modern_names3(void **state) {
        "\"Moderna\" => Moderna | ORG 37-48 \"AstraZeneca\" => AstraZeneca | "
        "MISC 53-59 \"Brexit\" => Brexit | MISC 66-75 \"Formule 1\" => "
        "Formule 1 | LOC 93-98 \"Moria\" => Moria"},
+      /* "la France insoumise" was a place "France" (373 times), "France
+       * Insoumise" a person */
+      {"Selon la France insoumise et la France Insoumise, Benjamin "
+       "Netanyahu a parlé.",
+       "ORG 9-25 \"France insoumise\" => La France insoumise | ORG 32-48 "
+       "\"France Insoumise\" => La France insoumise | PER 50-68 \"Benjamin "
+       "Netanyahu\" => Benyamin Nétanyahou"},
       {"Le GNA de Tripoli et SUD-Rail sont à Downing Street et à San Diego.",
        "ORG 3-6 \"GNA\" => Gouvernement d'union nationale libyen | LOC 10-17 "
        "\"Tripoli\" => Tripoli | ORG 21-29 \"SUD-Rail\" => SUD-Rail | LOC "
