@@ -2174,6 +2174,9 @@ static inline unsigned finish_word(ctx *c, word *wv, size_t i, size_t n,
 #ifndef FINISH_LAG
 #define FINISH_LAG 8
 #endif
+#ifndef TOK_BLOCK
+#define TOK_BLOCK 128
+#endif
 static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
   size_t nt = toks->n;
   /* 1. per token: is it a word, may it start a mention (why), and can its
@@ -2217,75 +2220,6 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
                      DP_TOK_SENT_START == 1u << 7 &&
                      DP_TOK_CLASSIFIED == 1u << 10 && K_CAP == 1u,
                  "tok_facts reads flags bits 3..12");
-  for (size_t k = 0; k < nt; k++) {
-    const dp_token *tk = &tv[k];
-    uint32_t f = tk->flags;
-    size_t s = tk->start, e = tk->end;
-    unsigned x = tokf[(f >> 3) & 1023u];
-    fl[k] = (uint16_t)(stem_code(tk->stem) | (0u - (x >> 7)));
-    /* the usual token, a word with a trusted class, in one test */
-    unsigned bad = (s < prev_end) | (e > len) | (e <= s);
-    unsigned v;
-    if (__builtin_expect(bad | ((x & TF_TRUST) == 0), 0)) {
-      if (bad | (x & TF_JOINED))
-        continue;
-      v = TB_WORD | token_why_slow(c, tk, prev_end, digit_ok);
-    } else {
-      /* the class says what token_interesting would: K_INT and K_HEAD are
-       * exclusive (why = 1 or 2) */
-      v = TB_WORD | TB_CLASS | ((f >> (DP_TOK_CLASS_SHIFT + 2)) & 3);
-    }
-    if (__builtin_expect(c2 < e, 0)) {
-      /* a "¬" or a no-break space in the gap makes a word interesting */
-      if (c2 < s) {
-        v |= TB_GAPC2;
-        if (s > prev_end + 1)
-          v = (v & ~TB_WHY) | 1;
-      }
-      c2 = next_c2(c, e);
-    }
-    tb[k + 4] = (uint8_t)v;
-    prev_end = e;
-  }
-  /* 2. token k is kept when q = tb + k has (q[2] | ... | q[6]) & TB_WHY
-   * (an interesting token within two) or (q[0] | q[1]) & 2 (a head three or
-   * four before), and q[4] & TB_WORD; eight tokens at a time, a byte each
-   * (the shifts below stay within a byte where it matters: any byte order) */
-  const uint64_t ones = 0x0101010101010101ull;
-  for (size_t k = 0; k < nt; k += 8) {
-    const uint8_t *q = tb + k;
-    uint64_t v[7];
-    for (int j = 0; j < 7; j++)
-      memcpy(&v[j], q + j, 8);
-    uint64_t x = ((v[2] | v[3] | v[4] | v[5] | v[6]) & (TB_WHY * ones)) |
-                 ((v[0] | v[1]) & (2 * ones));
-    uint64_t z = (x | x >> 1) & (v[4] >> 2) & ones;
-    _Static_assert(TB_WHY == 3u && TB_WORD == 4u, "bits read above");
-#if defined(__SSE2__)
-    /* the eight bits side by side (byte i's to bit i), then the indices of
-     * each half from a table, four at a time: kept has room for the four
-     * written past its end; the tokens past nt have no TB_WORD */
-    unsigned bits = (unsigned)((z * 0x0102040810204080ull) >> 56);
-    __m128i base = _mm_set1_epi32((int)k), zero = _mm_setzero_si128();
-    __m128i lo = _mm_cvtsi32_si128((int)nibble_idx[bits & 15]);
-    lo = _mm_unpacklo_epi16(_mm_unpacklo_epi8(lo, zero), zero);
-    _mm_storeu_si128((__m128i *)(void *)(kept + nk), _mm_add_epi32(lo, base));
-    nk += (NIBBLE_COUNTS >> 4 * (bits & 15)) & 15;
-    __m128i hi = _mm_cvtsi32_si128((int)nibble_idx[bits >> 4]);
-    hi = _mm_unpacklo_epi16(_mm_unpacklo_epi8(hi, zero), zero);
-    _mm_storeu_si128((__m128i *)(void *)(kept + nk),
-                     _mm_add_epi32(hi, _mm_add_epi32(base, _mm_set1_epi32(4))));
-    nk += (NIBBLE_COUNTS >> 4 * (bits >> 4)) & 15;
-#else
-    uint8_t zb[8];
-    memcpy(zb, &z, 8);
-    size_t lim = nt - k < 8 ? nt - k : 8;
-    for (size_t i = 0; i < lim; i++) {
-      kept[nk] = (uint32_t)(k + i);
-      nk += zb[i];
-    }
-#endif
-  }
   /* 3. words for the kept tokens; what lies between them is read from the
    * text; a skipped stretch breaks names. Word i - 2 is finished
    * (finish_word) as soon as word i is made: it needs to know which words
@@ -2314,80 +2248,161 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
   const uint64_t dot_bit = word_bits(0, 0, 0, 0, 1, 0, 0, 0);
   const uint64_t initial_bit = word_bits(0, 0, 0, 0, 0, 0, 1, 0);
   gap_memo *const memo = c->mem->gaps;
-  for (size_t q = 0; q < nk; q++) {
-    const size_t k = kept[q];
-    const dp_token *const tk = &tv[k];
-    const unsigned tbk = tb[k + 4];
-    /* the word token before this one: mostly the last kept token */
-    size_t pe = last_end;
-    int prev_kept = 1, first = 0;
-    uint64_t band = ~(uint64_t)0, bor = 0; /* what that changes */
-    if (k != last + 1) {
-      size_t p = k;
-      while (p > 0 && !(tb[p - 1 + 4] & TB_WORD))
-        p--;
-      first = p == 0;
-      pe = first ? 0 : tv[p - 1].end;
-      prev_kept = !first && last == p - 1;
-      if (!prev_kept) {
-        band = unkept_and;
-        bor = unkept_or;
+  /* 2. token k is kept when q = tb + k has (q[2] | ... | q[6]) & TB_WHY
+   * (an interesting token within two) or (q[0] | q[1]) & 2 (a head three or
+   * four before), and q[4] & TB_WORD; eight tokens at a time, a byte each
+   * (the shifts below stay within a byte where it matters: any byte order) */
+  const uint64_t ones = 0x0101010101010101ull;
+  /* the passes go block by block of tokens: a block's tokens are still in
+   * the cache when its words are made. Pass 1 is done for the tokens
+   * below k1, pass 2 below k2 (it reads the facts of the tokens up to
+   * k2 + 9), pass 3 for the kept tokens below q. */
+  size_t k1 = 0, k2 = 0, q = 0;
+  while (k2 < nt) {
+    size_t e1 = nt - k1 > TOK_BLOCK ? k1 + TOK_BLOCK : nt;
+    for (size_t k = k1; k < e1; k++) {
+      const dp_token *tk = &tv[k];
+      uint32_t f = tk->flags;
+      size_t s = tk->start, e = tk->end;
+      unsigned x = tokf[(f >> 3) & 1023u];
+      fl[k] = (uint16_t)(stem_code(tk->stem) | (0u - (x >> 7)));
+      /* the usual token, a word with a trusted class, in one test */
+      unsigned bad = (s < prev_end) | (e > len) | (e <= s);
+      unsigned v;
+      if (__builtin_expect(bad | ((x & TF_TRUST) == 0), 0)) {
+        if (bad | (x & TF_JOINED))
+          continue;
+        v = TB_WORD | token_why_slow(c, tk, prev_end, digit_ok);
+      } else {
+        /* the class says what token_interesting would: K_INT and K_HEAD are
+         * exclusive (why = 1 or 2) */
+        v = TB_WORD | TB_CLASS | ((f >> (DP_TOK_CLASS_SHIFT + 2)) & 3);
       }
-      if (first)
-        bor |= sent_bit;
-    }
-    last = k;
-    const size_t ts = tk->start, te = tk->end;
-    last_end = te;
-    const uint32_t f = tk->flags, kc = f >> DP_TOK_CLASS_SHIFT;
-    unsigned cap;
-    if (__builtin_expect(((tbk & (TB_CLASS | TB_GAPC2)) != TB_CLASS) |
-                             ((kc & K_REWRITE) != 0),
-                         0)) {
-      int made = make_word(c, text, len, tk, pe, prev_kept, first,
-                           (tbk & TB_CLASS) != 0, refs, nrefs, wv, nw);
-      if (made < 0)
-        return -1; /* the block is the list's (c->mem) */
-      if (made == 0)
-        continue; /* joined to the last word */
-      cap = wv[nw].cap;
-    } else {
-      gap_memo tmp;
-      const gap_memo *gi = gap_facts(memo, text, len, pe, ts - pe, &tmp);
-      word *w = &wv[nw];
-      w->start = ts;
-      w->end = te;
-      w->term = tk->term;
-      w->stem = tk->stem;
-      w->tlen = TLEN_UNSET; /* word_tlen */
-      w->tflags = f & WORD_TFLAGS;
-      w->cls = kc;
-      w->slow = 0;
-      memcpy(w->elided, gi->elided, sizeof w->elided);
-      uint64_t bits = (gi->bits & band) | bor | cap_bits[kc & 3];
-      cap = kc & K_CAP;
-      if (__builtin_expect(te < len, 1) && text[te] == '.') {
-        /* an initial: one capital letter (one byte, or two of UTF-8)
-         * followed by a full stop, not by an ellipsis */
-        size_t slen = te - ts;
-        int initial = cap && !(te + 1 < len && text[te + 1] == '.') &&
-                      (slen == 1 ||
-                       (slen == 2 && ((unsigned char)text[ts] & 0xE0) == 0xC0));
-        bits |= dot_bit | (initial ? initial_bit : 0);
+      if (__builtin_expect(c2 < e, 0)) {
+        /* a "¬" or a no-break space in the gap makes a word interesting */
+        if (c2 < s) {
+          v |= TB_GAPC2;
+          if (s > prev_end + 1)
+            v = (v & ~TB_WHY) | 1;
+        }
+        c2 = next_c2(c, e);
       }
-      word_set_bits(w, bits);
-      if (__builtin_expect((kc >> K_REF_SHIFT) < nrefs, 1))
-        /* its class gives its entry (read by finish_word) */
-        __builtin_prefetch(&refs[kc >> K_REF_SHIFT]);
-      else
-        word_prefetch(c, w);
+      tb[k + 4] = (uint8_t)v;
+      prev_end = e;
     }
-    nw++;
-    caps = caps << 1 | cap;
-    if (nw > LAG) {
-      size_t i = nw - 1 - LAG;
-      st[nst] = (uint32_t)i;
-      nst += finish_word(c, wv, i, nw, (caps & near_mask) != 0, refs, nrefs);
+    k1 = e1;
+    for (; k2 < nt && (k1 == nt || k2 + 10 <= k1); k2 += 8) {
+      const size_t k = k2;
+      const uint8_t *tq = tb + k;
+      uint64_t v[7];
+      for (int j = 0; j < 7; j++)
+        memcpy(&v[j], tq + j, 8);
+      uint64_t x = ((v[2] | v[3] | v[4] | v[5] | v[6]) & (TB_WHY * ones)) |
+                   ((v[0] | v[1]) & (2 * ones));
+      uint64_t z = (x | x >> 1) & (v[4] >> 2) & ones;
+      _Static_assert(TB_WHY == 3u && TB_WORD == 4u, "bits read above");
+#if defined(__SSE2__)
+      /* the eight bits side by side (byte i's to bit i), then the indices of
+       * each half from a table, four at a time: kept has room for the four
+       * written past its end; the tokens past nt have no TB_WORD */
+      unsigned bits = (unsigned)((z * 0x0102040810204080ull) >> 56);
+      __m128i base = _mm_set1_epi32((int)k), zero = _mm_setzero_si128();
+      __m128i lo = _mm_cvtsi32_si128((int)nibble_idx[bits & 15]);
+      lo = _mm_unpacklo_epi16(_mm_unpacklo_epi8(lo, zero), zero);
+      _mm_storeu_si128((__m128i *)(void *)(kept + nk), _mm_add_epi32(lo, base));
+      nk += (NIBBLE_COUNTS >> 4 * (bits & 15)) & 15;
+      __m128i hi = _mm_cvtsi32_si128((int)nibble_idx[bits >> 4]);
+      hi = _mm_unpacklo_epi16(_mm_unpacklo_epi8(hi, zero), zero);
+      _mm_storeu_si128(
+          (__m128i *)(void *)(kept + nk),
+          _mm_add_epi32(hi, _mm_add_epi32(base, _mm_set1_epi32(4))));
+      nk += (NIBBLE_COUNTS >> 4 * (bits >> 4)) & 15;
+#else
+      uint8_t zb[8];
+      memcpy(zb, &z, 8);
+      size_t lim = nt - k < 8 ? nt - k : 8;
+      for (size_t i = 0; i < lim; i++) {
+        kept[nk] = (uint32_t)(k + i);
+        nk += zb[i];
+      }
+#endif
+    }
+    for (; q < nk; q++) {
+      const size_t k = kept[q];
+      const dp_token *const tk = &tv[k];
+      const unsigned tbk = tb[k + 4];
+      /* the word token before this one: mostly the last kept token */
+      size_t pe = last_end;
+      int prev_kept = 1, first = 0;
+      uint64_t band = ~(uint64_t)0, bor = 0; /* what that changes */
+      if (k != last + 1) {
+        size_t p = k;
+        while (p > 0 && !(tb[p - 1 + 4] & TB_WORD))
+          p--;
+        first = p == 0;
+        pe = first ? 0 : tv[p - 1].end;
+        prev_kept = !first && last == p - 1;
+        if (!prev_kept) {
+          band = unkept_and;
+          bor = unkept_or;
+        }
+        if (first)
+          bor |= sent_bit;
+      }
+      last = k;
+      const size_t ts = tk->start, te = tk->end;
+      last_end = te;
+      const uint32_t f = tk->flags, kc = f >> DP_TOK_CLASS_SHIFT;
+      unsigned cap;
+      if (__builtin_expect(((tbk & (TB_CLASS | TB_GAPC2)) != TB_CLASS) |
+                               ((kc & K_REWRITE) != 0),
+                           0)) {
+        int made = make_word(c, text, len, tk, pe, prev_kept, first,
+                             (tbk & TB_CLASS) != 0, refs, nrefs, wv, nw);
+        if (made < 0)
+          return -1; /* the block is the list's (c->mem) */
+        if (made == 0)
+          continue; /* joined to the last word */
+        cap = wv[nw].cap;
+      } else {
+        gap_memo tmp;
+        const gap_memo *gi = gap_facts(memo, text, len, pe, ts - pe, &tmp);
+        word *w = &wv[nw];
+        w->start = ts;
+        w->end = te;
+        w->term = tk->term;
+        w->stem = tk->stem;
+        w->tlen = TLEN_UNSET; /* word_tlen */
+        w->tflags = f & WORD_TFLAGS;
+        w->cls = kc;
+        w->slow = 0;
+        memcpy(w->elided, gi->elided, sizeof w->elided);
+        uint64_t bits = (gi->bits & band) | bor | cap_bits[kc & 3];
+        cap = kc & K_CAP;
+        if (__builtin_expect(te < len, 1) && text[te] == '.') {
+          /* an initial: one capital letter (one byte, or two of UTF-8)
+           * followed by a full stop, not by an ellipsis */
+          size_t slen = te - ts;
+          int initial =
+              cap && !(te + 1 < len && text[te + 1] == '.') &&
+              (slen == 1 ||
+               (slen == 2 && ((unsigned char)text[ts] & 0xE0) == 0xC0));
+          bits |= dot_bit | (initial ? initial_bit : 0);
+        }
+        word_set_bits(w, bits);
+        if (__builtin_expect((kc >> K_REF_SHIFT) < nrefs, 1))
+          /* its class gives its entry (read by finish_word) */
+          __builtin_prefetch(&refs[kc >> K_REF_SHIFT]);
+        else
+          word_prefetch(c, w);
+      }
+      nw++;
+      caps = caps << 1 | cap;
+      if (nw > LAG) {
+        size_t i = nw - 1 - LAG;
+        st[nst] = (uint32_t)i;
+        nst += finish_word(c, wv, i, nw, (caps & near_mask) != 0, refs, nrefs);
+      }
     }
   }
   /* the last two words, with words that are not capitalised after them */
