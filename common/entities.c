@@ -437,7 +437,7 @@ struct dp_tagger {
                                     place cues of several words (près de,
                                     ville d'): bit cue_sig(first word) */
   uint64_t *bloom;    /* 2^20-bit Bloom filter of all keys (two probes) */
-  uint8_t tokf[1024]; /* build_words: facts of token flags bits 3..12
+  uint8_t tokf[8192]; /* build_words: facts of token flags bits 3..15
                          (TF_* bits), filled by dp_tagger_new */
   uint8_t head2[(26 * 26 + 7) / 8]; /* first two letters (a-z) of the heads:
                                        a pre-filter read from the surface */
@@ -1112,17 +1112,22 @@ static void tagger_pack(dp_tagger *t) {
 #endif
 }
 
-/* What build_words' first pass needs of a token's flags bits 3..12, read
- * from dp_tagger.tokf in one load instead of computed per token. */
+/* What build_words' first pass needs of a token's flags bits 3..15, read
+ * from dp_tagger.tokf in one load instead of computed per token (the bits
+ * of the recurrence scan, TF_FLSKIP, come from bits 3..12 alone: a look-up
+ * of bits 3..12 gives them too). */
 enum {
-  TF_JOINED = 1u,   /* DP_TOK_JOINED: not a word of its own */
+  TF_JOINED = 16u,  /* DP_TOK_JOINED: not a word of its own */
   TF_FLSKIP = 128u, /* the recurrence scan ignores it: joined, or
                        capitalised at a sentence start (the top bit: one
                        shift makes FL_SKIP's mask) */
   TF_TRUST = 4u,    /* not joined, and its word class can be trusted:
                        classified, and not capitalised for the analyzer
                        alone (K_CAP, bit 0 of the class, is bit 12 of the
-                       flags) */
+                       flags); then the low four bits are the token's byte
+                       of build_words' first pass (TB_*: TF_TRUST is
+                       TB_WORD) */
+  TF_TB = 15u,      /* those four bits */
 };
 static uint8_t tok_facts(uint32_t f) {
   const uint32_t cap_sent = DP_TOK_CAPITAL | DP_TOK_SENT_START;
@@ -1132,8 +1137,12 @@ static uint8_t tok_facts(uint32_t f) {
   if ((f & DP_TOK_JOINED) || (f & cap_sent) == cap_sent)
     x |= TF_FLSKIP;
   if (!(f & DP_TOK_JOINED) && (f & DP_TOK_CLASSIFIED) &&
-      !((f & DP_TOK_CAPITAL) && !(f & (1u << DP_TOK_CLASS_SHIFT))))
-    x |= TF_TRUST;
+      !((f & DP_TOK_CAPITAL) && !(f & (1u << DP_TOK_CLASS_SHIFT)))) {
+    /* TB_WORD | TB_CLASS, and token_interesting's answer, which the class
+     * says: K_INT and K_HEAD (class bits 2 and 3) are exclusive (why = 1
+     * or 2) */
+    x |= (uint8_t)(TF_TRUST | 8u | ((f >> (DP_TOK_CLASS_SHIFT + 2)) & 3u));
+  }
   return x;
 }
 
@@ -1163,7 +1172,7 @@ int dp_tagger_new(dp_tagger **out, char **errmsg) {
       *errmsg = strdup("out of memory");
     return -1;
   }
-  for (uint32_t x = 0; x < 1024; x++)
+  for (uint32_t x = 0; x < 8192; x++)
     t->tokf[x] = tok_facts(x << 3);
   /* size the table once: at most one key per line, alias and word boundary */
   size_t est = 0;
@@ -1939,6 +1948,10 @@ enum {
   TB_GAPC2 = 16u, /* a 0xC2 byte ("¬", a no-break space) in the gap before
                      it, from the word token before */
 };
+_Static_assert((unsigned)TF_TRUST == TB_WORD && TB_CLASS == 8u &&
+                   TB_WHY == 3u &&
+                   (unsigned)TF_TB == (TB_WORD | TB_CLASS | TB_WHY),
+               "tok_facts gives a trusted token's byte");
 
 /* A capitalised word the last pass of build_words looks up in the whole
  * table: its hash, and its table lines prefetched, as soon as its term is
@@ -2264,19 +2277,19 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
       const dp_token *tk = &tv[k];
       uint32_t f = tk->flags;
       size_t s = tk->start, e = tk->end;
-      unsigned x = tokf[(f >> 3) & 1023u];
+      unsigned x = tokf[(f >> 3) & 8191u];
       fl[k] = (uint16_t)(stem_code(tk->stem) | (0u - (x >> 7)));
-      /* the usual token, a word with a trusted class, in one test */
-      unsigned bad = (s < prev_end) | (e > len) | (e <= s);
       unsigned v;
-      if (__builtin_expect(bad | ((x & TF_TRUST) == 0), 0)) {
+      if (__builtin_expect((x & TF_TRUST) && s >= prev_end && e <= len && e > s,
+                           1)) {
+        /* the usual token, a word with a trusted class: its byte is the
+         * table's (tok_facts) */
+        v = x & TF_TB;
+      } else {
+        unsigned bad = (s < prev_end) | (e > len) | (e <= s);
         if (bad | (x & TF_JOINED))
           continue;
         v = TB_WORD | token_why_slow(c, tk, prev_end, digit_ok);
-      } else {
-        /* the class says what token_interesting would: K_INT and K_HEAD are
-         * exclusive (why = 1 or 2) */
-        v = TB_WORD | TB_CLASS | ((f >> (DP_TOK_CLASS_SHIFT + 2)) & 3);
       }
       if (__builtin_expect(c2 < e, 0)) {
         /* a "¬" or a no-break space in the gap makes a word interesting */
