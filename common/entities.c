@@ -1953,7 +1953,7 @@ _Static_assert((unsigned)TF_TRUST == TB_WORD && TB_CLASS == 8u &&
                    (unsigned)TF_TB == (TB_WORD | TB_CLASS | TB_WHY),
                "tok_facts gives a trusted token's byte");
 
-/* A capitalised word the last pass of build_words looks up in the whole
+/* A capitalised word finish_word looks up in the whole
  * table: its hash, and its table lines prefetched, as soon as its term is
  * known (a joined "Cham¬ bre" again once joined), so that the misses of
  * the look-ups overlap. w->tflags is set. */
@@ -2017,7 +2017,7 @@ make_word(ctx *c, const char *text, size_t len, const dp_token *tk,
     w->cap = (uint8_t)(k & K_CAP);
     w->allcaps = (uint8_t)((k & K_ALLCAPS) != 0);
     if ((k >> K_REF_SHIFT) < nrefs)
-      /* its class gives its entry (read in build_words' last pass) */
+      /* its class gives its entry (read by finish_word) */
       __builtin_prefetch(&refs[k >> K_REF_SHIFT]);
     else
       word_prefetch(c, w);
@@ -2184,12 +2184,11 @@ static inline unsigned finish_word(ctx *c, word *wv, size_t i, size_t n,
   return start;
 }
 
-#ifndef FINISH_LAG
+/* build_words finishes a word this many words behind the last one made
+ * (finish_word: the entry its class names was prefetched when it was
+ * made), and goes block by block of this many tokens. */
 #define FINISH_LAG 8
-#endif
-#ifndef TOK_BLOCK
 #define TOK_BLOCK 128
-#endif
 static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
   size_t nt = toks->n;
   /* 1. per token: is it a word, may it start a mention (why), and can its
@@ -2232,13 +2231,13 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
                      DP_TOK_CAPITAL == 1u << 6 &&
                      DP_TOK_SENT_START == 1u << 7 &&
                      DP_TOK_CLASSIFIED == 1u << 10 && K_CAP == 1u,
-                 "tok_facts reads flags bits 3..12");
+                 "tok_facts reads flags bits 3..15");
   /* 3. words for the kept tokens; what lies between them is read from the
-   * text; a skipped stretch breaks names. Word i - 2 is finished
-   * (finish_word) as soon as word i is made: it needs to know which words
-   * within two of it are capitalised, the bits of caps (word i's is bit 0,
-   * word i - 2's bit 2). The usual word (a trusted class, its term as it
-   * is, no "¬" before it) is made here, the others by make_word. */
+   * text; a skipped stretch breaks names. Word i - LAG is finished
+   * (finish_word) when word i is made: it needs to know which words within
+   * two of it are capitalised, the bits of caps (word i's is bit 0, word
+   * i - LAG's bit LAG). The usual word (a trusted class, its term as it is,
+   * no "¬" before it) is made here, the others by make_word. */
   size_t last = (size_t)-2; /* last kept token (never k - 1 at first) */
   size_t last_end = 0;      /* its end */
   word *const wv = c->w;
@@ -2247,8 +2246,8 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
   enum { LAG = FINISH_LAG };
   /* words i - 2, i - 1, i + 1, i + 2 of word i = nw - 1 - LAG */
   const uint64_t near_mask = (uint64_t)0x1B << (LAG - 2);
-  /* the start of find_mentions' starters: the kept tokens are read ahead of
-   * them (at most one word per kept token, finished two words behind) */
+  /* find_mentions' starters, over the kept tokens: those are read ahead of
+   * them (at most one word per kept token, finished LAG words behind) */
   c->st = st;
   const uint64_t cap_bits[4] = {0, word_bits(0, 1, 0, 0, 0, 0, 0, 0),
                                 word_bits(0, 0, 1, 0, 0, 0, 0, 0),
@@ -2418,7 +2417,7 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
       }
     }
   }
-  /* the last two words, with words that are not capitalised after them */
+  /* the last LAG words, with words that are not capitalised after them */
   for (size_t n = nw + 1; n <= nw + LAG; n++) {
     caps <<= 1;
     if (n > LAG) {
