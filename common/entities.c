@@ -439,7 +439,7 @@ struct dp_tagger {
                                     place cues of several words (près de,
                                     ville d'): bit cue_sig(first word) */
   uint64_t *bloom;    /* 2^20-bit Bloom filter of all keys (two probes) */
-  uint8_t tokf[1024]; /* build_words: facts of token flags bits 3..12
+  uint8_t tokf[8192]; /* build_words: facts of token flags bits 3..15
                          (TF_* bits), filled by dp_tagger_new */
   uint8_t head2[(26 * 26 + 7) / 8]; /* first two letters (a-z) of the heads:
                                        a pre-filter read from the surface */
@@ -1184,17 +1184,22 @@ static int canon_blocks(dp_tagger *t) {
   return rc;
 }
 
-/* What build_words' first pass needs of a token's flags bits 3..12, read
- * from dp_tagger.tokf in one load instead of computed per token. */
+/* What build_words' first pass needs of a token's flags bits 3..15, read
+ * from dp_tagger.tokf in one load instead of computed per token (the bits
+ * of the recurrence scan, TF_FLSKIP, come from bits 3..12 alone: a look-up
+ * of bits 3..12 gives them too). */
 enum {
-  TF_JOINED = 1u,   /* DP_TOK_JOINED: not a word of its own */
+  TF_JOINED = 16u,  /* DP_TOK_JOINED: not a word of its own */
   TF_FLSKIP = 128u, /* the recurrence scan ignores it: joined, or
                        capitalised at a sentence start (the top bit: one
                        shift makes FL_SKIP's mask) */
   TF_TRUST = 4u,    /* not joined, and its word class can be trusted:
                        classified, and not capitalised for the analyzer
                        alone (K_CAP, bit 0 of the class, is bit 12 of the
-                       flags) */
+                       flags); then the low four bits are the token's byte
+                       of build_words' first pass (TB_*: TF_TRUST is
+                       TB_WORD) */
+  TF_TB = 15u,      /* those four bits */
 };
 static uint8_t tok_facts(uint32_t f) {
   const uint32_t cap_sent = DP_TOK_CAPITAL | DP_TOK_SENT_START;
@@ -1204,8 +1209,12 @@ static uint8_t tok_facts(uint32_t f) {
   if ((f & DP_TOK_JOINED) || (f & cap_sent) == cap_sent)
     x |= TF_FLSKIP;
   if (!(f & DP_TOK_JOINED) && (f & DP_TOK_CLASSIFIED) &&
-      !((f & DP_TOK_CAPITAL) && !(f & (1u << DP_TOK_CLASS_SHIFT))))
-    x |= TF_TRUST;
+      !((f & DP_TOK_CAPITAL) && !(f & (1u << DP_TOK_CLASS_SHIFT)))) {
+    /* TB_WORD | TB_CLASS, and token_interesting's answer, which the class
+     * says: K_INT and K_HEAD (class bits 2 and 3) are exclusive (why = 1
+     * or 2) */
+    x |= (uint8_t)(TF_TRUST | 8u | ((f >> (DP_TOK_CLASS_SHIFT + 2)) & 3u));
+  }
   return x;
 }
 
@@ -1235,7 +1244,7 @@ int dp_tagger_new(dp_tagger **out, char **errmsg) {
       *errmsg = strdup("out of memory");
     return -1;
   }
-  for (uint32_t x = 0; x < 1024; x++)
+  for (uint32_t x = 0; x < 8192; x++)
     t->tokf[x] = tok_facts(x << 3);
   /* size the table once: at most one key per line, alias and word boundary */
   size_t est = 0;
@@ -1318,13 +1327,10 @@ int dp_entity_type_parse(const char *s) {
 /* What make_word takes of the gap before a word (analyse_gap's facts),
  * remembered for the short gaps met before (see gap_facts). */
 typedef struct gap_memo {
-  uint64_t key;     /* the gap's bytes and length (gap_facts), 0 = empty */
-  char elided[8];   /* gap_info.elided */
-  uint8_t kind;     /* gap_info.kind */
-  uint8_t sent;     /* gap_info.newline | opener | sent_end */
-  uint8_t dot_only; /* gap_info.dot_only */
-  uint8_t comma;    /* gap_info.comma_only */
-  uint8_t ocr_join; /* gap_info.ocr_join */
+  uint64_t key;   /* the gap's bytes and length (gap_facts), 0 = empty */
+  uint64_t bits;  /* gap, sent, dot_gap and comma_gap of a word after this
+                     gap and right after a kept word (word_bits) */
+  char elided[8]; /* gap_info.elided */
 } gap_memo;
 /* 1,024 entries (24 KB): OrangeSum's bodies have a few hundred distinct
  * short gaps; 128 entries missed 4.4% of the look-ups, 256 3.6%, 1,024
@@ -1404,25 +1410,59 @@ typedef struct word { /* 80 bytes: fields ordered without padding */
   const char *stem;   /* folded stem */
   const gkey *g;      /* table entry of the term alone, or NULL */
   size_t tlen;        /* strlen(term), or TLEN_UNSET: read word_tlen */
-  uint32_t hash;      /* key_hash of term (capitalised words only) */
+  uint32_t hash;      /* key_hash of term (capitalised words looked up in
+                         the whole table only: see word_prefetch) */
   uint32_t tflags;    /* analyzer token flags */
   uint32_t cls;       /* word class (enum wclass) when not slow */
   uint16_t cues;      /* g->cues, or 0 */
-  uint8_t gap;        /* enum gap_kind: what lies before this word */
-  uint8_t cap;        /* surface starts with an uppercase letter */
-  uint8_t allcaps;    /* at least two letters, all uppercase */
-  uint8_t sent;       /* first word of a sentence (or line, or quote) */
-  uint8_t dot_after;  /* a full stop follows right after the word */
-  uint8_t dot_gap;    /* the gap before is "." plus spaces (after an initial) */
-  uint8_t initial;    /* one capital letter followed by a full stop */
-  uint8_t comma_gap;  /* the gap before is "," plus spaces */
   uint8_t slow;       /* no trusted word class: look the term up */
-  char elided[8];     /* folded particle elided in the gap ("d", "l"), or "" */
+  uint8_t spare;      /* (free: aligns the eight bytes below) */
+  /* the eight bytes from gap to comma_gap are written at once by
+   * build_words (word_bits) */
+  uint8_t gap;       /* enum gap_kind: what lies before this word */
+  uint8_t cap;       /* surface starts with an uppercase letter */
+  uint8_t allcaps;   /* at least two letters, all uppercase */
+  uint8_t sent;      /* first word of a sentence (or line, or quote) */
+  uint8_t dot_after; /* a full stop follows right after the word */
+  uint8_t dot_gap;   /* the gap before is "." plus spaces (after an initial) */
+  uint8_t initial;   /* one capital letter followed by a full stop */
+  uint8_t comma_gap; /* the gap before is "," plus spaces */
+  char elided[8];    /* folded particle elided in the gap ("d", "l"), or "" */
 } word;
 
 /* The analyzer's flags kept in a word (not the classifier's value). */
 #define WORD_TFLAGS                                                            \
   (((1u << DP_TOK_CLASS_SHIFT) - 1) & ~(uint32_t)DP_TOK_CLASSIFIED)
+
+/* A word's bytes from gap to comma_gap as one 64-bit value, in the word's
+ * layout whatever the byte order (the constants below fold at compile
+ * time): build_words fills them with one store instead of eight. */
+#define WB_AT(f) (offsetof(word, f) - offsetof(word, gap))
+_Static_assert(WB_AT(cap) < 8 && WB_AT(allcaps) < 8 && WB_AT(sent) < 8 &&
+                   WB_AT(dot_after) < 8 && WB_AT(dot_gap) < 8 &&
+                   WB_AT(initial) < 8 && WB_AT(comma_gap) == 7 &&
+                   offsetof(word, gap) % 8 == 0,
+               "word_bits' fields are the eight bytes from gap");
+static inline uint64_t word_bits(unsigned gap, unsigned cap, unsigned allcaps,
+                                 unsigned sent, unsigned dot_after,
+                                 unsigned dot_gap, unsigned initial,
+                                 unsigned comma_gap) {
+  uint8_t b[8];
+  b[WB_AT(gap)] = (uint8_t)gap;
+  b[WB_AT(cap)] = (uint8_t)cap;
+  b[WB_AT(allcaps)] = (uint8_t)allcaps;
+  b[WB_AT(sent)] = (uint8_t)sent;
+  b[WB_AT(dot_after)] = (uint8_t)dot_after;
+  b[WB_AT(dot_gap)] = (uint8_t)dot_gap;
+  b[WB_AT(initial)] = (uint8_t)initial;
+  b[WB_AT(comma_gap)] = (uint8_t)comma_gap;
+  uint64_t v;
+  memcpy(&v, b, 8);
+  return v;
+}
+static inline void word_set_bits(word *w, uint64_t v) {
+  memcpy((char *)w + offsetof(word, gap), &v, 8);
+}
 
 typedef struct mention {
   size_t wi, wj;     /* words of the mention, inclusive */
@@ -1739,15 +1779,33 @@ static void analyse_gap(const char *s, size_t n, gap_info *gi) {
   }
 }
 
-/* The gap facts of text[s, s + n): from the memo when these bytes were met
- * before (gaps of up to 7 bytes with 8 bytes of text from s: a few hundred
- * distinct ones make nearly all of the text: " ", ", ", ". ", " l'"...), else
- * from analyse_gap (into *tmp, and into the memo when the gap is short).
- * The facts are a function of the bytes alone: the memo lives with the
- * list (dp_entities_mem) from call to call. A hit costs no branch on what
- * the gap holds (a test per kind of gap mispredicted often). */
-static const gap_memo *gap_facts(gap_memo *memo, const char *text, size_t len,
-                                 size_t s, size_t n, gap_memo *tmp) {
+/* Fills the memo entry e (or the caller's temporary) with the facts of
+ * the gap s[0, n) from analyse_gap, under key. Out of line: a miss is
+ * rare. */
+static __attribute__((noinline)) const gap_memo *
+gap_fill(gap_memo *e, uint64_t key, const char *s, size_t n) {
+  gap_info gi;
+  analyse_gap(s, n, &gi);
+  e->key = key;
+  e->bits = word_bits((unsigned)gi.kind, 0, 0,
+                      (unsigned)(gi.newline | gi.opener | gi.sent_end), 0,
+                      (unsigned)gi.dot_only, 0, (unsigned)gi.comma_only);
+  memcpy(e->elided, gi.elided, sizeof e->elided);
+  return e;
+}
+
+/* The gap facts of text[s, s + n) but ocr_join (build_words sends the gaps
+ * with a 0xC2 byte, where "¬" is, to make_word): from the memo when these
+ * bytes were met before (gaps of up to 7 bytes with 8 bytes of text from s:
+ * a few hundred distinct ones make nearly all of the text: " ", ", ",
+ * ". ", " l'"...), else from analyse_gap (into *tmp, and into the memo when
+ * the gap is short). The facts are a function of the bytes alone: the memo
+ * lives with the list (dp_entities_mem) from call to call. A hit costs no
+ * branch on what the gap holds (a test per kind of gap mispredicted
+ * often). */
+static inline const gap_memo *gap_facts(gap_memo *memo, const char *text,
+                                        size_t len, size_t s, size_t n,
+                                        gap_memo *tmp) {
   /* the key: the gap's bytes, a byte 1 right after them, zeros (the
    * last byte that is not zero tells the length), whatever the byte
    * order: 0xFF for the first n bytes (mask), 1 at byte n (mark) */
@@ -1767,16 +1825,7 @@ static const gap_memo *gap_facts(gap_memo *memo, const char *text, size_t len,
     if (__builtin_expect(e->key == key, 1))
       return e;
   }
-  gap_info gi;
-  analyse_gap(text + s, n, &gi);
-  e->key = key;
-  memcpy(e->elided, gi.elided, sizeof e->elided);
-  e->kind = (uint8_t)gi.kind;
-  e->sent = (uint8_t)(gi.newline | gi.opener | gi.sent_end);
-  e->dot_only = (uint8_t)gi.dot_only;
-  e->comma = (uint8_t)gi.comma_only;
-  e->ocr_join = (uint8_t)gi.ocr_join;
-  return e;
+  return gap_fill(e, key, text + s, n);
 }
 
 /* Writes s to o as a match term: full stops dropped, apostrophes (' and
@@ -1993,12 +2042,18 @@ static inline unsigned code_bit(unsigned code) {
 
 /* Token facts of build_words' first pass (one byte per token). */
 enum {
-  TB_WHY = 3u,   /* token_interesting: 0, 1 or 2 */
-  TB_WORD = 4u,  /* a word of its own (not a joined form, sane span) */
-  TB_CLASS = 8u, /* its word class can be trusted (see build_words) */
+  TB_WHY = 3u,    /* token_interesting: 0, 1 or 2 */
+  TB_WORD = 4u,   /* a word of its own (not a joined form, sane span) */
+  TB_CLASS = 8u,  /* its word class can be trusted (see build_words) */
+  TB_GAPC2 = 16u, /* a 0xC2 byte ("¬", a no-break space) in the gap before
+                     it, from the word token before */
 };
+_Static_assert((unsigned)TF_TRUST == TB_WORD && TB_CLASS == 8u &&
+                   TB_WHY == 3u &&
+                   (unsigned)TF_TB == (TB_WORD | TB_CLASS | TB_WHY),
+               "tok_facts gives a trusted token's byte");
 
-/* A capitalised word the last pass of build_words looks up in the whole
+/* A capitalised word finish_word looks up in the whole
  * table: its hash, and its table lines prefetched, as soon as its term is
  * known (a joined "Cham¬ bre" again once joined), so that the misses of
  * the look-ups overlap. w->tflags is set. */
@@ -2012,18 +2067,17 @@ static void word_prefetch(ctx *c, word *w) {
 /* Fills word w = wv[n] (the words made so far are wv[0, n)) of token tk;
  * prev_end, prev_kept and first describe the word token before it. fast:
  * use the token's word class. Returns 1 (a word made), 0 (tk joined to
- * wv[n - 1]) or -1. wv and n are the caller's locals, not c->w and c->n:
- * the byte stores into the word would make the compiler reload those. */
-static int make_word(ctx *c, const char *text, size_t len, const dp_token *tk,
-                     size_t prev_end, int prev_kept, int first, int fast,
-                     const ref_ent *refs, uint32_t nrefs, word *wv, size_t n) {
-  /* text and len are c's, in registers: the byte stores into the word
-   * below may alias c and tk */
+ * wv[n - 1]) or -1. The general case, out of line: build_words makes the
+ * usual word itself (a trusted class, a term kept as it is, a gap without
+ * "¬"), with the same result. */
+static __attribute__((noinline)) int
+make_word(ctx *c, const char *text, size_t len, const dp_token *tk,
+          size_t prev_end, int prev_kept, int first, int fast,
+          const ref_ent *refs, uint32_t nrefs, word *wv, size_t n) {
   const size_t ts = tk->start, te = tk->end;
-  gap_memo tmp;
-  const gap_memo *gi =
-      gap_facts(c->mem->gaps, text, len, prev_end, ts - prev_end, &tmp);
-  if (__builtin_expect((n > 0) & (prev_kept != 0) & (gi->ocr_join != 0), 0)) {
+  gap_info gi;
+  analyse_gap(text + prev_end, ts - prev_end, &gi);
+  if (__builtin_expect((n > 0) & (prev_kept != 0) & (gi.ocr_join != 0), 0)) {
     /* "Cham¬ bre": extend the previous word */
     word *pw = &wv[n - 1];
     /* new term = old term + this term; the stem is the joined term */
@@ -2062,8 +2116,8 @@ static int make_word(ctx *c, const char *text, size_t len, const dp_token *tk,
     w->tlen = TLEN_UNSET; /* word_tlen */
     w->cap = (uint8_t)(k & K_CAP);
     w->allcaps = (uint8_t)((k & K_ALLCAPS) != 0);
-    if (__builtin_expect((k >> K_REF_SHIFT) < nrefs, 1))
-      /* its class gives its entry (read in build_words' last pass) */
+    if ((k >> K_REF_SHIFT) < nrefs)
+      /* its class gives its entry (read by finish_word) */
       __builtin_prefetch(&refs[k >> K_REF_SHIFT]);
     else
       word_prefetch(c, w);
@@ -2082,14 +2136,12 @@ static int make_word(ctx *c, const char *text, size_t len, const dp_token *tk,
     word_prefetch(c, w);
   }
   w->stem = tk->stem;
-  /* (prev_kept implies n > 0; both are 0 or 1 below: no branches) */
-  _Static_assert(GAP_BREAK == 3, "the gap below is GAP_BREAK or kind");
-  w->gap = (uint8_t)(gi->kind | (GAP_BREAK & (0u - (prev_kept == 0))));
-  memcpy(w->elided, gi->elided, sizeof w->elided);
-  w->dot_gap = (uint8_t)(prev_kept & gi->dot_only);
-  w->comma_gap = (uint8_t)(prev_kept & gi->comma);
+  w->gap = (uint8_t)(prev_kept ? gi.kind : GAP_BREAK);
+  memcpy(w->elided, gi.elided, sizeof w->elided);
+  w->dot_gap = (uint8_t)(prev_kept && gi.dot_only);
+  w->comma_gap = (uint8_t)(prev_kept && gi.comma_only);
   /* sentence start (abbreviations are looked at once cues are known) */
-  w->sent = (uint8_t)(first | gi->sent);
+  w->sent = (uint8_t)(first | gi.newline | gi.opener | gi.sent_end);
   w->dot_after = (uint8_t)(te < len && text[te] == '.');
   w->initial =
       (uint8_t)(w->cap && w->dot_after &&
@@ -2158,6 +2210,85 @@ static void pair_prefetch(ctx *c, size_t i) {
   tab_prefetch(c->t, key_hash(kb, n));
 }
 
+/* The last of build_words for word i of the n made so far (i + 2 < n, or
+ * all of them are made), near: a word within two of it is capitalised.
+ * Capitalised words: the whole table; other words: cue words only, and
+ * only near a capitalised word or when they may head a name. Then "M.
+ * Dupont", "J. Dupont", "r. de Rivoli" (a full stop after an abbreviation
+ * or an initial does not end the sentence), and whether find_mentions
+ * looks at it: capitalised words and heads (a rule needs one or the other).
+ * Returns 1 when it does, else 0. */
+static inline unsigned finish_word(ctx *c, word *wv, size_t i, size_t n,
+                                   unsigned near, const ref_ent *refs,
+                                   uint32_t nrefs) {
+  const unsigned heads = C_ABBR | C_TITLE | C_ORG | C_ORGCAP | C_LOCHD;
+  word *w = &wv[i];
+  uint32_t ref = w->cls >> K_REF_SHIFT;
+  unsigned prefix; /* its entry is a prefix (G_PREFIX): 0 or 1 */
+  if ((w->slow == 0) & (ref < nrefs)) {
+    /* the entry the word's class names, if the word is looked up */
+    unsigned use = ((w->tflags & DP_TOK_NUMBER) == 0) &
+                   (w->cap | near | ((w->cls & K_SIGHEAD) != 0));
+    const gkey *g = refs[ref].g;
+    w->g = (const gkey *)((uintptr_t)g & ((uintptr_t)0 - use));
+    w->cues = (uint16_t)(refs[ref].cues & (0u - use));
+    prefix = refs[ref].prefix & use;
+    /* the rules read the entry: its line comes in while the words are
+     * done (the main table is large, and the analyzer ran since) */
+    __builtin_prefetch(g);
+  } else {
+    w->g = NULL;
+    if (!(w->tflags & DP_TOK_NUMBER)) {
+      const char *t = TERM(c, i);
+      size_t tl = word_tlen(c, i);
+      if (w->cap) {
+        w->g = ctx_find(c, t, tl, w->hash);
+      } else if (tl != 0 && tl <= 24) {
+        int look = 1;
+        if (!near && (w->slow || !(w->cls & K_SIGHEAD))) {
+          unsigned sg = cue_sig(t, tl);
+          look = (c->t->tbits[sg >> 6] & (1ull << (sg & 63))) != 0;
+        }
+        if (look)
+          w->g = cue_find(c->t, t, tl);
+      }
+    }
+    w->cues = (uint16_t)(w->g ? w->g->cues : 0);
+    prefix = w->g && (w->g->gflags & G_PREFIX);
+  }
+  /* dot_gap first: it is rare, and it implies the rest (a full stop ends
+   * a sentence; prev_kept, so i > 0; GAP_BREAK), kept as they were */
+  if (w->dot_gap && i > 0 && (w->sent != 0) & (w->gap == GAP_BREAK)) {
+    const word *pw = &wv[i - 1];
+    if (pw->initial || ((pw->cues & (C_ABBR | C_LOCHD)) && pw->dot_after))
+      w->sent = 0;
+  }
+  unsigned cues = w->cues, hd = (cues & heads) != 0;
+  unsigned start = w->cap | hd;
+  /* a capitalised word that is never an entity ("Lundi", "Selon") or a
+   * stopword ("Il", "Cette"), without a head cue, an entry or a prefix
+   * of one, and not a code: find_mentions would skip it (the word tests
+   * without a branch each: they follow the text) */
+  _Static_assert(C_NOT == 1u << 7 && DP_TOK_STOP == 1u, "bits read below");
+  unsigned skip = w->cap & (hd ^ 1u) & ((cues >> 7) | w->tflags) & 1u;
+  if (skip && ((cues & C_NOT) || (!(cues & C_PART) && !w->initial)) &&
+      !(w->g && (w->g->type >= 0 || (w->g->gflags & G_PREFIX)))) {
+    c->n = n; /* code_rule reads the next word */
+    if (code_rule(c, i) == -1)
+      start = 0;
+  }
+  /* (gaz_longest starts at capitalised starters) */
+  if (__builtin_expect(prefix & start & w->cap, 0) && i + 1 < n &&
+      name_joins(c, i + 1))
+    pair_prefetch(c, i);
+  return start;
+}
+
+/* build_words finishes a word this many words behind the last one made
+ * (finish_word: the entry its class names was prefetched when it was
+ * made), and goes block by block of this many tokens. */
+#define FINISH_LAG 8
+#define TOK_BLOCK 128
 static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
   size_t nt = toks->n;
   /* 1. per token: is it a word, may it start a mention (why), and can its
@@ -2200,172 +2331,202 @@ static DP_PHASE int build_words(ctx *c, const dp_tokens *toks) {
                      DP_TOK_CAPITAL == 1u << 6 &&
                      DP_TOK_SENT_START == 1u << 7 &&
                      DP_TOK_CLASSIFIED == 1u << 10 && K_CAP == 1u,
-                 "tok_facts reads flags bits 3..12");
-  for (size_t k = 0; k < nt; k++) {
-    const dp_token *tk = &tv[k];
-    uint32_t f = tk->flags;
-    size_t s = tk->start, e = tk->end;
-    unsigned x = tokf[(f >> 3) & 1023u];
-    fl[k] = (uint16_t)(stem_code(tk->stem) | (0u - (x >> 7)));
-    /* the usual token, a word with a trusted class, in one test */
-    unsigned bad = (s < prev_end) | (e > len) | (e <= s);
-    unsigned v;
-    if (__builtin_expect(bad | ((x & TF_TRUST) == 0), 0)) {
-      if (bad | (x & TF_JOINED))
-        continue;
-      v = TB_WORD | token_why_slow(c, tk, prev_end, digit_ok);
-    } else {
-      /* the class says what token_interesting would: K_INT and K_HEAD are
-       * exclusive (why = 1 or 2) */
-      v = TB_WORD | TB_CLASS | ((f >> (DP_TOK_CLASS_SHIFT + 2)) & 3);
-    }
-    if (__builtin_expect(c2 < e, 0)) {
-      /* a "¬" or a no-break space in the gap makes a word interesting */
-      if (c2 < s && s > prev_end + 1)
-        v = (v & ~TB_WHY) | 1;
-      c2 = next_c2(c, e);
-    }
-    tb[k + 4] = (uint8_t)v;
-    prev_end = e;
-  }
+                 "tok_facts reads flags bits 3..15");
+  /* 3. words for the kept tokens; what lies between them is read from the
+   * text; a skipped stretch breaks names. Word i - LAG is finished
+   * (finish_word) when word i is made: it needs to know which words within
+   * two of it are capitalised, the bits of caps (word i's is bit 0, word
+   * i - LAG's bit LAG). The usual word (a trusted class, its term as it is,
+   * no "¬" before it) is made here, the others by make_word. */
+  size_t last = (size_t)-2; /* last kept token (never k - 1 at first) */
+  size_t last_end = 0;      /* its end */
+  word *const wv = c->w;
+  size_t nw = 0, nst = 0; /* c->n and c->nst, in registers */
+  uint64_t caps = 0;
+  enum { LAG = FINISH_LAG };
+  /* words i - 2, i - 1, i + 1, i + 2 of word i = nw - 1 - LAG */
+  const uint64_t near_mask = (uint64_t)0x1B << (LAG - 2);
+  /* find_mentions' starters, over the kept tokens: those are read ahead of
+   * them (at most one word per kept token, finished LAG words behind) */
+  c->st = st;
+  const uint64_t cap_bits[4] = {0, word_bits(0, 1, 0, 0, 0, 0, 0, 0),
+                                word_bits(0, 0, 1, 0, 0, 0, 0, 0),
+                                word_bits(0, 1, 1, 0, 0, 0, 0, 0)};
+  _Static_assert(K_CAP == 1u && K_ALLCAPS == 2u, "cap_bits' index");
+  /* the word token before is not kept: a break, no dot_gap nor comma_gap */
+  const uint64_t unkept_and = ~word_bits(0xFF, 0, 0, 0, 0, 0xFF, 0, 0xFF);
+  const uint64_t unkept_or = word_bits(GAP_BREAK, 0, 0, 0, 0, 0, 0, 0);
+  const uint64_t sent_bit = word_bits(0, 0, 0, 1, 0, 0, 0, 0);
+  const uint64_t dot_bit = word_bits(0, 0, 0, 0, 1, 0, 0, 0);
+  const uint64_t initial_bit = word_bits(0, 0, 0, 0, 0, 0, 1, 0);
+  gap_memo *const memo = c->mem->gaps;
   /* 2. token k is kept when q = tb + k has (q[2] | ... | q[6]) & TB_WHY
    * (an interesting token within two) or (q[0] | q[1]) & 2 (a head three or
    * four before), and q[4] & TB_WORD; eight tokens at a time, a byte each
    * (the shifts below stay within a byte where it matters: any byte order) */
   const uint64_t ones = 0x0101010101010101ull;
-  for (size_t k = 0; k < nt; k += 8) {
-    const uint8_t *q = tb + k;
-    uint64_t v[7];
-    for (int j = 0; j < 7; j++)
-      memcpy(&v[j], q + j, 8);
-    uint64_t x = ((v[2] | v[3] | v[4] | v[5] | v[6]) & (TB_WHY * ones)) |
-                 ((v[0] | v[1]) & (2 * ones));
-    uint64_t z = (x | x >> 1) & (v[4] >> 2) & ones;
-    _Static_assert(TB_WHY == 3u && TB_WORD == 4u, "bits read above");
-#if defined(__SSE2__)
-    /* the eight bits side by side (byte i's to bit i), then the indices of
-     * each half from a table, four at a time: kept has room for the four
-     * written past its end; the tokens past nt have no TB_WORD */
-    unsigned bits = (unsigned)((z * 0x0102040810204080ull) >> 56);
-    __m128i base = _mm_set1_epi32((int)k), zero = _mm_setzero_si128();
-    __m128i lo = _mm_cvtsi32_si128((int)nibble_idx[bits & 15]);
-    lo = _mm_unpacklo_epi16(_mm_unpacklo_epi8(lo, zero), zero);
-    _mm_storeu_si128((__m128i *)(void *)(kept + nk), _mm_add_epi32(lo, base));
-    nk += (NIBBLE_COUNTS >> 4 * (bits & 15)) & 15;
-    __m128i hi = _mm_cvtsi32_si128((int)nibble_idx[bits >> 4]);
-    hi = _mm_unpacklo_epi16(_mm_unpacklo_epi8(hi, zero), zero);
-    _mm_storeu_si128((__m128i *)(void *)(kept + nk),
-                     _mm_add_epi32(hi, _mm_add_epi32(base, _mm_set1_epi32(4))));
-    nk += (NIBBLE_COUNTS >> 4 * (bits >> 4)) & 15;
-#else
-    uint8_t zb[8];
-    memcpy(zb, &z, 8);
-    size_t lim = nt - k < 8 ? nt - k : 8;
-    for (size_t i = 0; i < lim; i++) {
-      kept[nk] = (uint32_t)(k + i);
-      nk += zb[i];
+  /* the passes go block by block of tokens: a block's tokens are still in
+   * the cache when its words are made. Pass 1 is done for the tokens
+   * below k1, pass 2 below k2 (it reads the facts of the tokens up to
+   * k2 + 9), pass 3 for the kept tokens below q. */
+  size_t k1 = 0, k2 = 0, q = 0;
+  while (k2 < nt) {
+    size_t e1 = nt - k1 > TOK_BLOCK ? k1 + TOK_BLOCK : nt;
+    for (size_t k = k1; k < e1; k++) {
+      const dp_token *tk = &tv[k];
+      uint32_t f = tk->flags;
+      size_t s = tk->start, e = tk->end;
+      unsigned x = tokf[(f >> 3) & 8191u];
+      fl[k] = (uint16_t)(stem_code(tk->stem) | (0u - (x >> 7)));
+      unsigned v;
+      if (__builtin_expect((x & TF_TRUST) && s >= prev_end && e <= len && e > s,
+                           1)) {
+        /* the usual token, a word with a trusted class: its byte is the
+         * table's (tok_facts) */
+        v = x & TF_TB;
+      } else {
+        unsigned bad = (s < prev_end) | (e > len) | (e <= s);
+        if (bad | (x & TF_JOINED))
+          continue;
+        v = TB_WORD | token_why_slow(c, tk, prev_end, digit_ok);
+      }
+      if (__builtin_expect(c2 < e, 0)) {
+        /* a "¬" or a no-break space in the gap makes a word interesting */
+        if (c2 < s) {
+          v |= TB_GAPC2;
+          if (s > prev_end + 1)
+            v = (v & ~TB_WHY) | 1;
+        }
+        c2 = next_c2(c, e);
+      }
+      tb[k + 4] = (uint8_t)v;
+      prev_end = e;
     }
+    k1 = e1;
+    for (; k2 < nt && (k1 == nt || k2 + 10 <= k1); k2 += 8) {
+      const size_t k = k2;
+      const uint8_t *tq = tb + k;
+      uint64_t v[7];
+      for (int j = 0; j < 7; j++)
+        memcpy(&v[j], tq + j, 8);
+      uint64_t x = ((v[2] | v[3] | v[4] | v[5] | v[6]) & (TB_WHY * ones)) |
+                   ((v[0] | v[1]) & (2 * ones));
+      uint64_t z = (x | x >> 1) & (v[4] >> 2) & ones;
+      _Static_assert(TB_WHY == 3u && TB_WORD == 4u, "bits read above");
+#if defined(__SSE2__)
+      /* the eight bits side by side (byte i's to bit i), then the indices of
+       * each half from a table, four at a time: kept has room for the four
+       * written past its end; the tokens past nt have no TB_WORD */
+      unsigned bits = (unsigned)((z * 0x0102040810204080ull) >> 56);
+      __m128i base = _mm_set1_epi32((int)k), zero = _mm_setzero_si128();
+      __m128i lo = _mm_cvtsi32_si128((int)nibble_idx[bits & 15]);
+      lo = _mm_unpacklo_epi16(_mm_unpacklo_epi8(lo, zero), zero);
+      _mm_storeu_si128((__m128i *)(void *)(kept + nk), _mm_add_epi32(lo, base));
+      nk += (NIBBLE_COUNTS >> 4 * (bits & 15)) & 15;
+      __m128i hi = _mm_cvtsi32_si128((int)nibble_idx[bits >> 4]);
+      hi = _mm_unpacklo_epi16(_mm_unpacklo_epi8(hi, zero), zero);
+      _mm_storeu_si128(
+          (__m128i *)(void *)(kept + nk),
+          _mm_add_epi32(hi, _mm_add_epi32(base, _mm_set1_epi32(4))));
+      nk += (NIBBLE_COUNTS >> 4 * (bits >> 4)) & 15;
+#else
+      uint8_t zb[8];
+      memcpy(zb, &z, 8);
+      size_t lim = nt - k < 8 ? nt - k : 8;
+      for (size_t i = 0; i < lim; i++) {
+        kept[nk] = (uint32_t)(k + i);
+        nk += zb[i];
+      }
 #endif
+    }
+    for (; q < nk; q++) {
+      const size_t k = kept[q];
+      const dp_token *const tk = &tv[k];
+      const unsigned tbk = tb[k + 4];
+      /* the word token before this one: mostly the last kept token */
+      size_t pe = last_end;
+      int prev_kept = 1, first = 0;
+      uint64_t band = ~(uint64_t)0, bor = 0; /* what that changes */
+      if (k != last + 1) {
+        size_t p = k;
+        while (p > 0 && !(tb[p - 1 + 4] & TB_WORD))
+          p--;
+        first = p == 0;
+        pe = first ? 0 : tv[p - 1].end;
+        prev_kept = !first && last == p - 1;
+        if (!prev_kept) {
+          band = unkept_and;
+          bor = unkept_or;
+        }
+        if (first)
+          bor |= sent_bit;
+      }
+      last = k;
+      const size_t ts = tk->start, te = tk->end;
+      last_end = te;
+      const uint32_t f = tk->flags, kc = f >> DP_TOK_CLASS_SHIFT;
+      unsigned cap;
+      if (__builtin_expect(((tbk & (TB_CLASS | TB_GAPC2)) != TB_CLASS) |
+                               ((kc & K_REWRITE) != 0),
+                           0)) {
+        int made = make_word(c, text, len, tk, pe, prev_kept, first,
+                             (tbk & TB_CLASS) != 0, refs, nrefs, wv, nw);
+        if (made < 0)
+          return -1; /* the block is the list's (c->mem) */
+        if (made == 0)
+          continue; /* joined to the last word */
+        cap = wv[nw].cap;
+      } else {
+        gap_memo tmp;
+        const gap_memo *gi = gap_facts(memo, text, len, pe, ts - pe, &tmp);
+        word *w = &wv[nw];
+        w->start = ts;
+        w->end = te;
+        w->term = tk->term;
+        w->stem = tk->stem;
+        w->tlen = TLEN_UNSET; /* word_tlen */
+        w->tflags = f & WORD_TFLAGS;
+        w->cls = kc;
+        w->slow = 0;
+        memcpy(w->elided, gi->elided, sizeof w->elided);
+        uint64_t bits = (gi->bits & band) | bor | cap_bits[kc & 3];
+        cap = kc & K_CAP;
+        if (__builtin_expect(te < len, 1) && text[te] == '.') {
+          /* an initial: one capital letter (one byte, or two of UTF-8)
+           * followed by a full stop, not by an ellipsis */
+          size_t slen = te - ts;
+          int initial =
+              cap && !(te + 1 < len && text[te + 1] == '.') &&
+              (slen == 1 ||
+               (slen == 2 && ((unsigned char)text[ts] & 0xE0) == 0xC0));
+          bits |= dot_bit | (initial ? initial_bit : 0);
+        }
+        word_set_bits(w, bits);
+        if (__builtin_expect((kc >> K_REF_SHIFT) < nrefs, 1))
+          /* its class gives its entry (read by finish_word) */
+          __builtin_prefetch(&refs[kc >> K_REF_SHIFT]);
+        else
+          word_prefetch(c, w);
+      }
+      nw++;
+      caps = caps << 1 | cap;
+      if (nw > LAG) {
+        size_t i = nw - 1 - LAG;
+        st[nst] = (uint32_t)i;
+        nst += finish_word(c, wv, i, nw, (caps & near_mask) != 0, refs, nrefs);
+      }
+    }
   }
-  /* 3. words for the kept tokens; what lies between them is read from the
-   * text; a skipped stretch breaks names */
-  size_t last = (size_t)-1; /* last kept token */
-  word *const wv = c->w;
-  size_t nw = 0; /* c->n, in a register */
-  for (size_t q = 0; q < nk; q++) {
-    size_t k = kept[q];
-    /* the word token before this one */
-    size_t p = k;
-    while (p > 0 && !(tb[p - 1 + 4] & TB_WORD))
-      p--;
-    int first = p == 0;
-    size_t pe = first ? 0 : tv[p - 1].end;
-    int prev_kept = !first && last == p - 1;
-    int made = make_word(c, text, len, &tv[k], pe, prev_kept, first,
-                         (tb[k + 4] & TB_CLASS) != 0, refs, nrefs, wv, nw);
-    if (made < 0)
-      return -1; /* the block is the list's (c->mem) */
-    nw += (size_t)made;
-    last = k;
-    /* capitalised words near word i: cb[i + 2] is word i's, in tb's bytes
-     * of tokens before k (never read again: the walk above stops at k) */
-    tb[nw + 1] = wv[nw - 1].cap;
+  /* the last LAG words, with words that are not capitalised after them */
+  for (size_t n = nw + 1; n <= nw + LAG; n++) {
+    caps <<= 1;
+    if (n > LAG) {
+      size_t i = n - 1 - LAG;
+      st[nst] = (uint32_t)i;
+      nst += finish_word(c, wv, i, nw, (caps & near_mask) != 0, refs, nrefs);
+    }
   }
   c->n = nw;
-  /* capitalised words near word i: cb[i + 2] (written above, zero before
-   * the first and after the last) */
-  uint8_t *cb = tb;
-  cb[nw + 2] = cb[nw + 3] = 0;
-  /* capitalised words: the whole table; other words: cue words only, and
-   * only near a capitalised word or when they may head a name. In the same
-   * pass: "M. Dupont", "J. Dupont", "r. de Rivoli" (a full stop after an
-   * abbreviation or an initial does not end the sentence), and the words
-   * find_mentions looks at: capitalised words and heads (a rule needs one or
-   * the other) */
-  c->st = st; /* the kept tokens are no longer needed: at least c->n */
-  const unsigned heads = C_ABBR | C_TITLE | C_ORG | C_ORGCAP | C_LOCHD;
-  size_t nst = 0;
-  for (size_t i = 0; i < nw; i++) {
-    word *w = &wv[i];
-    unsigned near = cb[i] | cb[i + 1] | cb[i + 3] | cb[i + 4];
-    uint32_t ref = w->cls >> K_REF_SHIFT;
-    unsigned prefix; /* its entry is a prefix (G_PREFIX): 0 or 1 */
-    if ((w->slow == 0) & (ref < nrefs)) {
-      /* the entry the word's class names, if the word is looked up */
-      unsigned use = ((w->tflags & DP_TOK_NUMBER) == 0) &
-                     (w->cap | near | ((w->cls & K_SIGHEAD) != 0));
-      const gkey *g = refs[ref].g;
-      w->g = (const gkey *)((uintptr_t)g & ((uintptr_t)0 - use));
-      w->cues = (uint16_t)(refs[ref].cues & (0u - use));
-      prefix = refs[ref].prefix & use;
-      /* the rules read the entry: its line comes in while the words are
-       * done (the main table is large, and the analyzer ran since) */
-      __builtin_prefetch(g);
-    } else {
-      if (!(w->tflags & DP_TOK_NUMBER)) {
-        const char *t = TERM(c, i);
-        size_t tl = word_tlen(c, i);
-        if (w->cap) {
-          w->g = ctx_find(c, t, tl, w->hash);
-        } else if (tl != 0 && tl <= 24) {
-          int look = 1;
-          if (!near && (w->slow || !(w->cls & K_SIGHEAD))) {
-            unsigned sg = cue_sig(t, tl);
-            look = (c->t->tbits[sg >> 6] & (1ull << (sg & 63))) != 0;
-          }
-          if (look)
-            w->g = cue_find(c->t, t, tl);
-        }
-      }
-      w->cues = (uint16_t)(w->g ? w->g->cues : 0);
-      prefix = w->g && (w->g->gflags & G_PREFIX);
-    }
-    /* dot_gap first: it is rare, and it implies the rest (a full stop ends
-     * a sentence; prev_kept, so i > 0; GAP_BREAK), kept as they were */
-    if (w->dot_gap && i > 0 && (w->sent != 0) & (w->gap == GAP_BREAK)) {
-      const word *pw = &wv[i - 1];
-      if (pw->initial || ((pw->cues & (C_ABBR | C_LOCHD)) && pw->dot_after))
-        w->sent = 0;
-    }
-    st[nst] = (uint32_t)i;
-    unsigned cues = w->cues, hd = (cues & heads) != 0;
-    unsigned start = w->cap | hd;
-    /* a capitalised word that is never an entity ("Lundi", "Selon") or a
-     * stopword ("Il", "Cette"), without a head cue, an entry or a prefix
-     * of one, and not a code: find_mentions would skip it (the word tests
-     * without a branch each: they follow the text) */
-    _Static_assert(C_NOT == 1u << 7 && DP_TOK_STOP == 1u, "bits read below");
-    unsigned skip = w->cap & (hd ^ 1u) & ((cues >> 7) | w->tflags) & 1u;
-    if (skip && ((cues & C_NOT) || (!(cues & C_PART) && !w->initial)) &&
-        !(w->g && (w->g->type >= 0 || (w->g->gflags & G_PREFIX))) &&
-        code_rule(c, i) == -1)
-      start = 0;
-    nst += start;
-    /* (gaz_longest starts at capitalised starters) */
-    if (__builtin_expect(prefix & start & w->cap, 0) && i + 1 < nw &&
-        name_joins(c, i + 1))
-      pair_prefetch(c, i);
-  }
   c->nst = nst;
   return 0;
 }
