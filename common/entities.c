@@ -4698,6 +4698,23 @@ static DP_PHASE int link_mentions(ctx *c) {
       m->soft_loc = 0;
       m->g = NULL; /* not the commune's canonical name */
     }
+    if (m->type == DP_ENT_ORG && m->g && m->wi == m->ni && m->nj == m->ni &&
+        c->w[m->ni].cap) {
+      /* "M. Renault a parlé. Renault a signé": a company's name that the
+       * text gave a person as "M. Renault", "Mme Renault" is that person's
+       * (not after a name with a first name or a function: "le patron
+       * Wolfgang Porsche" then "Porsche" is still the company) */
+      int o = sn_find(tab, mask, TERM(c, m->ni), word_tlen(c, m->ni));
+      if (o >= 0) {
+        const mention *f = &c->m[o];
+        if (f->ni > f->wi && f->nj == f->ni &&
+            (word_cues(c, f->ni - 1) & C_ABBR)) {
+          m->type = DP_ENT_PER;
+          m->g = NULL;
+        }
+      }
+      continue;
+    }
     if (m->type != DP_ENT_PER && !m->pending)
       continue;
     size_t sw = surname_word(c, m);

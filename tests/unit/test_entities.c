@@ -275,7 +275,9 @@ static void test_organisations(void **state) {
 
 /* Modern companies, brands and media that no rule can tell from a surname
  * are listed (gaz_orgs.txt), Covid-19 is one MISC entity (gaz_aliases.txt);
- * a surname that is also a company name stays a person (Renault). */
+ * a company's name is a person's in a text that names one so with a form
+ * of address ("M. Renault"; since 2026-12-08 Renault is a company, and a
+ * first name is not enough: "Wolfgang Porsche" then "Porsche"). */
 static void test_modern_names(void **state) {
   (void)state;
   static const tcase t[] = {
@@ -288,8 +290,11 @@ static void test_modern_names(void **state) {
       {"Le JDD et Instagram.",
        "ORG 3-6 \"JDD\" => Le Journal du dimanche | ORG 10-19 \"Instagram\" "
        "=> Instagram"},
+      {"Renault a été condamné, a dit M. Renault.",
+       "PER 0-7 \"Renault\" => Renault | PER 33-43 \"M. Renault\" => "
+       "Renault"},
       {"Renault a été condamné, a dit Jean Renault.",
-       "PER 0-7 \"Renault\" => Jean Renault | PER 33-45 \"Jean Renault\" => "
+       "ORG 0-7 \"Renault\" => Renault | PER 33-45 \"Jean Renault\" => "
        "Jean Renault"},
   };
   RUN(t);
@@ -439,6 +444,13 @@ static void test_products(void **state) {
        "\"Ford\" => Ford | MISC 22-29 \"Mustang\" => Mustang | ORG 37-50 "
        "\"Volkswagen AG\" => Volkswagen | ORG 54-58 \"Gala\" => Gala | LOC "
        "63-67 \"Orly\" => Orly"},
+      /* Renault is the company, unless the text names a person so */
+      {"Renault a annoncé un plan. L'alliance Renault-Nissan tremble.",
+       "ORG 0-7 \"Renault\" => Renault | ORG 39-53 \"Renault-Nissan\" => "
+       "Renault-Nissan"},
+      {"M. Renault a parlé. Renault a ensuite signé.",
+       "PER 0-10 \"M. Renault\" => Renault | PER 21-28 \"Renault\" => "
+       "Renault"},
       /* a power is no model number */
       {"La Ferrari Roma de 620 ch.",
        "ORG 3-10 \"Ferrari\" => Ferrari | MISC 11-15 \"Roma\" => Roma"},
