@@ -3694,6 +3694,23 @@ static int keeper_of_seals(const ctx *c, size_t i) {
          TERM_IS(TERM(c, i - 2), "garde");
 }
 
+static int nationality_like(const char *t, size_t n);
+
+/* The first part of a compound people's name ("Afro-Américains",
+ * "Sud-Coréens", "New-Yorkais", "Sri-Lankais", "Franco-Algériens"), not of
+ * a place's or a body's ("Comédie-Française", "Cergy-Pontoise"). */
+static int demonym_prefix(const char *t) {
+  static const char *const w[] = {
+      "afro",  "sud",    "nord",    "franco", "germano", "anglo",
+      "italo", "russo",  "sino",    "irano",  "israelo", "arabo",
+      "judeo", "greco",  "hispano", "luso",   "austro",  "turco",
+      "belgo", "latino", "euro",    "new",    "sri",     "americano"};
+  for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
+    if (!strcmp(t, w[k]))
+      return 1;
+  return 0;
+}
+
 static DP_PHASE int find_mentions(ctx *c) {
   size_t i = 0;
   /* the other words are skipped one by one */
@@ -3976,6 +3993,7 @@ static DP_PHASE int find_mentions(ctx *c) {
       continue;
     }
     /* several capitalised words */
+    const char *t0i = TERM(c, i);
     int type = DP_ENT_PER;
     int particle = 0, hyphen_only = 1, orgw = 0, patro = 0;
     for (size_t k = i; k <= se; k++)
@@ -3989,7 +4007,12 @@ static DP_PHASE int find_mentions(ctx *c) {
       if (c->w[k].gap != GAP_HYPHEN)
         hyphen_only = 0;
     }
-    const char *t0 = TERM(c, i);
+    if (hyphen_only && !fname && se == i + 1 && demonym_prefix(t0i) &&
+        nationality_like(TERM(c, se), word_tlen(c, se))) {
+      i = se + 1; /* "des Afro-Américains", "les Sud-Coréens": people */
+      continue;
+    }
+    const char *t0 = t0i;
     size_t l0 = strlen(t0);
     int saint = TERM_IS(t0, "saint") || TERM_IS(t0, "sainte") ||
                 TERM_IS(t0, "st") || TERM_IS(t0, "ste");

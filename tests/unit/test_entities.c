@@ -382,6 +382,11 @@ static void test_modern_names3(void **state) {
        "ORG 9-25 \"France insoumise\" => La France insoumise | ORG 32-48 "
        "\"France Insoumise\" => La France insoumise | PER 50-68 \"Benjamin "
        "Netanyahu\" => Benyamin Nétanyahou"},
+      /* peoples' compound names are no entities, names with a demonym's
+       * ending are ("Comédie-Française") */
+      {"La mort de plusieurs Afro-Américains et des New-Yorkais. Les "
+       "Sud-Coréens votent. Il joue à la Comédie-Française.",
+       "LOC 97-116 \"Comédie-Française\" => Comédie-Française"},
       {"Le GNA de Tripoli et SUD-Rail sont à Downing Street et à San Diego.",
        "ORG 3-6 \"GNA\" => Gouvernement d'union nationale libyen | LOC 10-17 "
        "\"Tripoli\" => Tripoli | ORG 21-29 \"SUD-Rail\" => SUD-Rail | LOC "
