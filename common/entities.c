@@ -4063,6 +4063,32 @@ static DP_PHASE int find_mentions(ctx *c) {
   return 0;
 }
 
+/* At s[k] (k < n), a separator of a surface beyond ASCII: a no-break,
+ * narrow no-break or thin space (U+00A0, U+202F, U+2009), a space (*sp =
+ * 1), or an OCR line-end "¬" with the spaces after it, which joins (*sp =
+ * 0). Returns the bytes it covers, 0 when s[k] starts none. */
+static inline size_t surface_sep(const unsigned char *s, size_t k, size_t n,
+                                 int *sp) {
+  if (s[k] == 0xC2 && k + 1 < n && s[k + 1] == 0xA0) {
+    *sp = 1;
+    return 2;
+  }
+  if (s[k] == 0xE2 && k + 2 < n && s[k + 1] == 0x80 &&
+      (s[k + 2] == 0xAF || s[k + 2] == 0x89)) {
+    *sp = 1;
+    return 3;
+  }
+  if (s[k] == 0xC2 && k + 1 < n && s[k + 1] == 0xAC) {
+    size_t e = k + 2;
+    while (e < n &&
+           (s[e] == ' ' || s[e] == '\n' || s[e] == '\r' || s[e] == '\t'))
+      e++;
+    *sp = 0;
+    return e - k;
+  }
+  return 0;
+}
+
 /* Canonical display text of words i..j: the text with spaces collapsed and
  * OCR line-end hyphens ("Cham¬ bre") dropped. */
 static int surface_canon(ctx *c, size_t i, size_t j, buf *out) {
@@ -4073,7 +4099,7 @@ static int surface_canon(ctx *c, size_t i, size_t j, buf *out) {
   if (buf_reserve(out, n))
     return -1;
   char *o = out->p;
-  size_t ol = 0;
+  size_t ol = 0, d;
   int sp = 0;
   size_t k = 0;
   while (k < n) {
@@ -4081,19 +4107,8 @@ static int surface_canon(ctx *c, size_t i, size_t j, buf *out) {
     if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
       sp = 1;
       k++;
-    } else if (ch == 0xC2 && k + 1 < n && s[k + 1] == 0xA0) {
-      sp = 1;
-      k += 2;
-    } else if (ch == 0xE2 && k + 2 < n && s[k + 1] == 0x80 &&
-               (s[k + 2] == 0xAF || s[k + 2] == 0x89)) {
-      sp = 1;
-      k += 3;
-    } else if (ch == 0xC2 && k + 1 < n && s[k + 1] == 0xAC) {
-      k += 2;
-      while (k < n &&
-             (s[k] == ' ' || s[k] == '\n' || s[k] == '\r' || s[k] == '\t'))
-        k++;
-      sp = 0;
+    } else if ((d = surface_sep(s, k, n, &sp)) != 0) {
+      k += d;
     } else {
       if (sp && ol)
         o[ol++] = ' ';
@@ -4122,8 +4137,8 @@ static int surface_key(const ctx *c, size_t i, size_t j, buf *cb, buf *kb) {
   if (buf_reserve(cb, n + 8) || buf_reserve(kb, n + 8))
     return -1;
   char *o = cb->p, *q = kb->p;
-  size_t ol = 0, ql = 0;
-  unsigned sp = 0;
+  size_t ol = 0, ql = 0, d;
+  int sp = 0;
   size_t k = 0;
   while (k < n) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -4182,19 +4197,8 @@ static int surface_key(const ctx *c, size_t i, size_t j, buf *cb, buf *kb) {
       o[ol++] = (char)s[k + 1];
       q[ql++] = latin1_fold[s[k + 1] - 0x80];
       k += 2;
-    } else if (ch == 0xC2 && k + 1 < n && s[k + 1] == 0xA0) {
-      sp = 1;
-      k += 2;
-    } else if (ch == 0xE2 && k + 2 < n && s[k + 1] == 0x80 &&
-               (s[k + 2] == 0xAF || s[k + 2] == 0x89)) {
-      sp = 1;
-      k += 3;
-    } else if (ch == 0xC2 && k + 1 < n && s[k + 1] == 0xAC) {
-      k += 2;
-      while (k < n &&
-             (s[k] == ' ' || s[k] == '\n' || s[k] == '\r' || s[k] == '\t'))
-        k++;
-      sp = 0;
+    } else if ((d = surface_sep(s, k, n, &sp)) != 0) {
+      k += d;
     } else {
       return 1;
     }
