@@ -3696,6 +3696,26 @@ static int keeper_of_seals(const ctx *c, size_t i) {
 
 static int nationality_like(const char *t, size_t n);
 
+/* Are words i..j alone in brackets right after the place found last
+ * ("près de Naples (Sud)", "à Grasse (Sud-Est)")? Then they say where it
+ * is: a hint, no entity of its own (a known place there was found before
+ * this is asked). Not after other mentions: "Le Baptême (Lugné-Poë)",
+ * "Max Fleischer (Foko)" name a work's author or a person's other name. */
+static int bracket_hint(const ctx *c, size_t i, size_t j) {
+  size_t a = c->w[i].start, b = c->w[j].end;
+  if (c->nm == 0 || a < 2 || b >= c->len || c->text[a - 1] != '(' ||
+      c->text[b] != ')')
+    return 0;
+  const mention *m = &c->m[c->nm - 1];
+  size_t e = c->w[m->wj].end + m->end_pad;
+  if (m->type != DP_ENT_LOC || m->wj >= i || e > a - 1)
+    return 0;
+  for (size_t k = e; k < a - 1; k++)
+    if (c->text[k] != ' ')
+      return 0;
+  return 1;
+}
+
 /* The first part of a compound people's name ("Afro-Américains",
  * "Sud-Coréens", "New-Yorkais", "Sri-Lankais", "Franco-Algériens"), not of
  * a place's or a body's ("Comédie-Française", "Cergy-Pontoise"). */
@@ -3983,6 +4003,8 @@ static DP_PHASE int find_mentions(ctx *c) {
          * acronym (which acronym_like may have missed: one vowel in three
          * letters), and letters with digits are a code ("l'autoroute
          * A7"), not a person */
+      } else if (!head && bracket_hint(c, i, i)) {
+        /* "près de Naples (Sud)": a region hint, not a person */
       } else if (!head && !role_complement(c, i)) {
         if (push_mention(c, i, i, i, DP_ENT_PER, NULL))
           return -1;
@@ -3993,6 +4015,10 @@ static DP_PHASE int find_mentions(ctx *c) {
       continue;
     }
     /* several capitalised words */
+    if (!fname && bracket_hint(c, i, se)) {
+      i = se + 1; /* "à Grasse (Sud-Est)": a region hint */
+      continue;
+    }
     const char *t0i = TERM(c, i);
     int type = DP_ENT_PER;
     int particle = 0, hyphen_only = 1, orgw = 0, patro = 0;

@@ -387,6 +387,12 @@ static void test_modern_names3(void **state) {
       {"La mort de plusieurs Afro-Américains et des New-Yorkais. Les "
        "Sud-Coréens votent. Il joue à la Comédie-Française.",
        "LOC 97-116 \"Comédie-Française\" => Comédie-Française"},
+      /* a region in brackets after a place is a hint; an author's name
+       * after a work is a person */
+      {"Une zone rouge près de Naples (Sud), puis Naples (Sud) encore. Le "
+       "Baptême (Lugné-Poë) est joué.",
+       "LOC 24-30 \"Naples\" => Naples | LOC 43-49 \"Naples\" => Naples | "
+       "PER 77-88 \"Lugné-Poë\" => Lugné-Poë"},
       {"Le GNA de Tripoli et SUD-Rail sont à Downing Street et à San Diego.",
        "ORG 3-6 \"GNA\" => Gouvernement d'union nationale libyen | LOC 10-17 "
        "\"Tripoli\" => Tripoli | ORG 21-29 \"SUD-Rail\" => SUD-Rail | LOC "
