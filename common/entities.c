@@ -3548,7 +3548,7 @@ static int pool_canon(ctx *c, mention *m, const char *s, size_t n) {
 /* First pass: mentions, left to right, without overlap. */
 static int quoted(const ctx *c, size_t i);
 static int after_article(const ctx *c, size_t i);
-static int article_before(const ctx *c, size_t i);
+static int article_before(const ctx *c, size_t i, int any_case);
 
 /* Does word i complete a role ("ministre des Armées", "ministre de la
  * Défense", "ministre de l'Économie", "secrétaire d'État au Numérique")?
@@ -3994,7 +3994,7 @@ static DP_PHASE int find_mentions(ctx *c) {
         if (push_mention(c, i, i, i, DP_ENT_MISC, NULL))
           return -1;
       } else if (!head && ((w->tflags & DP_TOK_CODE) ||
-                           (w->allcaps && (article_before(c, i) ||
+                           (w->allcaps && (article_before(c, i, 1) ||
                                            (w->start > 0 && w->end < c->len &&
                                             c->text[w->start - 1] == '(' &&
                                             c->text[w->end] == ')'))))) {
@@ -4340,29 +4340,22 @@ static int recurrence_candidate(const ctx *c, const mention *m) {
 /* Is word i right after a lowercase definite article ("la Flèche", "du
  * Roule", "l'Œil")? */
 static int after_article(const ctx *c, size_t i) {
+  return article_before(c, i, 0);
+}
+
+/* Is there an article right before word i: an elided "l'", or "la",
+ * "le", "les", "du", "au", "aux", "un", "une" as the word before? A
+ * capitalised article counts only with any_case ("Le PIB" at a sentence
+ * start); after_article wants it lowercase. */
+static int article_before(const ctx *c, size_t i, int any_case) {
   if (TERM_IS(c->w[i].elided, "l"))
     return 1;
-  if (i == 0 || c->w[i].gap != GAP_SPACE || c->w[i - 1].cap)
+  if (i == 0 || c->w[i].gap != GAP_SPACE || (!any_case && c->w[i - 1].cap))
     return 0;
   const char *t = TERM(c, i - 1);
   return TERM_IS(t, "la") || TERM_IS(t, "le") || TERM_IS(t, "les") ||
          TERM_IS(t, "du") || TERM_IS(t, "au") || TERM_IS(t, "aux") ||
          TERM_IS(t, "un") || TERM_IS(t, "une");
-}
-
-/* Is there an article right before word i, in any case ("Le PIB", "la
- * FDA", "l'ISF")? */
-static int article_before(const ctx *c, size_t i) {
-  if (c->w[i].elided[0] == 'l' && !c->w[i].elided[1])
-    return 1;
-  if (i == 0 || c->w[i].gap != GAP_SPACE)
-    return 0;
-  static const char *const arts[] = {"la", "le",  "les", "du",
-                                     "au", "aux", "un",  "une"};
-  for (size_t k = 0; k < sizeof arts / sizeof arts[0]; k++)
-    if (!strcmp(TERM(c, i - 1), arts[k]))
-      return 1;
-  return 0;
 }
 
 /* Is word i alone between quotation marks (" JAN ", « Sancho »)? A quoted
