@@ -3211,6 +3211,16 @@ static int starts_non_person(ctx *c, size_t i) {
   return m && m->type != DP_ENT_PER && !(m->gflags & (G_WEAK | G_CUED));
 }
 
+/* Is t one of the n words of list (the rules' small word lists)? */
+static int in_words(const char *t, const char *const *list, size_t n) {
+  for (size_t k = 0; k < n; k++)
+    if (!strcmp(t, list[k]))
+      return 1;
+  return 0;
+}
+#define IN_WORDS(t, list)                                                      \
+  in_words((t), (list), sizeof(list) / sizeof((list)[0]))
+
 /* Titles that stand before a name with a particle: "général de Castelnau",
  * "duc de Frémeuil" (but not "auteur de Tam-Tam", "maire de Lyon"). */
 static int title_takes_particle(const char *t) {
@@ -3224,10 +3234,7 @@ static int title_takes_particle(const char *t) {
       "ministre",   "roi",          "reine",      "peintre",    "sculpteur",
       "graveur",    "docteur",      "professeur", "maitre",     "pere",
       "frere",      "soeur",        "lord",       "lady",       "sir"};
-  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
-    if (!strcmp(t, ok[i]))
-      return 1;
-  return 0;
+  return IN_WORDS(t, ok);
 }
 
 /* "le comté de Fresno": a county, not a count, though both fold to
@@ -3249,10 +3256,7 @@ static int nobility(const char *t) {
       "baron",    "baronne",       "prince",    "princesse",
       "roi",      "reine",         "lord",      "lady",
       "archiduc", "archiduchesse", "grand-duc", "grande-duchesse"};
-  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
-    if (!strcmp(t, ok[i]))
-      return 1;
-  return 0;
+  return IN_WORDS(t, ok);
 }
 
 /* "J.-H. Rosny aîné", "Dumas fils", "Coquelin cadet": an epithet telling
@@ -3601,13 +3605,9 @@ static int company_words(const ctx *c, size_t i, size_t j) {
       "studios", "ag",         "sa",          "se",         "gmbh",
       "sas",     "nv",         "plc",         "inc",        "ltd",
       "llc"};
-  for (size_t k = i; k <= j; k++) {
-    size_t q = 0;
-    while (q < sizeof w / sizeof w[0] && strcmp(TERM(c, k), w[q]))
-      q++;
-    if (q == sizeof w / sizeof w[0])
+  for (size_t k = i; k <= j; k++)
+    if (!IN_WORDS(TERM(c, k), w))
       return 0;
-  }
   return 1;
 }
 
@@ -3642,10 +3642,7 @@ static int generic_head(const char *t) {
   static const char *const w[] = {"societe",    "groupe", "syndicat",
                                   "entreprise", "firme",  "holding",
                                   "compagnie"};
-  for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
-    if (!strcmp(t, w[k]))
-      return 1;
-  return 0;
+  return IN_WORDS(t, w);
 }
 
 /* Is word i (to word j) named as a group by the words around it: "le
@@ -3656,10 +3653,7 @@ static int group_cue_word(const char *t) {
                                   "pirates",    "hackers",     "cybercriminels",
                                   "attaquants", "collectif",   "acteur",
                                   "acteurs",    "groupuscule", "cyberespions"};
-  for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
-    if (!strcmp(t, w[k]))
-      return 1;
-  return 0;
+  return IN_WORDS(t, w);
 }
 
 static int group_cue(const ctx *c, size_t i, size_t j) {
@@ -3725,10 +3719,7 @@ static int demonym_prefix(const char *t) {
       "italo", "russo",  "sino",    "irano",  "israelo", "arabo",
       "judeo", "greco",  "hispano", "luso",   "austro",  "turco",
       "belgo", "latino", "euro",    "new",    "sri",     "americano"};
-  for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
-    if (!strcmp(t, w[k]))
-      return 1;
-  return 0;
+  return IN_WORDS(t, w);
 }
 
 static DP_PHASE int find_mentions(ctx *c) {
