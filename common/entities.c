@@ -4649,6 +4649,11 @@ static inline int key_absent(const ctx *c, size_t i) {
 
 /* Second pass: gazetteer canonicals for persons, short forms linked to the
  * full names of the same text, unlinked lone words dropped. */
+/* A person named by a form of address and one word: "M. Renault". */
+static int addressed_name(const ctx *c, const mention *m) {
+  return m->ni > m->wi && m->nj == m->ni && (word_cues(c, m->ni - 1) & C_ABBR);
+}
+
 static DP_PHASE int link_mentions(ctx *c) {
   /* the keys of several words first, their table lines prefetched, so that
    * the misses of their look-ups overlap */
@@ -4714,11 +4719,14 @@ static DP_PHASE int link_mentions(ctx *c) {
   size_t mask = size - 1;
   /* full names first, then one-word names (they still make a later lone
    * "Gambetta" a person) */
+  int addressed = 0; /* a person named "M. X" is in the table */
   for (int pass = 0; pass < 2; pass++) {
     for (size_t k = 0; k < c->nm; k++) {
       mention *m = &c->m[k];
       if ((m->type != DP_ENT_PER) | (m->pending != 0))
         continue;
+      /* (pass 0 sees every person before it keeps the full names) */
+      addressed |= pass == 0 && addressed_name(c, m);
       size_t sw = surname_word(c, m);
       int full =
           sw > m->ni || (m->g && memchr(m->g->canon, ' ', m->g->canon_len));
@@ -4735,20 +4743,16 @@ static DP_PHASE int link_mentions(ctx *c) {
       m->soft_loc = 0;
       m->g = NULL; /* not the commune's canonical name */
     }
-    if (m->type == DP_ENT_ORG && m->g && m->wi == m->ni && m->nj == m->ni &&
-        c->w[m->ni].cap) {
+    if (addressed && m->type == DP_ENT_ORG && m->g && m->wi == m->ni &&
+        m->nj == m->ni && c->w[m->ni].cap) {
       /* "M. Renault a parlé. Renault a signé": a company's name that the
        * text gave a person as "M. Renault", "Mme Renault" is that person's
        * (not after a name with a first name or a function: "le patron
        * Wolfgang Porsche" then "Porsche" is still the company) */
       int o = sn_find(tab, mask, TERM(c, m->ni), word_tlen(c, m->ni));
-      if (o >= 0) {
-        const mention *f = &c->m[o];
-        if (f->ni > f->wi && f->nj == f->ni &&
-            (word_cues(c, f->ni - 1) & C_ABBR)) {
-          m->type = DP_ENT_PER;
-          m->g = NULL;
-        }
+      if (o >= 0 && addressed_name(c, &c->m[o])) {
+        m->type = DP_ENT_PER;
+        m->g = NULL;
       }
       continue;
     }
